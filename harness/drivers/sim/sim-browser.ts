@@ -1,0 +1,241 @@
+import type { Clock, TimerId } from '../../clock/clock.ts';
+import type { DriverOp } from '../../history/events.ts';
+import type { BrowserLike, ContextLike, PageLike } from '../types.ts';
+import { reviewsFor } from './site-model.ts';
+import type { SimDriver } from './sim-driver.ts';
+
+/** Playwright's message for a call on something that is gone. */
+export const CLOSED_MESSAGE = 'Target page, context or browser has been closed';
+
+type State = 'alive' | 'closing' | 'closed' | 'crashed';
+
+/** A call in progress: it completes on a timer, or is rejected when its page or browser goes. */
+interface Pending {
+  op: DriverOp;
+  page: SimPage | undefined;
+  waitsOnPage: boolean;
+  timer: TimerId | undefined;
+  stalled: boolean;
+  fail(error: Error): void;
+  finish(): void;
+}
+
+export class SimBrowser implements BrowserLike {
+  state: State = 'alive';
+  readonly contexts = new Set<SimContext>();
+  readonly #pending = new Set<Pending>();
+  readonly #listeners: Array<(browser: never) => unknown> = [];
+  #nextChild = 1;
+  #closing: Promise<void> | undefined;
+  /** Faults armed on this browser. */
+  stallNext = false;
+  hungUntil = 0;
+  slowCloseMs: number | undefined;
+
+  constructor(readonly id: string, readonly driver: SimDriver, private readonly clock: Clock) {}
+
+  childId(kind: 'c' | 'p'): string {
+    return `${this.id}/${kind}${this.#nextChild++}`;
+  }
+
+  get pageCount(): number {
+    let n = 0;
+    for (const context of this.contexts) n += context.pages.size;
+    return n;
+  }
+
+  isConnected(): boolean {
+    return this.state === 'alive' || this.state === 'closing';
+  }
+
+  on(event: 'disconnected', listener: (browser: never) => unknown): this {
+    if (event === 'disconnected') this.#listeners.push(listener);
+    return this;
+  }
+
+  async newContext(): Promise<SimContext> {
+    return this.call('newContext', this.id, this.driver.timing.contextMs, () => {
+      const context = new SimContext(this.childId('c'), this);
+      this.contexts.add(context);
+      return context;
+    });
+  }
+
+  async newPage(): Promise<SimPage> {
+    const context = await this.newContext();
+    return context.newPage();
+  }
+
+  close(): Promise<void> {
+    if (this.state === 'closed' || this.state === 'crashed') return this.call('close', this.id, 0, () => undefined);
+    this.state = 'closing';
+    this.#closing ??= this.call('close', this.id, this.slowCloseMs ?? this.driver.timing.closeMs, () => this.#gone('close'), { at: true, closing: true });
+    return this.#closing;
+  }
+
+  /** Fault: the browser process dies. */
+  crash(): void {
+    if (!this.isConnected()) return;
+    this.#gone('crash');
+  }
+
+  /** Fault: stall the navigations in flight, or the next one if none is. */
+  stall(): void {
+    let stalledOne = false;
+    for (const pending of this.#pending) {
+      if (!pending.waitsOnPage) continue;
+      this.clock.clearTimeout(pending.timer);
+      pending.stalled = true;
+      stalledOne = true;
+    }
+    if (!stalledOne) this.stallNext = true;
+  }
+
+  /**
+   * Run one driver call: record it, complete it after `ms` of (virtual) time with `result()`,
+   * or reject it at once if the target is gone.
+   */
+  call<T>(
+    op: DriverOp,
+    target: string,
+    ms: number,
+    result: () => T,
+    options: { page?: SimPage; waitsOnPage?: boolean; url?: string; at?: boolean; closing?: boolean } = {},
+  ): Promise<T> {
+    const call = this.driver.recordCall(op, target, this.id, options.url, options.at ?? false);
+    return new Promise<T>((resolve, reject) => {
+      const fail = (error: Error) => {
+        this.#pending.delete(pending);
+        this.clock.clearTimeout(pending.timer);
+        this.driver.recordReturn(op, target, this.id, call, error);
+        reject(error);
+      };
+      const finish = () => {
+        if (!this.#pending.has(pending)) return;
+        if (pending.waitsOnPage && this.clock.now() < this.hungUntil) {
+          pending.timer = this.clock.setTimeout(finish, this.hungUntil - this.clock.now(), 'sim');
+          return;
+        }
+        this.#pending.delete(pending);
+        this.clock.clearTimeout(pending.timer);
+        let value: T;
+        try {
+          value = result();
+        } catch (error) {
+          this.driver.recordReturn(op, target, this.id, call, error as Error);
+          return reject(error);
+        }
+        this.driver.recordReturn(op, target, this.id, call);
+        resolve(value);
+      };
+      const pending: Pending = { op, page: options.page, waitsOnPage: options.waitsOnPage ?? false, timer: undefined, stalled: false, fail, finish };
+      const closedTarget = options.closing ? false : !this.isConnected() || this.state === 'closing' || options.page?.isClosed();
+      if (closedTarget && op !== 'close') return fail(new Error(`${op}: ${CLOSED_MESSAGE}`));
+      this.#pending.add(pending);
+      if (pending.waitsOnPage && this.stallNext) {
+        this.stallNext = false;
+        pending.stalled = true;
+        return;
+      }
+      pending.timer = this.clock.setTimeout(finish, ms, 'sim');
+    });
+  }
+
+  /** Reject the calls waiting on `page`. */
+  failPending(page: SimPage): void {
+    for (const pending of [...this.#pending]) if (pending.page === page) pending.fail(new Error(`${pending.op}: ${CLOSED_MESSAGE}`));
+  }
+
+  #gone(cause: 'close' | 'crash' | 'kill'): void {
+    if (this.state === 'closed' || this.state === 'crashed') return;
+    this.state = cause === 'close' ? 'closed' : 'crashed';
+    for (const context of this.contexts) for (const page of context.pages) page.closed = true;
+    // Closing something of a dead browser succeeds (as in Playwright); everything else fails.
+    for (const pending of [...this.#pending]) {
+      if (pending.op === 'close') pending.finish();
+      else pending.fail(new Error(`${pending.op}: ${CLOSED_MESSAGE}`));
+    }
+    this.driver.browserGone(this, cause);
+    for (const listener of this.#listeners.splice(0)) {
+      try {
+        const result = listener(this as never);
+        if (result instanceof Promise) result.catch(() => {});
+      } catch {
+        // A throwing listener is the pool's bug; it must not take the driver down with it.
+      }
+    }
+  }
+
+  /** Harness teardown: the process is killed, whatever it was doing. */
+  kill(): void {
+    this.#gone('kill');
+  }
+}
+
+export class SimContext implements ContextLike {
+  readonly pages = new Set<SimPage>();
+  closed = false;
+
+  constructor(readonly id: string, readonly browser: SimBrowser) {}
+
+  newPage(): Promise<SimPage> {
+    return this.browser.call('newPage', this.id, this.browser.driver.timing.newPageMs, () => {
+      if (this.closed) throw new Error(`newPage: ${CLOSED_MESSAGE}`);
+      const page = new SimPage(this.browser.childId('p'), this);
+      this.pages.add(page);
+      return page;
+    });
+  }
+
+  close(): Promise<void> {
+    return this.browser.call('close', this.id, 0, () => {
+      this.closed = true;
+      for (const page of this.pages) page.markClosed();
+      this.browser.contexts.delete(this);
+    }, { closing: true });
+  }
+}
+
+export class SimPage implements PageLike {
+  closed = false;
+  url = 'about:blank';
+
+  constructor(readonly id: string, readonly context: SimContext) {}
+
+  get browser(): SimBrowser {
+    return this.context.browser;
+  }
+
+  isClosed(): boolean {
+    return this.closed || !this.browser.isConnected();
+  }
+
+  goto(url: string): Promise<null> {
+    const ms = this.browser.driver.navigationMs();
+    return this.browser.call('goto', this.id, ms, () => {
+      this.url = url;
+      return null;
+    }, { page: this, waitsOnPage: true, url });
+  }
+
+  evaluate<R, Arg>(pageFunction: (arg: Arg) => R | Promise<R>, arg: Arg): Promise<R>;
+  evaluate<R>(pageFunction: () => R | Promise<R>): Promise<R>;
+  evaluate<R>(): Promise<R> {
+    // The sim runs no page script: it answers with the site model's reviews for the current page.
+    return this.browser.call('evaluate', this.id, this.browser.driver.timing.evaluateMs, () => reviewsFor(this.url) as R, {
+      page: this,
+      waitsOnPage: true,
+    });
+  }
+
+  close(): Promise<void> {
+    return this.browser.call('close', this.id, 0, () => this.markClosed(), { closing: true });
+  }
+
+  markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.context.pages.delete(this);
+    this.browser.failPending(this);
+  }
+}

@@ -1,0 +1,120 @@
+import type { Clock } from '../../clock/clock.ts';
+import { captureCallSite } from '../../history/call-site.ts';
+import type { DriverOp } from '../../history/events.ts';
+import type { Recorder } from '../../history/recorder.ts';
+import type { Random } from '../../random.ts';
+import type { Driver, DriverFaults, PageLike, ResourceSample } from '../types.ts';
+import { SimBrowser, SimPage } from './sim-browser.ts';
+
+export interface SimTiming {
+  launchMs: number;
+  contextMs: number;
+  newPageMs: number;
+  /** Mean navigation time; each navigation takes it ± `navigationJitter` (a fraction). */
+  navigationMs: number;
+  navigationJitter: number;
+  evaluateMs: number;
+  closeMs: number;
+}
+
+export interface SimOptions {
+  timing: SimTiming;
+  /** Memory of one browser process (the story's ~300 MB) and of each open page. */
+  browserMB: number;
+  pageMB: number;
+}
+
+export const DEFAULT_SIM_OPTIONS: SimOptions = {
+  timing: { launchMs: 800, contextMs: 30, newPageMs: 60, navigationMs: 1500, navigationJitter: 0.5, evaluateMs: 20, closeMs: 150 },
+  browserMB: 300,
+  pageMB: 25,
+};
+
+/**
+ * Simulated browsers in virtual time: each call takes time, can be stalled, hung or crashed, and
+ * the driver knows exactly which browsers are alive. That knowledge is the ground truth the
+ * pool's counter is checked against.
+ */
+export class SimDriver implements Driver {
+  readonly name = 'sim';
+  readonly timing: SimTiming;
+  readonly #browsers = new Map<string, SimBrowser>();
+  #nextBrowser = 1;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly recorder: Recorder,
+    private readonly random: Random,
+    private readonly options: SimOptions = DEFAULT_SIM_OPTIONS,
+  ) {
+    this.timing = options.timing;
+  }
+
+  launch(): Promise<SimBrowser> {
+    const id = `b${this.#nextBrowser++}`;
+    const browser = new SimBrowser(id, this, this.clock);
+    return new Promise((resolve) => {
+      const call = this.recordCall('launch', id, id, undefined, true);
+      this.clock.setTimeout(() => {
+        browser.state = 'alive';
+        this.#browsers.set(id, browser);
+        this.recorder.emit('browser.up', { browser: id, memoryMB: this.options.browserMB }, { browser: id });
+        this.recordReturn('launch', id, id, call);
+        resolve(browser);
+      }, this.timing.launchMs, 'sim');
+    });
+  }
+
+  browserIdOf(page: PageLike): string | undefined {
+    return page instanceof SimPage ? page.browser.id : undefined;
+  }
+
+  liveBrowserIds(): string[] {
+    return [...this.#browsers.keys()];
+  }
+
+  sample(): ResourceSample {
+    let pages = 0;
+    for (const browser of this.#browsers.values()) pages += browser.pageCount;
+    const browsers = this.#browsers.size;
+    return { browsers, pages, memoryMB: browsers * this.options.browserMB + pages * this.options.pageMB };
+  }
+
+  readonly faults: DriverFaults = {
+    crash: (id) => this.#browsers.get(id)?.crash(),
+    stall: (id) => this.#browsers.get(id)?.stall(),
+    hang: (id, ms) => {
+      const browser = this.#browsers.get(id);
+      if (browser) browser.hungUntil = Math.max(browser.hungUntil, this.clock.now() + ms);
+    },
+    slowClose: (id, ms) => {
+      const browser = this.#browsers.get(id);
+      if (browser) browser.slowCloseMs = ms;
+    },
+  };
+
+  async shutdown(): Promise<void> {
+    for (const browser of [...this.#browsers.values()]) browser.kill();
+  }
+
+  navigationMs(): number {
+    const { navigationMs, navigationJitter } = this.timing;
+    return Math.round(navigationMs * (1 + navigationJitter * (2 * this.random.next() - 1)));
+  }
+
+  // --- called by SimBrowser ---
+
+  recordCall(op: DriverOp, target: string, browser: string, url: string | undefined, withCallSite: boolean): number {
+    const at = withCallSite ? captureCallSite() : undefined;
+    return this.recorder.emit('driver.call', url === undefined ? { op, target } : { op, target, url }, { browser, ...(at ? { at } : {}) }).seq;
+  }
+
+  recordReturn(op: DriverOp, target: string, browser: string, call: number, error?: Error): void {
+    this.recorder.emit('driver.return', error ? { op, target, call, ok: false, error: error.message } : { op, target, call, ok: true }, { browser });
+  }
+
+  browserGone(browser: SimBrowser, cause: 'close' | 'crash' | 'kill'): void {
+    this.#browsers.delete(browser.id);
+    this.recorder.emit('browser.down', { browser: browser.id, cause }, { browser: browser.id });
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The review platform the story scraped, as data: page N of a store's reviews. The sim driver
+ * answers `page.evaluate` with this model (it runs no page script); the real target site renders
+ * the same model as HTML, so both drivers extract the same reviews.
+ */
+export interface Review {
+  id: string;
+  stars: number;
+  text: string;
+}
+
+export const REVIEWS_PER_PAGE = 10;
+
+/** `/store/:store/reviews?page=N` → the reviews on that page (deterministic). */
+export function reviewsFor(url: string): Review[] {
+  const match = /\/store\/([^/]+)\/reviews\?page=(\d+)/.exec(url);
+  if (!match) return [];
+  const [, store, pageText] = match;
+  const page = Number(pageText);
+  return Array.from({ length: REVIEWS_PER_PAGE }, (_, i) => {
+    const n = page * REVIEWS_PER_PAGE + i;
+    return { id: `${store}-${n}`, stars: 1 + ((n * 7) % 5), text: `review ${n} of ${store}` };
+  });
+}
+
+export function reviewPageUrl(origin: string, store: string, page: number): string {
+  return `${origin}/store/${store}/reviews?page=${page}`;
+}

@@ -1,0 +1,62 @@
+/**
+ * The subset of Playwright's API a pool uses. Playwright's own Browser, BrowserContext and Page
+ * satisfy these types (checked by harness/drivers/playwright-types.test-d.ts), so a pool written
+ * against Playwright runs unchanged on any driver, the simulated one included.
+ */
+import type { FaultKind } from '../history/events.ts';
+
+export interface PageLike {
+  goto(url: string, options?: { timeout?: number }): Promise<unknown>;
+  evaluate<R, Arg>(pageFunction: (arg: Arg) => R | Promise<R>, arg: Arg): Promise<R>;
+  evaluate<R>(pageFunction: () => R | Promise<R>): Promise<R>;
+  close(): Promise<void>;
+  isClosed(): boolean;
+}
+
+export interface ContextLike {
+  newPage(): Promise<PageLike>;
+  close(): Promise<void>;
+}
+
+export interface BrowserLike {
+  newContext(): Promise<ContextLike>;
+  newPage(): Promise<PageLike>;
+  close(): Promise<void>;
+  isConnected(): boolean;
+  on(event: 'disconnected', listener: (browser: never) => unknown): unknown;
+}
+
+/** Ground truth about the browsers a driver has running. */
+export interface ResourceSample {
+  browsers: number;
+  pages: number;
+  memoryMB: number;
+}
+
+/** Faults a driver can inflict on one of its browsers, by browser id. */
+export interface DriverFaults {
+  /** The browser dies: `disconnected` fires, its pending calls reject. */
+  crash(browser: string): void;
+  /** The browser's current or next navigation never completes. */
+  stall(browser: string): void;
+  /** The browser stops answering for `ms` (navigations and evaluations wait). */
+  hang(browser: string, ms: number): void;
+  /** The browser's next close takes `ms`. */
+  slowClose(browser: string, ms: number): void;
+}
+
+export interface Driver {
+  readonly name: string;
+  /** Launch a browser; what a pool calls. */
+  launch(): Promise<BrowserLike>;
+  /** The id (b1, b2, ...) of the browser a page belongs to. */
+  browserIdOf(page: PageLike): string | undefined;
+  /** Ids of the browsers alive now: the ground truth the pool's counter is checked against. */
+  liveBrowserIds(): string[];
+  sample(): ResourceSample;
+  readonly faults: DriverFaults;
+  /** Kill every browser still alive. The harness's own teardown, after the checks. */
+  shutdown(): Promise<void>;
+}
+
+export type DriverFault = Exclude<FaultKind, 'throw'>;

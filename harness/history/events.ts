@@ -1,0 +1,97 @@
+/**
+ * The history: one ordered stream of typed events, the only interface between stages.
+ * Drivers, the pool, the clock, the nemesis and the runner emit; checkers, reports and
+ * (later) telemetry read. Every kind and its payload is listed here and in docs/events.md.
+ */
+
+/** A pool's own bookkeeping, as `inspect()` returns it. */
+export interface PoolSnapshot {
+  counter: number;
+  /** Ids of the sessions the pool believes are live. */
+  sessions: readonly string[];
+  /** Locks the pool holds, by session, with their number of holders. */
+  locks: readonly LockEntry[];
+}
+
+export interface LockEntry {
+  session: string;
+  holders: number;
+}
+
+export type DriverOp = 'launch' | 'newContext' | 'newPage' | 'goto' | 'evaluate' | 'close';
+export type FaultKind = 'stall' | 'crash' | 'hang' | 'throw' | 'slowClose';
+
+export interface EventData {
+  /** The run begins; everything needed to replay it. */
+  'run.start': { scenario: string; pool: string; driver: string; seed: number; durationMs: number; pool_config: Record<string, unknown> };
+  /** All jobs settled and `pool.close()` returned: what the pool still holds is a leak. */
+  'run.quiescent': { pendingTimers: number; timerLabels: string[] };
+  /** The run is over; `reason` says why it stopped. */
+  'run.end': { reason: 'done' | 'deadline' | 'interrupted' | 'error'; jobsRunning: number; error?: string };
+
+  /** A job is handed to `pool.run(job)`. `session` is the job id. */
+  'job.start': { pages: number };
+  /** The pool called `job.work(page, signal)`: the job's page now lives in `browser`. */
+  'job.work': { browser: string };
+  /** The job's work function settled (it may outlive its job: that is a bug). */
+  'job.work.end': { ok: boolean; error?: string; pagesDone: number };
+  /** `pool.run(job)` settled. */
+  'job.end': { ok: boolean; error?: string; ms: number };
+
+  /** A driver method was called. `target` is the browser, context or page id (b3, b3/c1, b3/p1). */
+  'driver.call': { op: DriverOp; target: string; url?: string };
+  /** A driver method settled; `call` is the seq of its `driver.call`. */
+  'driver.return': { op: DriverOp; target: string; call: number; ok: boolean; error?: string };
+  /** Ground truth: a browser became alive. */
+  'browser.up': { browser: string; memoryMB: number };
+  /** Ground truth: a browser is gone. */
+  'browser.down': { browser: string; cause: 'close' | 'crash' | 'kill' };
+
+  /** The pool changed its counter (reported by the pool). `path` names the code path. */
+  'pool.counter': { delta: 1 | -1; value: number; path: string };
+  /** A lock was attached to or released from a session (reported by the pool). */
+  'pool.lock': { op: 'attach' | 'release'; holders: number };
+  /** The pool swept orphan locks. */
+  'pool.sweep': { swept: number; locks: number; activeOps: number };
+  /** The pool's watchdog fired for a session. */
+  'pool.watchdog': { afterMs: number };
+  /** Free-form pool remark (e.g. a skipped second release). */
+  'pool.note': { message: string };
+
+  /** A timer set through the clock by the pool, nemesis or runner fired. */
+  'timer.fire': { owner: string; label: string };
+  /** A fault began (and, for windowed faults, when it ends `fault.end`). */
+  'fault.start': { fault: FaultKind; id: number; target: string; forMs?: number };
+  'fault.end': { fault: FaultKind; id: number; target: string };
+
+  /**
+   * A settled point: all work that could run has run, only timers or stalled I/O remain.
+   * Carries the fields of the pool's snapshot that changed since the last settle.
+   */
+  settle: { counter?: number; sessions?: string[]; locks?: LockEntry[] };
+  /** Ground-truth resource sample from the driver. */
+  sample: { browsers: number; pages: number; memoryMB: number };
+}
+
+export type EventKind = keyof EventData;
+
+export interface HistoryEvent<K extends EventKind = EventKind> {
+  /** Position in the history, from 0. */
+  seq: number;
+  /** Virtual (scenario) time in ms since the run began. */
+  t: number;
+  /** Wall-clock ms since the run began; the only field that differs between two runs of one seed. */
+  wall: number;
+  kind: K;
+  /** The session (job id) the event belongs to, when known. */
+  session?: string;
+  data: EventData[K];
+  /** Call site of the code that caused the event, `file:line:col (function)`, where it was captured. */
+  at?: string;
+}
+
+/** Any event, discriminated on `kind` (so `switch (e.kind)` narrows `e.data`). */
+export type AnyEvent = { [K in EventKind]: HistoryEvent<K> }[EventKind];
+
+/** What a pool may report about itself through `env.report`. */
+export type PoolReportKind = 'pool.counter' | 'pool.lock' | 'pool.sweep' | 'pool.watchdog' | 'pool.note';

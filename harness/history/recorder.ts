@@ -1,0 +1,76 @@
+import type { AnyEvent, EventData, EventKind, HistoryEvent, LockEntry, PoolSnapshot } from './events.ts';
+
+export interface EmitOptions {
+  /** The session the event belongs to. */
+  session?: string;
+  /** The browser the event concerns: its session is looked up when `session` is not given. */
+  browser?: string;
+  /** Call site, from `captureCallSite()`. */
+  at?: string;
+}
+
+export type Listener = (event: AnyEvent) => void;
+
+/**
+ * Stamps every event with a sequence number, virtual and wall time and its session, and hands it
+ * to the listeners (history file, online checkers, progress) in order, synchronously.
+ */
+export class Recorder {
+  #seq = 0;
+  #listeners: Listener[] = [];
+  #sessionOfBrowser = new Map<string, string>();
+  #dirty = true;
+  #last: { counter?: number; sessions?: readonly string[]; locks?: readonly LockEntry[] } = {};
+  readonly #wallStart = performance.now();
+
+  constructor(private readonly now: () => number) {}
+
+  get eventCount(): number {
+    return this.#seq;
+  }
+
+  subscribe(listener: Listener): void {
+    this.#listeners.push(listener);
+  }
+
+  emit<K extends EventKind>(kind: K, data: EventData[K], options: EmitOptions = {}): HistoryEvent<K> {
+    const session = options.session ?? (options.browser === undefined ? undefined : this.#sessionOfBrowser.get(options.browser));
+    const event: HistoryEvent<K> = {
+      seq: this.#seq++,
+      t: this.now(),
+      wall: Math.round((performance.now() - this.#wallStart) * 1000) / 1000,
+      kind,
+      ...(session === undefined ? {} : { session }),
+      data,
+      ...(options.at === undefined ? {} : { at: options.at }),
+    };
+    if (kind === 'job.work') this.#sessionOfBrowser.set((data as EventData['job.work']).browser, session!);
+    this.#dirty = true;
+    for (const listener of this.#listeners) listener(event as AnyEvent);
+    return event;
+  }
+
+  /**
+   * Called at a settled point (nothing left to run but timers and stalled I/O). Records a `settle`
+   * event with the parts of the pool's snapshot that changed, if anything happened since the last one.
+   */
+  settle(snapshot: PoolSnapshot): void {
+    if (!this.#dirty) return;
+    const data: EventData['settle'] = {};
+    const last = this.#last;
+    if (snapshot.counter !== last.counter) data.counter = snapshot.counter;
+    if (!sameList(snapshot.sessions, last.sessions, (a, b) => a === b)) data.sessions = [...snapshot.sessions];
+    if (!sameList(snapshot.locks, last.locks, (a, b) => a.session === b.session && a.holders === b.holders)) {
+      data.locks = snapshot.locks.map(({ session, holders }) => ({ session, holders }));
+    }
+    this.#last = { counter: snapshot.counter, sessions: data.sessions ?? last.sessions, locks: data.locks ?? last.locks };
+    this.emit('settle', data);
+    this.#dirty = false;
+  }
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[] | undefined, same: (x: T, y: T) => boolean): boolean {
+  if (!b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!same(a[i]!, b[i]!)) return false;
+  return true;
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+const ms = z.number().int().nonnegative();
+const positiveInt = z.number().int().positive();
+
+export const FaultSchema = z
+  .object({
+    /** stall: navigation never completes; crash: browser dies; hang: browser stops answering for `forMs`;
+     *  throw: the job's work throws; slowClose: the browser's next close takes `forMs`. */
+    kind: z.enum(['stall', 'crash', 'hang', 'throw', 'slowClose']),
+    /** Strike once at this time... */
+    at: ms.optional(),
+    /** ...or every `every` ms, between `from` and `until`. */
+    every: positiveInt.optional(),
+    from: ms.default(0),
+    until: ms.optional(),
+    /** Each strike happens with this probability (seeded). */
+    probability: z.number().min(0).max(1).default(1),
+    /** One random working session, or all of them. */
+    target: z.enum(['one', 'all']).default('one'),
+    /** How long a hang or a slow close lasts. */
+    forMs: ms.optional(),
+  })
+  .strict()
+  .refine((f) => (f.at === undefined) !== (f.every === undefined), { message: 'give exactly one of `at` or `every`' })
+  .refine((f) => !['hang', 'slowClose'].includes(f.kind) || f.forMs !== undefined, { message: '`forMs` is required for hang and slowClose', path: ['forMs'] });
+
+export const ScenarioSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    description: z.string().min(1),
+    /** Default seed; `--seed` overrides it. */
+    seed: z.number().int().nonnegative().default(1),
+    /** New jobs start until this much (virtual) time has passed. */
+    durationMs: positiveInt,
+    workload: z
+      .object({
+        /** Total jobs; without it, jobs keep starting until `durationMs`. */
+        jobs: positiveInt.optional(),
+        concurrency: positiveInt,
+        pagesPerJob: positiveInt,
+        /** Mean time to load one page. */
+        pageMs: positiveInt,
+        /** The first `concurrency` jobs start spread over this window (0: all at once). */
+        rampMs: ms.default(10_000),
+      })
+      .strict(),
+    pool: z
+      .object({
+        maxBrowsers: positiveInt.default(50),
+        watchdogMs: positiveInt,
+        jitterMs: ms.default(30_000),
+        sweepEveryMs: positiveInt.default(60_000),
+      })
+      .strict(),
+    faults: z.array(FaultSchema).default([]),
+    sim: z
+      .object({
+        browserMB: z.number().positive().default(300),
+        pageMB: z.number().nonnegative().default(25),
+        launchMs: ms.default(800),
+        closeMs: ms.default(150),
+      })
+      .strict()
+      .default({ browserMB: 300, pageMB: 25, launchMs: 800, closeMs: 150 }),
+    /** How often ground-truth resources are sampled. */
+    sampleEveryMs: positiveInt.default(60_000),
+    /** Thresholds that fail the run even when every invariant held. */
+    budgets: z
+      .object({
+        memoryGrowthMBPerHour: z.number().optional(),
+        peakClosesPerSecond: z.number().optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type FaultSpec = z.output<typeof FaultSchema>;
+
+/** Typed helper for scenario files: `export default defineScenario({...})`. */
+export function defineScenario(scenario: ScenarioInput): ScenarioInput {
+  return scenario;
+}
