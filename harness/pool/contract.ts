@@ -57,6 +57,3 @@ export interface Pool {
 }
 
 export type CreatePool = (env: PoolEnv) => Pool;
-
-/** What `env.report` is given when the pool cannot say which job it is about. */
-export const NO_SESSION = undefined;

@@ -1,0 +1,92 @@
+import type { AnyEvent, EventKind } from '../history/events.ts';
+import { NO_VIOLATIONS, type Invariant } from './invariant.ts';
+import { ALL_INVARIANTS } from './invariants/index.ts';
+import type { InvariantName, Violation } from './violation.ts';
+import { createWorld, foldEvent } from './world.ts';
+
+export interface CheckSuite {
+  /** Fold one event and return the violations it reveals (a shared empty array when none: do not mutate it). */
+  step(event: AnyEvent): Violation[];
+  /** Every violation so far, in order. */
+  readonly violations: Violation[];
+  /** Violations so far per invariant; every name is present. */
+  readonly counts: Record<InvariantName, number>;
+}
+
+export interface CheckResult {
+  violations: Violation[];
+  counts: Record<InvariantName, number>;
+}
+
+interface Bound {
+  invariant: Invariant;
+  state: unknown;
+}
+
+export function zeroCounts(): Record<InvariantName, number> {
+  return {
+    'counter-matches-sessions': 0,
+    'counter-within-bounds': 0,
+    'counter-matches-browsers': 0,
+    'lock-ownership': 0,
+    'single-release': 0,
+    'work-cancelled': 0,
+    quiescence: 0,
+    // Budgets are judged over a whole run by the reports, never per event.
+    budget: 0,
+  };
+}
+
+/**
+ * All invariants over one shared world: each event is folded once, then only the invariants that
+ * look at its kind run, so they all see the state after the event.
+ */
+export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIANTS): CheckSuite {
+  const world = createWorld();
+  const byKind = new Map<EventKind, Bound[]>();
+  for (const invariant of invariants) {
+    const bound: Bound = { invariant, state: invariant.init() };
+    for (const kind of invariant.kinds) {
+      const list = byKind.get(kind);
+      if (list) list.push(bound);
+      else byKind.set(kind, [bound]);
+    }
+  }
+  const violations: Violation[] = [];
+  const counts = zeroCounts();
+
+  return {
+    violations,
+    counts,
+    step(event) {
+      foldEvent(world, event);
+      const interested = byKind.get(event.kind);
+      if (interested === undefined) return NO_VIOLATIONS;
+      let found: Violation[] | undefined;
+      for (const { invariant, state } of interested) {
+        const broken = invariant.check(world, state, event);
+        if (broken.length === 0) continue;
+        for (const violation of broken) {
+          violations.push(violation);
+          counts[violation.invariant]++;
+        }
+        found = found === undefined ? broken : found.concat(broken);
+      }
+      return found ?? NO_VIOLATIONS;
+    },
+  };
+}
+
+/** Check a saved history offline: the same suite, the same result as online. */
+export function checkHistory(events: Iterable<AnyEvent>): CheckResult {
+  const suite = createCheckSuite();
+  for (const event of events) suite.step(event);
+  return { violations: suite.violations, counts: suite.counts };
+}
+
+/** The same, over a history read as a stream (`streamHistory`), for files too large to hold at once. */
+export async function checkHistoryStream(events: AsyncIterable<AnyEvent>): Promise<CheckResult> {
+  const suite = createCheckSuite();
+  for await (const event of events) suite.step(event);
+  return { violations: suite.violations, counts: suite.counts };
+}

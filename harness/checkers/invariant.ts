@@ -1,0 +1,74 @@
+import type { AnyEvent, EventKind } from '../history/events.ts';
+import type { Checker, InvariantName, Violation } from './violation.ts';
+import { createWorld, foldEvent, type World } from './world.ts';
+
+/**
+ * One invariant, as a function of the shared world (already folded with the event) and its own
+ * small state. `kinds` lists the events it looks at, so the suite never calls it on the others:
+ * that is what keeps the common events (driver calls, timers, jobs) cheap.
+ */
+export interface Invariant<State = unknown> {
+  readonly name: InvariantName;
+  readonly kinds: readonly EventKind[];
+  init(): State;
+  check(world: World, state: State, event: AnyEvent): Violation[];
+}
+
+/** Returned when nothing broke, so the common case allocates nothing. Never mutate it. */
+export const NO_VIOLATIONS: Violation[] = Object.freeze([]) as unknown as Violation[];
+
+/** What a violation is blamed on: the session concerned and the call site of the change. */
+export interface Culprit {
+  session?: string | undefined;
+  at?: string | undefined;
+}
+
+/** Build a violation at `event`, with the recent events of the culprit's session (or the run's). */
+export function violationAt(
+  world: World,
+  invariant: InvariantName,
+  event: AnyEvent,
+  message: string,
+  values: Violation['values'],
+  culprit: Culprit = {},
+): Violation {
+  const track = culprit.session === undefined ? undefined : world.perSession.get(culprit.session);
+  const recent = (track?.recent ?? world.recent).toArray();
+  return {
+    invariant,
+    message,
+    values,
+    seq: event.seq,
+    t: event.t,
+    ...(culprit.session === undefined ? {} : { session: culprit.session }),
+    ...(culprit.at === undefined ? {} : { at: culprit.at }),
+    recent,
+  };
+}
+
+/**
+ * State invariants are reported once per episode: when they go from holding to broken. Returns
+ * true exactly at the start of an episode.
+ */
+export interface EpisodeState {
+  broken: boolean;
+}
+
+export function startsEpisode(state: EpisodeState, brokenNow: boolean): boolean {
+  const starts = brokenNow && !state.broken;
+  state.broken = brokenNow;
+  return starts;
+}
+
+/** Run one invariant on its own, folding a private world; the suite shares one world instead. */
+export function asChecker<State>(invariant: Invariant<State>): Checker<{ world: World; state: State }> {
+  const wanted = new Set<EventKind>(invariant.kinds);
+  return {
+    name: invariant.name,
+    init: () => ({ world: createWorld(), state: invariant.init() }),
+    step({ world, state }, event) {
+      foldEvent(world, event);
+      return wanted.has(event.kind) ? invariant.check(world, state, event) : NO_VIOLATIONS;
+    },
+  };
+}

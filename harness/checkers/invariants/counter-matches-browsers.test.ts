@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { HistoryBuilder, violationsOf } from '../test-events.ts';
+import { counterMatchesBrowsers } from './counter-matches-browsers.ts';
+
+/** Five jobs, each with a browser launched and up. */
+function fiveBrowsers(b: HistoryBuilder): void {
+  for (let i = 1; i <= 5; i++) {
+    b.counter(`j${i}`, 1, 'launch');
+    b.launch(`b${i}`, `j${i}`);
+    b.launched(`b${i}`, `j${i}`);
+  }
+  b.settle({ counter: 5, sessions: ['j1', 'j2', 'j3', 'j4', 'j5'] });
+}
+
+describe('counter-matches-browsers', () => {
+  it('fires when the counter drops below the browsers still alive', () => {
+    const b = new HistoryBuilder();
+    fiveBrowsers(b);
+    b.counter('j2', -1, 'watchdog');
+    const culprit = b.counter('j2', -1, 'finally', 'legacy-pool.ts:120:5 (closeSession)');
+    const settle = b.settle({ counter: 3 });
+    const [violation, ...rest] = violationsOf(counterMatchesBrowsers, b.events);
+    expect(rest).toEqual([]);
+    expect(violation).toMatchObject({
+      invariant: 'counter-matches-browsers',
+      message: 'counter(3) < browsers(5)',
+      values: { counter: 3, browsers: 5, launching: 0, closing: 0, browserIds: ['b1', 'b2', 'b3', 'b4', 'b5'], closingIds: [] },
+      seq: settle.seq,
+      session: 'j2',
+      at: 'legacy-pool.ts:120:5 (closeSession)',
+    });
+    expect(violation!.recent).toContain(culprit);
+  });
+
+  it('fires when a crashed browser is still counted', () => {
+    const b = new HistoryBuilder();
+    b.counter('j1', 1, 'launch');
+    b.launch('b1', 'j1');
+    b.launched('b1', 'j1');
+    b.settle({ counter: 1, sessions: ['j1'] });
+    b.down('b1', 'crash', 'j1');
+    b.settle({});
+    const [violation] = violationsOf(counterMatchesBrowsers, b.events);
+    expect(violation?.message).toBe('counter(1) > browsers(0)');
+    expect(violation?.values['browserIds']).toEqual([]);
+  });
+
+  it('tolerates launches and closes in flight', () => {
+    const b = new HistoryBuilder();
+    b.counter('j1', 1, 'launch');
+    b.launch('b1', 'j1');
+    b.settle({ counter: 1, sessions: ['j1'] });
+    b.launched('b1', 'j1');
+    b.settle({});
+    b.counter('j1', -1, 'finally');
+    b.close('b1', 'j1');
+    b.settle({ counter: 0, sessions: [] });
+    b.closed('b1', 'j1');
+    b.settle({});
+    expect(violationsOf(counterMatchesBrowsers, b.events)).toEqual([]);
+  });
+
+  it('reports a standing leak once, and again after it was fixed and came back', () => {
+    const b = new HistoryBuilder();
+    fiveBrowsers(b);
+    b.settle({ counter: 3 });
+    for (let i = 0; i < 5; i++) b.settle({});
+    expect(violationsOf(counterMatchesBrowsers, b.events)).toHaveLength(1);
+    b.settle({ counter: 5 });
+    b.settle({ counter: 4 });
+    b.settle({ counter: 3 });
+    expect(violationsOf(counterMatchesBrowsers, b.events)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,19 @@
+import { NO_VIOLATIONS, startsEpisode, violationAt, type EpisodeState, type Invariant } from '../invariant.ts';
+import type { Violation } from '../violation.ts';
+import { counterCulprit } from './counter-culprit.ts';
+
+/** The counter never goes below zero nor above the pool's own limit (when the run says what it is). */
+export const counterWithinBounds: Invariant<EpisodeState> = {
+  name: 'counter-within-bounds',
+  kinds: ['settle'],
+  init: () => ({ broken: false }),
+  check(world, state, event) {
+    const { counter, maxBrowsers } = world;
+    const tooHigh = maxBrowsers !== undefined && counter > maxBrowsers;
+    if (!startsEpisode(state, counter < 0 || tooHigh)) return NO_VIOLATIONS;
+    const message = counter < 0 ? `counter(${counter}) < 0` : `counter(${counter}) > maxBrowsers(${maxBrowsers})`;
+    const values: Violation['values'] = { counter };
+    if (maxBrowsers !== undefined) values['maxBrowsers'] = maxBrowsers;
+    return [violationAt(world, 'counter-within-bounds', event, message, values, counterCulprit(world))];
+  },
+};

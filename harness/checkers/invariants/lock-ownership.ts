@@ -1,0 +1,51 @@
+import type { AnyEvent } from '../../history/events.ts';
+import { NO_VIOLATIONS, violationAt, type Invariant } from '../invariant.ts';
+import type { Violation } from '../violation.ts';
+import type { World } from '../world.ts';
+
+/** The locks currently known bad, by session: each is reported when it turns bad, not while it stays so. */
+export interface LockOwnershipState {
+  orphans: Set<string>;
+  crowded: Set<string>;
+}
+
+/**
+ * Every lock belongs to a live session and has at most one holder. A lock that outlives its
+ * session is what kept the story's closures, contexts and pages (and their memory) alive.
+ */
+export const lockOwnership: Invariant<LockOwnershipState> = {
+  name: 'lock-ownership',
+  kinds: ['settle'],
+  init: () => ({ orphans: new Set(), crowded: new Set() }),
+  check(world, state, event) {
+    if (event.kind !== 'settle') return NO_VIOLATIONS;
+    // Neither locks nor sessions changed: every lock is exactly as good or bad as before.
+    if (event.data.locks === undefined && event.data.sessions === undefined) return NO_VIOLATIONS;
+    let found: Violation[] | undefined;
+    const orphans = new Set<string>();
+    const crowded = new Set<string>();
+    for (const { session, holders } of world.locks) {
+      if (!world.sessionSet.has(session) && !orphans.has(session)) {
+        orphans.add(session);
+        if (!state.orphans.has(session)) {
+          (found ??= []).push(lockViolation(world, event, session, holders, `lock of ${session} outlives its session (orphan)`));
+        }
+      }
+      if (holders > 1 && !crowded.has(session)) {
+        crowded.add(session);
+        if (!state.crowded.has(session)) {
+          (found ??= []).push(lockViolation(world, event, session, holders, `lock of ${session} has ${holders} holders`));
+        }
+      }
+    }
+    state.orphans = orphans;
+    state.crowded = crowded;
+    return found ?? NO_VIOLATIONS;
+  },
+};
+
+function lockViolation(world: World, event: AnyEvent, session: string, holders: number, message: string): Violation {
+  const at = world.perSession.get(session)?.lockAt;
+  const values = { session, holders, locks: world.locks.length, sessions: world.sessions.length };
+  return violationAt(world, 'lock-ownership', event, message, values, { session, at });
+}

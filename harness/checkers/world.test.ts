@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { AnyEvent } from '../history/events.ts';
+import { HistoryBuilder } from './test-events.ts';
+import { createWorld, foldEvent, type World } from './world.ts';
+
+function fold(b: HistoryBuilder): World {
+  const world = createWorld();
+  for (const event of b.events) foldEvent(world, event);
+  return world;
+}
+
+describe('world: pool bookkeeping', () => {
+  it('starts empty', () => {
+    const world = createWorld();
+    expect(world.counter).toBe(0);
+    expect(world.sessions).toEqual([]);
+    expect(world.locks).toEqual([]);
+    expect(world.maxBrowsers).toBeUndefined();
+  });
+
+  it('takes a field absent from a settle as unchanged', () => {
+    const b = new HistoryBuilder();
+    b.settle({ counter: 2, sessions: ['j1', 'j2'], locks: [{ session: 'j1', holders: 1 }] });
+    b.settle({ counter: 1 });
+    const world = fold(b);
+    expect(world.counter).toBe(1);
+    expect(world.sessions).toEqual(['j1', 'j2']);
+    expect([...world.sessionSet]).toEqual(['j1', 'j2']);
+    expect(world.locks).toEqual([{ session: 'j1', holders: 1 }]);
+    b.settle({ sessions: ['j2'], locks: [] });
+    const later = fold(b);
+    expect(later.counter).toBe(1);
+    expect(later.sessionSet.has('j1')).toBe(false);
+    expect(later.locks).toEqual([]);
+  });
+
+  it('reads maxBrowsers from the pool config, when there is one', () => {
+    const b = new HistoryBuilder();
+    b.start({ maxBrowsers: 7 });
+    expect(fold(b).maxBrowsers).toBe(7);
+    const without = new HistoryBuilder();
+    without.start({ watchdogMs: 1000 });
+    expect(fold(without).maxBrowsers).toBeUndefined();
+  });
+});
+
+describe('world: ground truth from the driver', () => {
+  it('counts launches until their own call returns', () => {
+    const b = new HistoryBuilder();
+    b.launch('b1');
+    b.launch('b2');
+    expect(fold(b).launching).toBe(2);
+    b.launched('b2');
+    const world = fold(b);
+    expect(world.launching).toBe(1);
+    expect([...world.alive]).toEqual(['b2']);
+    b.launchFailed('b1');
+    expect(fold(b).launching).toBe(0);
+  });
+
+  it('ignores a return whose call it never saw', () => {
+    const b = new HistoryBuilder();
+    b.returns('launch', 'b9', 1234);
+    expect(fold(b).launching).toBe(0);
+  });
+
+  it('counts an alive browser as closing while a close of the whole browser is pending', () => {
+    const b = new HistoryBuilder();
+    b.launch('b1');
+    b.launched('b1');
+    b.close('b1/c1');
+    expect(fold(b).closing.size).toBe(0);
+    b.close('b1');
+    expect([...fold(b).closing]).toEqual(['b1']);
+    b.closed('b1');
+    const world = fold(b);
+    expect(world.closing.size).toBe(0);
+    expect(world.alive.size).toBe(0);
+  });
+
+  it('stops counting a closing browser once it is down, even before the close returns', () => {
+    const b = new HistoryBuilder();
+    b.up('b1');
+    b.close('b1');
+    b.down('b1', 'crash');
+    expect(fold(b).closing.size).toBe(0);
+  });
+
+  it('keeps a browser closing until the last of two closes returns', () => {
+    const b = new HistoryBuilder();
+    b.up('b1');
+    const first = b.emit('driver.call', { op: 'close', target: 'b1' });
+    const second = b.emit('driver.call', { op: 'close', target: 'b1' });
+    b.returns('close', 'b1', first.seq);
+    expect([...fold(b).closing]).toEqual(['b1']);
+    b.returns('close', 'b1', second.seq);
+    expect(fold(b).closing.size).toBe(0);
+  });
+
+  it('does not count a close of a browser that is not alive', () => {
+    const b = new HistoryBuilder();
+    b.close('b3');
+    expect(fold(b).closing.size).toBe(0);
+  });
+});
+
+describe('world: jobs, counter history, recent events', () => {
+  it('tracks whether a job’s work runs and whether the job ended', () => {
+    const b = new HistoryBuilder();
+    b.jobStart('j1');
+    b.jobWork('j1', 'b1');
+    expect(fold(b).perSession.get('j1')).toMatchObject({ workRunning: 1, ended: false });
+    b.jobWorkEnd('j1');
+    b.jobEnd('j1');
+    expect(fold(b).perSession.get('j1')).toMatchObject({ workRunning: 0, ended: true });
+  });
+
+  it('keeps each session’s counter changes and the latest change overall', () => {
+    const b = new HistoryBuilder();
+    b.counter('j1', 1, 'launch');
+    b.counter('j2', 1, 'launch');
+    b.counter('j1', -1, 'watchdog');
+    const last = b.counter('j1', -1, 'finally', 'legacy-pool.ts:120:5 (closeSession)');
+    const world = fold(b);
+    expect(world.perSession.get('j1')).toMatchObject({ increments: 1, decrements: 2, decrementPaths: ['watchdog', 'finally'] });
+    expect(world.perSession.get('j2')).toMatchObject({ increments: 1, decrements: 0, decrementPaths: [] });
+    expect(world.lastCounterEvent).toBe(last);
+  });
+
+  it('keeps the last events per session and for the run', () => {
+    const b = new HistoryBuilder();
+    const mine: AnyEvent[] = [];
+    for (let i = 0; i < 20; i++) {
+      mine.push(b.jobStart('j1'));
+      b.timer('runner', `tick${i}`);
+    }
+    const world = fold(b);
+    expect(world.perSession.get('j1')!.recent.toArray()).toEqual(mine.slice(-12));
+    expect(world.recent.toArray()).toEqual(b.events.slice(-12));
+  });
+});

@@ -1,0 +1,186 @@
+import type { AnyEvent, EventData, HistoryEvent, LockEntry } from '../history/events.ts';
+import { RecentEvents } from './recent-events.ts';
+
+/** What the checkers know about one session (= job id), from the events that name it. */
+export interface SessionTrack {
+  readonly id: string;
+  /** The session's last events, for a violation's context. */
+  readonly recent: RecentEvents;
+  /** `job.work` minus `job.work.end`: above 0 while the job's work runs. */
+  workRunning: number;
+  /** `job.end` was seen: the pool considers the job over. */
+  ended: boolean;
+  /** The `pool.counter` changes the pool reported for this session. */
+  increments: number;
+  decrements: number;
+  decrementPaths: string[];
+  /** Call site of the session's last `pool.lock` change (where a lock was taken or let go). */
+  lockAt: string | undefined;
+  /** Call site of the session's `pool.watchdog`, if it fired. */
+  watchdogAt: string | undefined;
+}
+
+/**
+ * The model every invariant reads: the pool's own bookkeeping (from `settle`), the driver's
+ * ground truth (browsers alive, launches and closes in flight), the jobs, the counter changes the
+ * pool reported, and the recent events. Folded from the history one event at a time.
+ */
+export interface World {
+  /** The pool's snapshot as of the last `settle`. */
+  counter: number;
+  sessions: readonly string[];
+  sessionSet: Set<string>;
+  locks: readonly LockEntry[];
+  /** Most browsers allowed, from `run.start`'s `pool_config`, when the pool has that setting. */
+  maxBrowsers: number | undefined;
+
+  /** Browsers alive, by id. */
+  alive: Set<string>;
+  /** Launches called and not yet returned. */
+  launching: number;
+  /** Alive browsers with a close of the whole browser called and not yet returned. */
+  closing: Set<string>;
+  /** `driver.call` seq → its browser, for the launches and browser closes still pending. */
+  pendingLaunches: Set<number>;
+  pendingCloses: Map<number, string>;
+
+  /** Every session seen, by id. */
+  perSession: Map<string, SessionTrack>;
+  /** The latest counter change the pool reported: its `at` is where a drift was introduced. */
+  lastCounterEvent: HistoryEvent<'pool.counter'> | undefined;
+  /** The run's last events, whatever their session. */
+  recent: RecentEvents;
+}
+
+export function createWorld(): World {
+  return {
+    counter: 0,
+    sessions: [],
+    sessionSet: new Set(),
+    locks: [],
+    maxBrowsers: undefined,
+    alive: new Set(),
+    launching: 0,
+    closing: new Set(),
+    pendingLaunches: new Set(),
+    pendingCloses: new Map(),
+    perSession: new Map(),
+    lastCounterEvent: undefined,
+    recent: new RecentEvents(),
+  };
+}
+
+export function sessionTrack(world: World, id: string): SessionTrack {
+  let track = world.perSession.get(id);
+  if (track === undefined) {
+    track = {
+      id,
+      recent: new RecentEvents(),
+      workRunning: 0,
+      ended: false,
+      increments: 0,
+      decrements: 0,
+      decrementPaths: [],
+      lockAt: undefined,
+      watchdogAt: undefined,
+    };
+    world.perSession.set(id, track);
+  }
+  return track;
+}
+
+/** Fold one event into `world`, in place. O(1) except `settle`, which is O(sessions). */
+export function foldEvent(world: World, event: AnyEvent): void {
+  world.recent.push(event);
+  const track = event.session === undefined ? undefined : sessionTrack(world, event.session);
+  track?.recent.push(event);
+
+  switch (event.kind) {
+    case 'driver.call': {
+      const { op, target } = event.data;
+      if (op === 'launch') {
+        world.pendingLaunches.add(event.seq);
+        world.launching = world.pendingLaunches.size;
+      } else if (op === 'close' && isBrowserId(target)) {
+        world.pendingCloses.set(event.seq, target);
+        if (world.alive.has(target)) world.closing.add(target);
+      }
+      return;
+    }
+    case 'driver.return': {
+      const { op, call } = event.data;
+      if (op === 'launch') {
+        world.pendingLaunches.delete(call);
+        world.launching = world.pendingLaunches.size;
+      } else if (op === 'close') {
+        const browser = world.pendingCloses.get(call);
+        if (browser === undefined) return;
+        world.pendingCloses.delete(call);
+        if (!hasPendingClose(world, browser)) world.closing.delete(browser);
+      }
+      return;
+    }
+    case 'browser.up':
+      world.alive.add(event.data.browser);
+      return;
+    case 'browser.down':
+      world.alive.delete(event.data.browser);
+      world.closing.delete(event.data.browser);
+      return;
+    case 'job.work':
+      if (track) track.workRunning++;
+      return;
+    case 'job.work.end':
+      if (track && track.workRunning > 0) track.workRunning--;
+      return;
+    case 'job.end':
+      if (track) track.ended = true;
+      return;
+    case 'pool.counter':
+      world.lastCounterEvent = event;
+      if (!track) return;
+      if (event.data.delta > 0) track.increments++;
+      else {
+        track.decrements++;
+        track.decrementPaths.push(event.data.path);
+      }
+      return;
+    case 'pool.lock':
+      if (track && event.at !== undefined) track.lockAt = event.at;
+      return;
+    case 'pool.watchdog':
+      if (track && event.at !== undefined) track.watchdogAt = event.at;
+      return;
+    case 'settle':
+      foldSettle(world, event.data);
+      return;
+    case 'run.start': {
+      const max = event.data.pool_config['maxBrowsers'];
+      if (typeof max === 'number' && Number.isFinite(max)) world.maxBrowsers = max;
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** A field absent from a settle event did not change since the previous one. */
+function foldSettle(world: World, data: EventData['settle']): void {
+  if (data.counter !== undefined) world.counter = data.counter;
+  if (data.sessions !== undefined) {
+    world.sessions = data.sessions;
+    world.sessionSet = new Set(data.sessions);
+  }
+  if (data.locks !== undefined) world.locks = data.locks;
+}
+
+/** Contexts and pages are `b3/c1`, `b3/p1`: only a bare id closes the whole browser. */
+function isBrowserId(target: string): boolean {
+  return !target.includes('/');
+}
+
+/** Several paths may close one browser; it stays closing until the last of them returns. */
+function hasPendingClose(world: World, browser: string): boolean {
+  for (const pending of world.pendingCloses.values()) if (pending === browser) return true;
+  return false;
+}

@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { readdirSync } from 'node:fs';
+import { checkCommand } from './commands/check.ts';
+import { compareCommand } from './commands/compare.ts';
+import { demoCommand } from './commands/demo.ts';
+import { runCommand } from './commands/run.ts';
+import { InputError } from './errors.ts';
+
+const USAGE = `tally: invariant checking for browser pools under scripted faults
+
+usage:
+  tally run <scenario> [--pool legacy|fixed|./my-pool.ts] [--driver sim] [--seed N] [--out DIR] [--set key=value]... [--quiet]
+  tally compare <run-before> <run-after>
+  tally check <run-folder | history.ndjson>
+  tally demo [--out DIR] [--seed N]
+  tally list
+
+exit codes: 0 every invariant held, 1 violations found, 2 could not decide (bad input, error, timeout, interrupted)`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      pool: { type: 'string', default: 'fixed' },
+      driver: { type: 'string', default: 'sim' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      set: { type: 'string', multiple: true, default: [] },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    console.log(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  switch (command) {
+    case 'run':
+      if (rest.length > 1) throw new InputError(`run: one scenario at a time (got ${rest.join(', ')})`);
+      return runCommand({ scenario: rest[0], pool: values.pool!, driver: values.driver!, seed, out: values.out, set: values.set!, quiet: values.quiet! });
+    case 'compare':
+      return compareCommand(rest);
+    case 'check':
+      return checkCommand(rest);
+    case 'demo':
+      return demoCommand({ out: values.out ?? 'reports/demo', seed });
+    case 'list':
+      for (const file of readdirSync('scenarios').filter((f) => f.endsWith('.scenario.ts')).sort()) console.log(`scenarios/${file}`);
+      return 0;
+    default:
+      throw new InputError(`unknown command '${command}'\n\n${USAGE}`);
+  }
+}
+
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!Number.isInteger(seed) || seed < 0) throw new InputError(`--seed ${text}: expected a non-negative integer`);
+  return seed;
+}
+
+/** Bad input is exit 2 with a message that names what is wrong; anything else is a crash, also 2. */
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (error) {
+    const known = error instanceof InputError || (error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION');
+    process.stderr.write(`tally: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,51 @@
+import { InputError } from '../errors.ts';
+import { executeRun } from '../runner/execute-run.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
+import { showProgress } from './progress.ts';
+import { onInterrupt } from './interrupt.ts';
+
+export interface RunArgs {
+  scenario: string | undefined;
+  pool: string;
+  driver: string;
+  seed: number | undefined;
+  out: string | undefined;
+  set: string[];
+  quiet: boolean;
+}
+
+/** `tally run <scenario>`: exit 0 when every invariant held, 1 on violations, 2 when undecided. */
+export async function runCommand(args: RunArgs): Promise<number> {
+  if (!args.scenario) throw new InputError('run: which scenario? e.g. tally run scenarios/watchdog-timeout.scenario.ts --pool legacy');
+  const { scenario } = await loadScenario(args.scenario, args.set);
+  const progress = args.quiet ? undefined : showProgress(`${scenario.name} / ${args.pool}`, scenario.durationMs);
+  const interrupt = onInterrupt();
+  let firstViolation = true;
+  try {
+    const { report, outDir } = await executeRun({
+      scenario: args.scenario,
+      pool: args.pool,
+      driver: args.driver,
+      ...(args.seed === undefined ? {} : { seed: args.seed }),
+      ...(args.out === undefined ? {} : { out: args.out }),
+      overrides: args.set,
+      signal: interrupt.signal,
+      ...(progress ? { onStatus: progress.attach } : {}),
+      onViolation: (violation) => {
+        if (!firstViolation || args.quiet) return;
+        firstViolation = false;
+        process.stderr.write(`\nfirst violation: [${violation.invariant}] ${violation.message}${violation.at ? ` at ${violation.at}` : ''}\n`);
+      },
+    });
+    progress?.stop();
+    const f = report.figures;
+    console.log(`${report.verdict.verdict.toUpperCase()}: ${report.verdict.why}`);
+    for (const [name, count] of Object.entries(report.invariants)) if (count > 0) console.log(`  ${name}: ${count}`);
+    console.log(`  counter mismatches/30min ${f.counterMismatchesPer30Min.toFixed(1)}, lock sweeps/30min ${f.lockSweepsPer30Min.toFixed(1)}, memory growth ${f.memoryGrowthMBPerHour?.toFixed(1) ?? '-'} MB/h, peak closes/s ${f.peakClosesPerSecond}`);
+    console.log(`  ${outDir}/report.md   replay: ${report.replay}`);
+    return report.verdict.code;
+  } finally {
+    progress?.stop();
+    interrupt.dispose();
+  }
+}

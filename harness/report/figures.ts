@@ -1,0 +1,254 @@
+import type { InvariantName, Violation } from '../checkers/violation.ts';
+import type { AnyEvent, FaultKind } from '../history/events.ts';
+
+/** A fault's span of virtual time; instantaneous faults have `toMs === fromMs`. */
+export interface FaultWindow {
+  fault: FaultKind;
+  target: string;
+  fromMs: number;
+  toMs: number;
+}
+
+/** The measurements a run is judged and compared by: the story's before/after figures and their context. */
+export interface Figures {
+  /** Virtual time of the last event. */
+  virtualMs: number;
+  /** Wall-clock time of the last event. */
+  wallMs: number;
+  events: number;
+  jobs: { started: number; ok: number; failed: number };
+
+  /** Episodes of `counter-matches-sessions` (the story's "counter mismatches"). */
+  counterMismatches: number;
+  counterMismatchesPer30Min: number;
+  /** Virtual time of the first counter mismatch, null when there was none. */
+  firstCounterMismatchMs: number | null;
+
+  /** Sweeps that found at least one orphan lock. */
+  lockSweeps: number;
+  lockSweepsPer30Min: number;
+  /** Orphan locks removed by all sweeps together. */
+  orphanLocksSwept: number;
+
+  /** Least-squares slope of sampled memory over virtual time; null when it cannot be fitted. */
+  memoryGrowthMBPerHour: number | null;
+  /** Highest sampled memory, null when nothing was sampled. */
+  peakMemoryMB: number | null;
+  /** Samples the memory slope was fitted on. */
+  memorySamples: number;
+  /** Most browsers alive at once (ground truth). */
+  peakBrowsers: number;
+
+  /** Most browser closes within one second of virtual time (the watchdog storm's footprint). */
+  peakClosesPerSecond: number;
+  /** Start of the second in which that peak happened, null when nothing closed. */
+  peakClosesAtMs: number | null;
+  /** Most watchdog firings within one second of virtual time. */
+  peakWatchdogsPerSecond: number;
+  peakWatchdogsAtMs: number | null;
+
+  /** Counter decrements by the code path that made them: more than one path is the story's bug. */
+  decrementsByPath: Record<string, number>;
+
+  /** The first `MAX_FAULT_WINDOWS` faults, in the order they began. */
+  faultWindows: FaultWindow[];
+  /** Every fault that began, including those past the cap. */
+  faultCount: number;
+}
+
+export interface FiguresOptions {
+  /**
+   * Memory samples taken before this virtual time are left out of the growth slope (they still
+   * count for the peak). Filling the pool at the start is not a leak, but on a short run it would
+   * dominate a least-squares fit; the default 0 fits every sample.
+   */
+  memoryFromMs?: number;
+}
+
+export interface FiguresAccumulator {
+  step(event: AnyEvent): void;
+  /** The figures so far; may be called more than once (e.g. for progress), each call is a fresh copy. */
+  result(violationCounts: Readonly<Partial<Record<InvariantName, number>>>, violations: readonly Violation[]): Figures;
+}
+
+/** Enough to show where faults struck without letting a long chaotic run bloat the report. */
+export const MAX_FAULT_WINDOWS = 200;
+
+const MS_PER_30_MIN = 1_800_000;
+const MS_PER_HOUR = 3_600_000;
+
+/**
+ * Folds events one at a time into the figures. Constant work per event and no allocation except
+ * for a new decrement path or a new fault window, so the runner can call it on every event, and the
+ * same code reproduces the figures from a saved history. Events are expected in history order
+ * (non-decreasing `t`), which per-second peaks rely on.
+ */
+export function createFigures(options: FiguresOptions = {}): FiguresAccumulator {
+  const memoryFromMs = options.memoryFromMs ?? 0;
+
+  let events = 0;
+  let virtualMs = 0;
+  let wallMs = 0;
+  let jobsStarted = 0;
+  let jobsOk = 0;
+  let jobsFailed = 0;
+  let lockSweeps = 0;
+  let orphanLocksSwept = 0;
+  let browsersAlive = 0;
+  let peakBrowsers = 0;
+  let peakMemoryMB: number | null = null;
+  const closes = createPeakPerSecond();
+  const watchdogs = createPeakPerSecond();
+  const memory = createLeastSquares();
+  const decrementsByPath = new Map<string, number>();
+  const faultWindows: FaultWindow[] = [];
+  /** Windows still waiting for their `fault.end`, by fault id. */
+  const openFaults = new Map<number, FaultWindow>();
+  let faultCount = 0;
+
+  function step(event: AnyEvent): void {
+    events++;
+    virtualMs = event.t;
+    wallMs = event.wall;
+    switch (event.kind) {
+      case 'job.start':
+        jobsStarted++;
+        break;
+      case 'job.end':
+        if (event.data.ok) jobsOk++;
+        else jobsFailed++;
+        break;
+      case 'browser.up':
+        browsersAlive++;
+        if (browsersAlive > peakBrowsers) peakBrowsers = browsersAlive;
+        break;
+      case 'browser.down':
+        browsersAlive--;
+        if (event.data.cause === 'close') closes.add(event.t);
+        break;
+      case 'pool.watchdog':
+        watchdogs.add(event.t);
+        break;
+      case 'pool.sweep':
+        if (event.data.swept >= 1) {
+          lockSweeps++;
+          orphanLocksSwept += event.data.swept;
+        }
+        break;
+      case 'pool.counter':
+        if (event.data.delta === -1) {
+          decrementsByPath.set(event.data.path, (decrementsByPath.get(event.data.path) ?? 0) + 1);
+        }
+        break;
+      case 'sample':
+        if (peakMemoryMB === null || event.data.memoryMB > peakMemoryMB) peakMemoryMB = event.data.memoryMB;
+        if (event.t >= memoryFromMs) memory.add(event.t / MS_PER_HOUR, event.data.memoryMB);
+        break;
+      case 'fault.start': {
+        faultCount++;
+        if (faultWindows.length >= MAX_FAULT_WINDOWS) break;
+        const { fault, target, forMs } = event.data;
+        // Until (unless) its end is seen, a windowed fault lasts `forMs`; one without is instantaneous.
+        const window: FaultWindow = { fault, target, fromMs: event.t, toMs: event.t + (forMs ?? 0) };
+        faultWindows.push(window);
+        openFaults.set(event.data.id, window);
+        break;
+      }
+      case 'fault.end': {
+        const window = openFaults.get(event.data.id);
+        if (window) {
+          window.toMs = event.t;
+          openFaults.delete(event.data.id);
+        }
+        break;
+      }
+    }
+  }
+
+  function result(
+    violationCounts: Readonly<Partial<Record<InvariantName, number>>>,
+    violations: readonly Violation[],
+  ): Figures {
+    const counterMismatches = violationCounts['counter-matches-sessions'] ?? 0;
+    const firstMismatch = violations.find((v) => v.invariant === 'counter-matches-sessions');
+    return {
+      virtualMs,
+      wallMs,
+      events,
+      jobs: { started: jobsStarted, ok: jobsOk, failed: jobsFailed },
+      counterMismatches,
+      counterMismatchesPer30Min: per30Min(counterMismatches, virtualMs),
+      firstCounterMismatchMs: firstMismatch ? firstMismatch.t : null,
+      lockSweeps,
+      lockSweepsPer30Min: per30Min(lockSweeps, virtualMs),
+      orphanLocksSwept,
+      memoryGrowthMBPerHour: memory.slope(),
+      peakMemoryMB,
+      memorySamples: memory.count(),
+      peakBrowsers,
+      peakClosesPerSecond: closes.peak(),
+      peakClosesAtMs: closes.peakAtMs(),
+      peakWatchdogsPerSecond: watchdogs.peak(),
+      peakWatchdogsAtMs: watchdogs.peakAtMs(),
+      decrementsByPath: Object.fromEntries(decrementsByPath),
+      faultWindows: faultWindows.map((w) => ({ ...w })),
+      faultCount,
+    };
+  }
+
+  return { step, result };
+}
+
+/** `count` scaled to a rate per 30 minutes of virtual time, the story's unit. */
+function per30Min(count: number, virtualMs: number): number {
+  return virtualMs > 0 ? count / (virtualMs / MS_PER_30_MIN) : 0;
+}
+
+/** The largest number of occurrences within one 1-second bucket (`floor(t / 1000)`), for time-ordered input. */
+function createPeakPerSecond() {
+  let bucket = -1;
+  let inBucket = 0;
+  let peak = 0;
+  let peakBucket = -1;
+  return {
+    add(t: number): void {
+      const b = Math.floor(t / 1000);
+      if (b !== bucket) {
+        bucket = b;
+        inBucket = 0;
+      }
+      inBucket++;
+      if (inBucket > peak) {
+        peak = inBucket;
+        peakBucket = b;
+      }
+    },
+    peak: (): number => peak,
+    peakAtMs: (): number | null => (peakBucket < 0 ? null : peakBucket * 1000),
+  };
+}
+
+/**
+ * Ordinary least-squares slope, updated online with Welford's co-moments rather than raw sums of
+ * squares, which lose precision when x (hours) is large and the spread small.
+ */
+function createLeastSquares() {
+  let n = 0;
+  let meanX = 0;
+  let meanY = 0;
+  let coMomentXY = 0;
+  let momentXX = 0;
+  return {
+    add(x: number, y: number): void {
+      n++;
+      const dx = x - meanX;
+      meanX += dx / n;
+      meanY += (y - meanY) / n;
+      coMomentXY += dx * (y - meanY);
+      momentXX += dx * (x - meanX);
+    },
+    count: (): number => n,
+    /** Null with fewer than two points or when every point has the same x: no line is defined. */
+    slope: (): number | null => (n < 2 || momentXX <= 0 ? null : coMomentXY / momentXX),
+  };
+}

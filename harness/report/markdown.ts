@@ -1,0 +1,167 @@
+import type { Violation } from '../checkers/violation.ts';
+import type { AnyEvent } from '../history/events.ts';
+import { formatNumber, formatRate, formatVirtualTime } from './format.ts';
+import { INVARIANT_NAMES } from './invariant-names.ts';
+import type { RunReport } from './report-json.ts';
+
+/** Violations shown in full; the rest are in report.json. */
+const SHOWN_VIOLATIONS = 5;
+const SHOWN_FAULT_WINDOWS = 20;
+
+/** `report.md`: the run as a person reads it, from the verdict down to the events that led to the first violations. */
+export function renderMarkdown(report: RunReport): string {
+  return [
+    ...header(report),
+    ...invariantsSection(report),
+    ...figuresSection(report),
+    ...decrementsSection(report),
+    ...violationsSection(report),
+    ...faultsSection(report),
+    ...replaySection(report),
+  ].join('\n');
+}
+
+function header(report: RunReport): string[] {
+  const { figures } = report;
+  const lines = [
+    `# Tally report: ${report.scenario.name} on ${report.pool} (driver ${report.driver}, seed ${report.seed})`,
+    '',
+    report.scenario.description,
+    '',
+    `**Verdict: ${report.verdict.verdict.toUpperCase()}** (exit ${report.verdict.code}): ${report.verdict.why}.`,
+    '',
+    `Ended: ${report.endReason}; ${formatVirtualTime(figures.virtualMs)} of virtual time in ${formatNumber(figures.wallMs / 1000)} s of wall time, ` +
+      `${figures.events} events. Started ${report.startedAt}.`,
+  ];
+  if (report.error !== undefined) lines.push('', `Error: ${report.error}`);
+  lines.push('');
+  return lines;
+}
+
+function invariantsSection(report: RunReport): string[] {
+  return [
+    '## Invariants',
+    '',
+    ...table(['invariant', 'violations'], INVARIANT_NAMES.map((name) => [name, String(report.invariants[name] ?? 0)]), ['left', 'right']),
+    '',
+  ];
+}
+
+function figuresSection(report: RunReport): string[] {
+  const f = report.figures;
+  const at = (ms: number | null): string => (ms === null ? '' : ` (at ${formatVirtualTime(ms)})`);
+  const rows: string[][] = [
+    ['counter mismatches / 30 min', `${formatRate(f.counterMismatchesPer30Min)} (${f.counterMismatches} in total${f.firstCounterMismatchMs === null ? '' : `, first at ${formatVirtualTime(f.firstCounterMismatchMs)}`})`],
+    ['lock sweeps / 30 min', `${formatRate(f.lockSweepsPer30Min)} (${f.lockSweeps} sweeps removed ${f.orphanLocksSwept} orphan locks)`],
+    ['memory growth MB/h', `${formatRate(f.memoryGrowthMBPerHour)} (fitted on ${f.memorySamples} samples)`],
+    ['peak memory MB', formatNumber(f.peakMemoryMB)],
+    ['peak browsers', String(f.peakBrowsers)],
+    ['peak closes / s', `${f.peakClosesPerSecond}${at(f.peakClosesAtMs)}`],
+    ['peak watchdogs / s', `${f.peakWatchdogsPerSecond}${at(f.peakWatchdogsAtMs)}`],
+    ['jobs ok / failed', `${f.jobs.ok} / ${f.jobs.failed} (${f.jobs.started} started)`],
+  ];
+  const budgets = Object.entries(report.budgets).filter(([, value]) => value !== undefined);
+  const lines = ['## Figures', '', ...table(['figure', 'value'], rows, ['left', 'left']), ''];
+  if (budgets.length > 0) lines.push(`Budgets: ${budgets.map(([name, value]) => `${name} ${formatNumber(value ?? null)}`).join(', ')}.`, '');
+  return lines;
+}
+
+/** More than one path decrementing the counter is how the story's counter drifted. */
+function decrementsSection(report: RunReport): string[] {
+  const paths = Object.entries(report.figures.decrementsByPath).sort((a, b) => b[1] - a[1]);
+  if (paths.length === 0) return [];
+  return ['## Counter decrements by path', '', ...table(['path', 'decrements'], paths.map(([path, n]) => [path, String(n)]), ['left', 'right']), ''];
+}
+
+function violationsSection(report: RunReport): string[] {
+  if (report.violationsTotal === 0) return ['## Violations', '', 'None.', ''];
+  const shown = report.violations.slice(0, SHOWN_VIOLATIONS);
+  const lines = [`## Violations (first ${shown.length} of ${report.violationsTotal})`, ''];
+  shown.forEach((violation, i) => lines.push(...violationBlock(violation, i + 1)));
+  if (report.violationsTotal > shown.length) {
+    lines.push(`The first ${report.violations.length} violations, with their context, are in report.json.`, '');
+  }
+  return lines;
+}
+
+function violationBlock(v: Violation, number: number): string[] {
+  const lines = [
+    `### ${number}. ${codeSpan(v.message)}`,
+    '',
+    `- invariant: ${v.invariant}`,
+    `- virtual time: ${formatVirtualTime(v.t)} (event ${v.seq})`,
+    `- session: ${v.session ?? '-'}`,
+    `- at: ${v.at === undefined ? '-' : codeSpan(v.at)}`,
+    `- values: ${Object.entries(v.values).map(([key, value]) => `${key}=${formatValue(value)}`).join(', ') || '-'}`,
+    '',
+  ];
+  if (v.recent.length > 0) lines.push('Recent events:', '', ...codeBlock(recentEvents(v.recent)), '');
+  return lines;
+}
+
+function formatValue(value: Violation['values'][string]): string {
+  if (Array.isArray(value)) return `[${value.join(', ')}]`;
+  // Measured figures carry floating-point noise (5.000000000008517) that says nothing to a reader.
+  if (typeof value === 'number' && !Number.isInteger(value)) return String(Math.round(value * 1000) / 1000);
+  return String(value);
+}
+
+/** One event per line, `seq t kind session data`, columns aligned. */
+function recentEvents(events: readonly AnyEvent[]): string[] {
+  const seqWidth = Math.max(...events.map((e) => String(e.seq).length));
+  const kindWidth = Math.max(...events.map((e) => e.kind.length));
+  const sessionWidth = Math.max(...events.map((e) => (e.session ?? '-').length));
+  return events.map((e) =>
+    [String(e.seq).padStart(seqWidth), formatVirtualTime(e.t), e.kind.padEnd(kindWidth), (e.session ?? '-').padEnd(sessionWidth), JSON.stringify(e.data)].join(' '),
+  );
+}
+
+function faultsSection(report: RunReport): string[] {
+  const { faultWindows, faultCount } = report.figures;
+  if (faultCount === 0) return [];
+  const shown = faultWindows.slice(0, SHOWN_FAULT_WINDOWS);
+  const rows = shown.map((w) => [w.fault, w.target, formatVirtualTime(w.fromMs), formatVirtualTime(w.toMs)]);
+  return [`## Fault windows (first ${shown.length} of ${faultCount})`, '', ...table(['fault', 'target', 'from', 'to'], rows, ['left', 'left', 'left', 'left']), ''];
+}
+
+function replaySection(report: RunReport): string[] {
+  return ['## Replay', '', ...codeBlock([report.replay]), ''];
+}
+
+type Align = 'left' | 'right';
+
+/** A Markdown table padded so it also reads well as plain text. */
+function table(headers: string[], rows: string[][], align: Align[]): string[] {
+  const cells = [headers, ...rows].map((row) => row.map(escapeCell));
+  const widths = headers.map((_, col) => Math.max(3, ...cells.map((row) => (row[col] ?? '').length)));
+  const line = (row: string[]): string =>
+    `| ${widths.map((width, col) => (align[col] === 'right' ? (row[col] ?? '').padStart(width) : (row[col] ?? '').padEnd(width))).join(' | ')} |`;
+  const rule = `| ${widths.map((width, col) => (align[col] === 'right' ? '-'.repeat(width - 1) + ':' : '-'.repeat(width))).join(' | ')} |`;
+  const [head, ...body] = cells;
+  return [line(head ?? []), rule, ...body.map(line)];
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** Inline code, with a fence long enough for any backticks inside (messages may quote code). */
+function codeSpan(text: string): string {
+  const fence = '`'.repeat(longestRun(text, '`') + 1);
+  return fence.length > 1 ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
+}
+
+function codeBlock(lines: string[]): string[] {
+  const fence = '`'.repeat(Math.max(3, longestRun(lines.join('\n'), '`') + 1));
+  return [fence, ...lines, fence];
+}
+
+function longestRun(text: string, char: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const c of text) {
+    run = c === char ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
+}

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InputError } from '../errors.ts';
+import { applyOverrides } from './overrides.ts';
+import { ScenarioSchema, type Scenario } from './schema.ts';
+
+export interface LoadedScenario {
+  /** The path as the user can pass it again (for the replay command). */
+  path: string;
+  scenario: Scenario;
+}
+
+/** A path to a `*.scenario.ts` file, or the bare name of one in `scenarios/`. */
+export function resolveScenarioPath(spec: string): string {
+  if (existsSync(spec)) return spec;
+  const shipped = `scenarios/${spec}.scenario.ts`;
+  if (existsSync(shipped)) return shipped;
+  throw new InputError(`scenario ${spec}: no such file (nor ${shipped})`);
+}
+
+export async function loadScenario(spec: string, overrides: readonly string[] = []): Promise<LoadedScenario> {
+  const path = resolveScenarioPath(spec);
+  let module: Record<string, unknown>;
+  try {
+    module = await import(pathToFileURL(resolve(path)).href);
+  } catch (error) {
+    throw new InputError(`${path}: the scenario failed to load: ${(error as Error).message}`);
+  }
+  if (module.default === undefined) throw new InputError(`${path}: has no default export (export default defineScenario({...}))`);
+  return { path, scenario: parseScenario(applyOverrides(module.default, overrides), path) };
+}
+
+/** Validates a scenario object; the error lists every field that is off, with its path. */
+export function parseScenario(value: unknown, path: string): Scenario {
+  const parsed = ScenarioSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `  ${issue.path.length ? issue.path.join('.') : '(scenario)'}: ${issue.message}`);
+  throw new InputError(`${path}: invalid scenario\n${problems.join('\n')}`);
+}

@@ -1,0 +1,15 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+/**
+ * A browser dies while its job works. In the legacy pool the `disconnected` handler, the exception
+ * path and the finally block each decrement the counter: a crash can add the third decrement.
+ */
+export default defineScenario({
+  name: 'browser-crash',
+  description: 'Browsers crash mid-job: the disconnect handler joins the other cleanup paths.',
+  seed: 1,
+  durationMs: 30 * 60_000,
+  workload: { concurrency: 10, pagesPerJob: 40, pageMs: 2_400, rampMs: 60_000 },
+  pool: { maxBrowsers: 50, watchdogMs: 5 * 60_000, jitterMs: 30_000, sweepEveryMs: 60_000 },
+  faults: [{ kind: 'crash', every: 90_000, target: 'one' }],
+});

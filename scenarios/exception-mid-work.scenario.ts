@@ -1,0 +1,15 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+/**
+ * The job's work throws halfway. In the legacy pool the lock's release is skipped, so orphan locks
+ * pile up until the LockSweep fires, and each one keeps its browser alive.
+ */
+export default defineScenario({
+  name: 'exception-mid-work',
+  description: 'Work that throws: release() is skipped and orphan locks pile up.',
+  seed: 1,
+  durationMs: 30 * 60_000,
+  workload: { concurrency: 10, pagesPerJob: 40, pageMs: 2_400, rampMs: 60_000 },
+  pool: { maxBrowsers: 50, watchdogMs: 5 * 60_000, jitterMs: 30_000, sweepEveryMs: 60_000 },
+  faults: [{ kind: 'throw', every: 60_000, target: 'one' }],
+});

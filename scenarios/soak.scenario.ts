@@ -1,0 +1,23 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+/**
+ * A day in production, in virtual time: five-minute jobs around the clock with every fault the
+ * story met, mixed. Memory growth (least squares over the samples) is held to a budget.
+ */
+export default defineScenario({
+  name: 'soak',
+  description: '24 hours of mixed faults: crashes, stalls, hangs, exceptions and slow closes.',
+  seed: 1,
+  durationMs: 24 * 60 * 60_000,
+  workload: { concurrency: 4, pagesPerJob: 20, pageMs: 15_000, rampMs: 60_000 },
+  pool: { maxBrowsers: 50, watchdogMs: 10 * 60_000, jitterMs: 30_000, sweepEveryMs: 60_000 },
+  faults: [
+    { kind: 'crash', every: 30 * 60_000, probability: 0.5 },
+    { kind: 'stall', every: 45 * 60_000, probability: 0.5 },
+    { kind: 'throw', every: 20 * 60_000, probability: 0.5 },
+    { kind: 'hang', every: 60 * 60_000, forMs: 15 * 60_000 },
+    { kind: 'slowClose', every: 2 * 60 * 60_000, forMs: 30_000 },
+  ],
+  sampleEveryMs: 5 * 60_000,
+  budgets: { memoryGrowthMBPerHour: 50 },
+});

@@ -1,0 +1,17 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+/**
+ * The thundering herd: 50 jobs start together and every navigation stalls, so all 50 watchdogs
+ * fire at the same instant unless they are jittered. The report gives peak closes and watchdog
+ * fires per second; compare `--pool fixed` with `--pool fixed --set pool.jitterMs=0`.
+ */
+export default defineScenario({
+  name: 'watchdog-storm',
+  description: '50 jobs time out together: peak closes per second with and without jitter.',
+  seed: 1,
+  durationMs: 60_000,
+  workload: { jobs: 50, concurrency: 50, pagesPerJob: 40, pageMs: 2_400, rampMs: 0 },
+  pool: { maxBrowsers: 50, watchdogMs: 5 * 60_000, jitterMs: 30_000, sweepEveryMs: 60_000 },
+  faults: [{ kind: 'stall', at: 30_000, target: 'all' }],
+  budgets: { peakClosesPerSecond: 10 },
+});
