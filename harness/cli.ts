@@ -66,7 +66,7 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (error) {
-    const known = error instanceof InputError || (error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION');
+    const known = error instanceof InputError || String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_');
     process.stderr.write(`tally: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
     process.exitCode = 2;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyEvent } from '../history/events.ts';
 import { HistoryBuilder } from './test-events.ts';
-import { createWorld, foldEvent, type World } from './world.ts';
+import { createWorld, ENDED_SESSIONS_KEPT, foldEvent, type World } from './world.ts';
 
 function fold(b: HistoryBuilder): World {
   const world = createWorld();
@@ -137,5 +137,37 @@ describe('world: jobs, counter history, recent events', () => {
     const world = fold(b);
     expect(world.perSession.get('j1')!.recent.toArray()).toEqual(mine.slice(-12));
     expect(world.recent.toArray()).toEqual(b.events.slice(-12));
+  });
+});
+
+describe('world: bounded memory', () => {
+  it('forgets a long-ended session only once nothing about it is left open', () => {
+    const b = new HistoryBuilder();
+    for (const job of ['clean', 'leaky', 'running']) {
+      b.jobStart(job);
+      b.counter(job, 1, 'launch');
+      b.jobWork(job, 'b1');
+    }
+    b.counter('clean', -1, 'finally');
+    b.jobWorkEnd('clean');
+    b.jobWorkEnd('leaky');
+    for (const job of ['clean', 'leaky', 'running']) b.jobEnd(job);
+    for (let i = 0; i < ENDED_SESSIONS_KEPT; i++) b.jobEnd(`filler${i}`);
+    const world = fold(b);
+    expect(world.perSession.has('clean')).toBe(false);
+    expect(world.perSession.has('leaky')).toBe(true);
+    expect(world.perSession.has('running')).toBe(true);
+    expect(world.perSession.has(`filler${ENDED_SESSIONS_KEPT - 1}`)).toBe(true);
+  });
+
+  it('keeps an ended session the pool still lists, or still holds a lock for', () => {
+    const b = new HistoryBuilder();
+    b.jobEnd('listed');
+    b.jobEnd('locked');
+    b.settle({ sessions: ['listed'], locks: [{ session: 'locked', holders: 1 }] });
+    for (let i = 0; i < ENDED_SESSIONS_KEPT; i++) b.jobEnd(`filler${i}`);
+    const world = fold(b);
+    expect(world.perSession.has('listed')).toBe(true);
+    expect(world.perSession.has('locked')).toBe(true);
   });
 });

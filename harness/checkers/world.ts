@@ -1,6 +1,14 @@
 import type { AnyEvent, EventData, HistoryEvent, LockEntry } from '../history/events.ts';
 import { RecentEvents } from './recent-events.ts';
 
+/**
+ * How many ended jobs keep their session's track. Older ones are forgotten if nothing about them
+ * is left open (work stopped, counter balanced, no session or lock in the pool), so a long soak
+ * holds a bounded number of tracks and of recent events. A late event about a forgotten session
+ * starts a fresh track: its violations are still found, with less context.
+ */
+export const ENDED_SESSIONS_KEPT = 4096;
+
 /** What the checkers know about one session (= job id), from the events that name it. */
 export interface SessionTrack {
   readonly id: string;
@@ -31,6 +39,8 @@ export interface World {
   sessions: readonly string[];
   sessionSet: Set<string>;
   locks: readonly LockEntry[];
+  /** The sessions that hold a lock, as of the last `settle`. */
+  lockSet: Set<string>;
   /** Most browsers allowed, from `run.start`'s `pool_config`, when the pool has that setting. */
   maxBrowsers: number | undefined;
 
@@ -44,8 +54,11 @@ export interface World {
   pendingLaunches: Set<number>;
   pendingCloses: Map<number, string>;
 
-  /** Every session seen, by id. */
+  /** The sessions seen, by id (see ENDED_SESSIONS_KEPT). */
   perSession: Map<string, SessionTrack>;
+  /** The last ended jobs, written round-robin: the one overwritten is the one considered for forgetting. */
+  endedSessions: (string | undefined)[];
+  endedNext: number;
   /** The latest counter change the pool reported: its `at` is where a drift was introduced. */
   lastCounterEvent: HistoryEvent<'pool.counter'> | undefined;
   /** The run's last events, whatever their session. */
@@ -58,6 +71,7 @@ export function createWorld(): World {
     sessions: [],
     sessionSet: new Set(),
     locks: [],
+    lockSet: new Set(),
     maxBrowsers: undefined,
     alive: new Set(),
     launching: 0,
@@ -65,6 +79,8 @@ export function createWorld(): World {
     pendingLaunches: new Set(),
     pendingCloses: new Map(),
     perSession: new Map(),
+    endedSessions: new Array<string | undefined>(ENDED_SESSIONS_KEPT).fill(undefined),
+    endedNext: 0,
     lastCounterEvent: undefined,
     recent: new RecentEvents(),
   };
@@ -134,7 +150,9 @@ export function foldEvent(world: World, event: AnyEvent): void {
       if (track && track.workRunning > 0) track.workRunning--;
       return;
     case 'job.end':
-      if (track) track.ended = true;
+      if (!track) return;
+      track.ended = true;
+      rememberEnded(world, track.id);
       return;
     case 'pool.counter':
       world.lastCounterEvent = event;
@@ -164,14 +182,45 @@ export function foldEvent(world: World, event: AnyEvent): void {
   }
 }
 
+function rememberEnded(world: World, session: string): void {
+  const oldest = world.endedSessions[world.endedNext];
+  world.endedSessions[world.endedNext] = session;
+  if (++world.endedNext === ENDED_SESSIONS_KEPT) world.endedNext = 0;
+  if (oldest === undefined) return;
+  const track = world.perSession.get(oldest);
+  if (track === undefined || !isSettledFor(world, track)) return;
+  world.perSession.delete(oldest);
+}
+
+/** Nothing can still go wrong with this session that its track would be needed to explain. */
+function isSettledFor(world: World, track: SessionTrack): boolean {
+  return (
+    track.ended &&
+    track.workRunning === 0 &&
+    track.increments === track.decrements &&
+    !world.sessionSet.has(track.id) &&
+    !world.lockSet.has(track.id)
+  );
+}
+
 /** A field absent from a settle event did not change since the previous one. */
 function foldSettle(world: World, data: EventData['settle']): void {
   if (data.counter !== undefined) world.counter = data.counter;
   if (data.sessions !== undefined) {
     world.sessions = data.sessions;
-    world.sessionSet = new Set(data.sessions);
+    refill(world.sessionSet, data.sessions);
   }
-  if (data.locks !== undefined) world.locks = data.locks;
+  if (data.locks !== undefined) {
+    world.locks = data.locks;
+    world.lockSet.clear();
+    for (const lock of data.locks) world.lockSet.add(lock.session);
+  }
+}
+
+/** Reused rather than rebuilt: settles are frequent and the sets are long-lived. */
+function refill(set: Set<string>, items: readonly string[]): void {
+  set.clear();
+  for (const item of items) set.add(item);
 }
 
 /** Contexts and pages are `b3/c1`, `b3/p1`: only a bare id closes the whole browser. */

@@ -5,9 +5,11 @@ import type { World } from '../world.ts';
 
 /** The locks currently known bad, by session: each is reported when it turns bad, not while it stays so. */
 export interface LockOwnershipState {
-  orphans: Set<string>;
-  crowded: Set<string>;
+  orphans: ReadonlySet<string>;
+  crowded: ReadonlySet<string>;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /**
  * Every lock belongs to a live session and has at most one holder. A lock that outlives its
@@ -16,30 +18,31 @@ export interface LockOwnershipState {
 export const lockOwnership: Invariant<LockOwnershipState> = {
   name: 'lock-ownership',
   kinds: ['settle'],
-  init: () => ({ orphans: new Set(), crowded: new Set() }),
+  init: () => ({ orphans: NONE, crowded: NONE }),
   check(world, state, event) {
     if (event.kind !== 'settle') return NO_VIOLATIONS;
     // Neither locks nor sessions changed: every lock is exactly as good or bad as before.
     if (event.data.locks === undefined && event.data.sessions === undefined) return NO_VIOLATIONS;
     let found: Violation[] | undefined;
-    const orphans = new Set<string>();
-    const crowded = new Set<string>();
+    // Built only when some lock is bad, so the usual all-good settle allocates nothing.
+    let orphans: Set<string> | undefined;
+    let crowded: Set<string> | undefined;
     for (const { session, holders } of world.locks) {
-      if (!world.sessionSet.has(session) && !orphans.has(session)) {
-        orphans.add(session);
+      if (!world.sessionSet.has(session) && !orphans?.has(session)) {
+        (orphans ??= new Set()).add(session);
         if (!state.orphans.has(session)) {
           (found ??= []).push(lockViolation(world, event, session, holders, `lock of ${session} outlives its session (orphan)`));
         }
       }
-      if (holders > 1 && !crowded.has(session)) {
-        crowded.add(session);
+      if (holders > 1 && !crowded?.has(session)) {
+        (crowded ??= new Set()).add(session);
         if (!state.crowded.has(session)) {
           (found ??= []).push(lockViolation(world, event, session, holders, `lock of ${session} has ${holders} holders`));
         }
       }
     }
-    state.orphans = orphans;
-    state.crowded = crowded;
+    state.orphans = orphans ?? NONE;
+    state.crowded = crowded ?? NONE;
     return found ?? NO_VIOLATIONS;
   },
 };

@@ -1,0 +1,87 @@
+// The CLI as a user meets it: exit codes, bad input named precisely, compare, offline check, Ctrl-C.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tally, tempDir } from './helpers.ts';
+
+describe('tally run', () => {
+  it('exits 1 on the legacy pool and 0 on the fixed pool, and writes the run folder', async () => {
+    const out = tempDir();
+    const legacy = await tally(['run', 'scenarios/exception-mid-work.scenario.ts', '--pool', 'legacy', '--out', join(out, 'legacy'), '--quiet']);
+    expect(legacy.code).toBe(1);
+    expect(legacy.stdout).toMatch(/^FAIL: \d+ violations found/);
+    const fixed = await tally(['run', 'exception-mid-work', '--pool', 'fixed', '--out', join(out, 'fixed'), '--quiet']);
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).toMatch(/^PASS/);
+    for (const file of ['history.ndjson', 'report.json', 'report.md', 'scenario.json']) expect(existsSync(join(out, 'legacy', file))).toBe(true);
+
+    const compared = await tally(['compare', join(out, 'legacy'), join(out, 'fixed')]);
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toMatch(/legacy@exception-mid-work\s+fixed@exception-mid-work/);
+    expect(compared.stdout).toMatch(/verdict\s+fail\s+pass/);
+
+    const checked = await tally(['check', join(out, 'legacy')]);
+    expect(checked.code).toBe(1);
+    const report = JSON.parse(readFileSync(join(out, 'legacy', 'report.json'), 'utf8'));
+    for (const [name, count] of Object.entries(report.invariants)) {
+      if (name !== 'budget') expect(checked.stdout).toMatch(new RegExp(`^${name}\\s+${count}$`, 'm'));
+    }
+  });
+
+  it('shows progress and the first violation while it runs', async () => {
+    const result = await tally(['run', 'watchdog-timeout', '--pool', 'legacy', '--out', tempDir()]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/watchdog-timeout \/ legacy .*jobs \d+ .*violations \d+/);
+    expect(result.stderr).toMatch(/first violation: \[[a-z-]+\] .+ at harness\/pool\/legacy\/legacy-pool\.ts:\d+/);
+  });
+
+  it('names every invalid field of a scenario and exits 2', async () => {
+    const result = await tally(['run', 'test/fixtures/scenarios/bad.scenario.ts', '--quiet']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('test/fixtures/scenarios/bad.scenario.ts: invalid scenario');
+    expect(result.stderr).toMatch(/workload\.concurrency: /);
+    expect(result.stderr).toMatch(/faults\.0: give exactly one of `at` or `every`/);
+    expect(result.stderr).toMatch(/colour/);
+  });
+
+  it('rejects an override that breaks the schema, naming the field', async () => {
+    const result = await tally(['run', 'soak', '--set', 'workload.concurrency=0', '--quiet']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/workload\.concurrency/);
+  });
+
+  it.each([
+    [['run', 'no-such-scenario'], /scenario no-such-scenario: no such file/],
+    [['run', 'soak', '--pool', './nowhere.ts'], /--pool \.\/nowhere\.ts: no such pool/],
+    [['run', 'soak', '--pool', 'test/fixtures/pools/no-create-pool.ts'], /no-create-pool\.ts: does not export createPool\(env\) \(found exports: makePool\)/],
+    [['run', 'soak', '--pool', 'test/fixtures/pools/bad-inspect-pool.ts'], /bad-inspect-pool\.ts: inspect\(\) returned counter = "3"; it must be a number/],
+    [['run', 'soak', '--driver', 'chrome'], /--driver chrome: unknown driver/],
+    [['run', 'soak', '--seed=-4'], /--seed -4: expected a non-negative integer/],
+    [['run', 'soak', '--seed', 'abc'], /--seed abc: expected a non-negative integer/],
+    [['run', 'soak', '--colour', 'blue'], /Unknown option '--colour'/],
+    [['compare', 'only-one'], /compare: give two run folders/],
+    [['compare', 'package.json', 'README.md'], /package\.json is not a Tally report/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('bad input %j exits 2 with a clear message', async (args, message) => {
+    const result = await tally(args[0] === 'run' ? [...args, '--quiet'] : args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+
+  it('on SIGINT stops, writes what it has and exits undecided or failed', async () => {
+    const out = tempDir();
+    // Ten simulated days: long enough to be interrupted.
+    const result = await tally(['run', 'soak', '--pool', 'fixed', '--set', 'durationMs=864000000', '--out', out], {
+      onSpawn: (child) => void setTimeout(() => child.kill('SIGINT'), 2_000),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/SIGINT: stopping the run/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.endReason).toBe('interrupted');
+    expect(report.verdict.verdict).toBe('unknown');
+    const lines = readFileSync(join(out, 'history.ndjson'), 'utf8').trim().split('\n');
+    expect(JSON.parse(lines.at(-1)!).kind).toBe('run.end');
+    expect(report.figures.events).toBe(lines.length);
+  });
+});

@@ -1,0 +1,85 @@
+// Every shipped scenario, end to end on the sim driver: the legacy pool fails with the story's
+// violations, the fixed pool passes.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { executeRun } from '../harness/runner/execute-run.ts';
+import { tempDir } from './helpers.ts';
+
+const out = tempDir();
+const run = (scenario: string, pool: string, overrides: string[] = []) =>
+  executeRun({ scenario, pool, overrides, out: join(out, scenario, pool, overrides.join('_')) }).then((r) => r.report);
+
+describe('the story scenarios', () => {
+  it('watchdog-timeout: the watchdog and the finally both decrement; the work is not cancelled', async () => {
+    const legacy = await run('watchdog-timeout', 'legacy');
+    expect(legacy.verdict.code).toBe(1);
+    expect(legacy.invariants['single-release']).toBeGreaterThan(0);
+    expect(legacy.invariants['counter-matches-sessions']).toBeGreaterThan(0);
+    expect(legacy.invariants['work-cancelled']).toBeGreaterThan(0);
+    const doubled = legacy.violations.find((v) => v.invariant === 'single-release')!;
+    expect(doubled.message).toMatch(/released twice: paths watchdog, finally/);
+    expect(doubled.at).toMatch(/harness\/pool\/legacy\/legacy-pool\.ts:\d+:\d+/);
+    expect(legacy.figures.decrementsByPath.watchdog).toBeGreaterThan(0);
+
+    const fixed = await run('watchdog-timeout', 'fixed');
+    expect(fixed.verdict.code).toBe(0);
+    expect(fixed.violationsTotal).toBe(0);
+    expect(fixed.figures.decrementsByPath.watchdog).toBeGreaterThan(0); // timeouts happened, and were handled once
+  });
+
+  it('browser-crash: the disconnect handler is a third decrement path', async () => {
+    const legacy = await run('browser-crash', 'legacy');
+    expect(legacy.verdict.code).toBe(1);
+    expect(legacy.figures.decrementsByPath.disconnected).toBeGreaterThan(0);
+    expect(legacy.invariants['single-release']).toBeGreaterThan(0);
+    const fixed = await run('browser-crash', 'fixed');
+    expect(fixed.verdict.code).toBe(0);
+    expect(fixed.figures.faultCount).toBeGreaterThan(0);
+  });
+
+  it('network-stall: the stalled work outlives its job and its browser outlives the run', async () => {
+    const legacy = await run('network-stall', 'legacy');
+    expect(legacy.verdict.code).toBe(1);
+    expect(legacy.invariants['work-cancelled']).toBeGreaterThan(0);
+    expect(legacy.invariants.quiescence).toBe(1);
+    expect(legacy.invariants['counter-matches-browsers']).toBeGreaterThan(0);
+    const fixed = await run('network-stall', 'fixed');
+    expect(fixed.verdict.code).toBe(0);
+  });
+
+  it('exception-mid-work: skipped releases leave orphan locks that the sweep finds', async () => {
+    const legacy = await run('exception-mid-work', 'legacy');
+    expect(legacy.verdict.code).toBe(1);
+    expect(legacy.invariants['lock-ownership']).toBeGreaterThan(0);
+    expect(legacy.figures.orphanLocksSwept).toBeGreaterThan(0);
+    expect(legacy.figures.lockSweepsPer30Min).toBeGreaterThan(0);
+    const fixed = await run('exception-mid-work', 'fixed');
+    expect(fixed.verdict.code).toBe(0);
+    expect(fixed.figures.lockSweeps).toBe(0);
+  });
+
+  it('watchdog-storm: 50 watchdogs fire together without jitter; jitter spreads the closes', async () => {
+    const legacy = await run('watchdog-storm', 'legacy');
+    expect(legacy.verdict.code).toBe(1);
+    expect(legacy.figures.peakWatchdogsPerSecond).toBe(50);
+    const jittered = await run('watchdog-storm', 'fixed');
+    expect(jittered.verdict.code).toBe(0);
+    expect(jittered.figures.peakClosesPerSecond).toBeLessThanOrEqual(10);
+    const herd = await run('watchdog-storm', 'fixed', ['pool.jitterMs=0']);
+    expect(herd.figures.peakClosesPerSecond).toBe(50);
+    expect(herd.verdict.code).toBe(1);
+    expect(herd.invariants.budget).toBe(1);
+    expect(herd.violationsTotal).toBe(1);
+  });
+
+  it('soak: 24 hours of mixed faults; the legacy pool grows past its memory budget', async () => {
+    const legacy = await run('soak', 'legacy');
+    expect(legacy.figures.virtualMs).toBeGreaterThanOrEqual(24 * 3_600_000);
+    expect(legacy.verdict.code).toBe(1);
+    expect(legacy.figures.memoryGrowthMBPerHour!).toBeGreaterThan(50);
+    const fixed = await run('soak', 'fixed');
+    expect(fixed.verdict.code).toBe(0);
+    expect(Math.abs(fixed.figures.memoryGrowthMBPerHour!)).toBeLessThan(50);
+    expect(fixed.figures.faultCount).toBeGreaterThan(20);
+  });
+});
