@@ -23,7 +23,7 @@ export interface BrowserLike {
   newPage(): Promise<PageLike>;
   close(): Promise<void>;
   isConnected(): boolean;
-  on(event: 'disconnected', listener: (browser: never) => unknown): unknown;
+  on(event: 'disconnected', listener: (browser: BrowserLike) => unknown): unknown;
 }
 
 /** Ground truth about the browsers a driver has running. */

@@ -24,7 +24,7 @@ export class SimBrowser implements BrowserLike {
   state: State = 'alive';
   readonly contexts = new Set<SimContext>();
   readonly #pending = new Set<Pending>();
-  readonly #listeners: Array<(browser: never) => unknown> = [];
+  readonly #listeners: Array<(browser: BrowserLike) => unknown> = [];
   #nextChild = 1;
   #closing: Promise<void> | undefined;
   /** Faults armed on this browser. */
@@ -48,7 +48,7 @@ export class SimBrowser implements BrowserLike {
     return this.state === 'alive' || this.state === 'closing';
   }
 
-  on(event: 'disconnected', listener: (browser: never) => unknown): this {
+  on(event: 'disconnected', listener: (browser: BrowserLike) => unknown): this {
     if (event === 'disconnected') this.#listeners.push(listener);
     return this;
   }
@@ -158,7 +158,7 @@ export class SimBrowser implements BrowserLike {
     this.driver.browserGone(this, cause);
     for (const listener of this.#listeners.splice(0)) {
       try {
-        const result = listener(this as never);
+        const result = listener(this);
         if (result instanceof Promise) result.catch(() => {});
       } catch {
         // A throwing listener is the pool's bug; it must not take the driver down with it.

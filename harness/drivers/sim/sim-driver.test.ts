@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../clock/virtual-clock.ts';
+import type { AnyEvent } from '../../history/events.ts';
+import { Recorder } from '../../history/recorder.ts';
+import { seededRandom } from '../../random.ts';
+import { driveVirtual } from '../../runner/drive-virtual.ts';
+import { CLOSED_MESSAGE } from './sim-browser.ts';
+import { DEFAULT_SIM_OPTIONS, SimDriver } from './sim-driver.ts';
+
+function sim() {
+  const clock = new VirtualClock();
+  const recorder = new Recorder(() => clock.now());
+  const events: AnyEvent[] = [];
+  recorder.subscribe((e) => events.push(e));
+  const driver = new SimDriver(clock, recorder, seededRandom(1), { ...DEFAULT_SIM_OPTIONS, timing: { ...DEFAULT_SIM_OPTIONS.timing, navigationJitter: 0 } });
+  /** Run virtual time until `promise` settles (or nothing is left to run). */
+  const settle = async <T>(promise: Promise<T>) => {
+    promise.catch(() => {});
+    const outcome = await driveVirtual(clock, { until: promise, deadline: Infinity, settle: () => {}, interrupted: () => false });
+    return { outcome, promise };
+  };
+  const kinds = (kind: AnyEvent['kind']) => events.filter((e) => e.kind === kind);
+  return { clock, driver, events, settle, kinds };
+}
+
+describe('SimDriver', () => {
+  it('launches, navigates and closes in virtual time, and knows what is alive', async () => {
+    const { driver, settle, clock, kinds } = sim();
+    const { promise } = await settle(
+      (async () => {
+        const browser = await driver.launch();
+        const page = await browser.newPage();
+        expect(driver.liveBrowserIds()).toEqual(['b1']);
+        expect(driver.sample()).toEqual({ browsers: 1, pages: 1, memoryMB: 325 });
+        await page.goto('http://127.0.0.1:0/store/s/reviews?page=2');
+        const reviews = await page.evaluate(() => []);
+        await browser.close();
+        return reviews;
+      })(),
+    );
+    const reviews = await promise;
+    expect(reviews).toHaveLength(10);
+    expect((reviews as { id: string }[])[0]!.id).toBe('s-20');
+    const t = DEFAULT_SIM_OPTIONS.timing;
+    expect(clock.now()).toBe(t.launchMs + t.contextMs + t.newPageMs + t.navigationMs + t.evaluateMs + t.closeMs);
+    expect(driver.liveBrowserIds()).toEqual([]);
+    expect(kinds('browser.up')).toHaveLength(1);
+    expect(kinds('browser.down').map((e) => e.data)).toEqual([{ browser: 'b1', cause: 'close' }]);
+    const calls = kinds('driver.call').length;
+    expect(kinds('driver.return')).toHaveLength(calls);
+  });
+
+  it('a crash fires disconnected, rejects the pending navigation, and counts the browser gone', async () => {
+    const { driver, settle, kinds } = sim();
+    let disconnected = 0;
+    const { promise } = await settle(
+      (async () => {
+        const browser = await driver.launch();
+        browser.on('disconnected', () => disconnected++);
+        const page = await browser.newPage();
+        const navigation = page.goto('http://127.0.0.1:0/x');
+        driver.faults.crash('b1');
+        await navigation;
+      })(),
+    );
+    await expect(promise).rejects.toThrow(CLOSED_MESSAGE);
+    expect(disconnected).toBe(1);
+    expect(driver.liveBrowserIds()).toEqual([]);
+    expect(kinds('browser.down').map((e) => e.data.cause)).toEqual(['crash']);
+  });
+
+  it('a stalled navigation never completes, until its browser is closed', async () => {
+    const { driver, settle } = sim();
+    let page!: Awaited<ReturnType<Awaited<ReturnType<SimDriver['launch']>>['newPage']>>;
+    const ready = await settle(
+      (async () => {
+        const browser = await driver.launch();
+        page = await browser.newPage();
+        return browser;
+      })(),
+    );
+    const browser = await ready.promise;
+    driver.faults.stall('b1');
+    const stalled = await settle(page.goto('http://127.0.0.1:0/never'));
+    expect(stalled.outcome).toBe('stuck');
+    await settle(browser.close());
+    await expect(stalled.promise).rejects.toThrow(CLOSED_MESSAGE);
+  });
+
+  it('a hang delays navigations until it ends; a slow close takes its time', async () => {
+    const { driver, settle, clock } = sim();
+    const { promise } = await settle(
+      (async () => {
+        const browser = await driver.launch();
+        const page = await browser.newPage();
+        const start = clock.now();
+        driver.faults.hang('b1', 60_000);
+        await page.goto('http://127.0.0.1:0/slow');
+        const navigated = clock.now() - start;
+        driver.faults.slowClose('b1', 30_000);
+        const closeStart = clock.now();
+        await browser.close();
+        return { navigated, closed: clock.now() - closeStart };
+      })(),
+    );
+    expect(await promise).toEqual({ navigated: 60_000, closed: 30_000 });
+  });
+
+  it('calls on a closed page fail at once, as in Playwright; shutdown kills what is left', async () => {
+    const { driver, settle, kinds } = sim();
+    const { promise } = await settle(
+      (async () => {
+        const browser = await driver.launch();
+        const page = await browser.newPage();
+        await page.close();
+        await expect(page.goto('http://127.0.0.1:0/')).rejects.toThrow(`goto: ${CLOSED_MESSAGE}`);
+        await driver.launch();
+      })(),
+    );
+    await promise;
+    expect(driver.liveBrowserIds()).toEqual(['b1', 'b2']);
+    await driver.shutdown();
+    expect(driver.liveBrowserIds()).toEqual([]);
+    expect(kinds('browser.down').map((e) => e.data.cause)).toEqual(['kill', 'kill']);
+  });
+});
