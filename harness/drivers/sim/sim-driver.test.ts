@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../clock/virtual-clock.ts';
-import type { AnyEvent } from '../../history/events.ts';
+import type { AnyEvent, EventKind, HistoryEvent } from '../../history/events.ts';
 import { Recorder } from '../../history/recorder.ts';
 import { seededRandom } from '../../random.ts';
 import { driveVirtual } from '../../runner/drive-virtual.ts';
@@ -19,7 +19,7 @@ function sim() {
     const outcome = await driveVirtual(clock, { until: promise, deadline: Infinity, settle: () => {}, interrupted: () => false });
     return { outcome, promise };
   };
-  const kinds = (kind: AnyEvent['kind']) => events.filter((e) => e.kind === kind);
+  const kinds = <K extends EventKind>(kind: K) => events.filter((e): e is AnyEvent & HistoryEvent<K> => e.kind === kind);
   return { clock, driver, events, settle, kinds };
 }
 
