@@ -60,6 +60,32 @@ export function startsEpisode(state: EpisodeState, brokenNow: boolean): boolean 
   return starts;
 }
 
+/** The drift between a counter and the truth it should equal, as last reported. */
+export interface DriftState {
+  drift: number;
+}
+
+/**
+ * Whether a counter that should equal a truth reports a new drift now. `diff` is counter minus
+ * truth; `inflight` the operations whose effect may not have reached both yet (Jepsen's rule: in
+ * that window any value between confirmed and attempted is fine).
+ * - At a quiet point (nothing in flight) the drift is exact: a new non-zero value is reported
+ *   (each double decrement that worsens it is one more mismatch), zero ends the episode.
+ * - While busy, only a difference larger than what is in flight can be told, and only the part
+ *   beyond it; it is reported if no drift was being tracked, so an old drift is not re-counted
+ *   each time a launch widens the band.
+ */
+export function reportsDrift(state: DriftState, diff: number, inflight: number): boolean {
+  if (inflight === 0) {
+    if (diff === state.drift) return false;
+    state.drift = diff;
+    return diff !== 0;
+  }
+  if (state.drift !== 0 || Math.abs(diff) <= inflight) return false;
+  state.drift = diff > 0 ? diff - inflight : diff + inflight;
+  return true;
+}
+
 /** Run one invariant on its own, folding a private world; the suite shares one world instead. */
 export function asChecker<State>(invariant: Invariant<State>): Checker<{ world: World; state: State }> {
   const wanted = new Set<EventKind>(invariant.kinds);

@@ -97,6 +97,21 @@ describe('world: ground truth from the driver', () => {
     expect(fold(b).closing.size).toBe(0);
   });
 
+  it('counts pages and contexts being opened or closed', () => {
+    const b = new HistoryBuilder();
+    b.up('b1');
+    const context = b.emit('driver.call', { op: 'newContext', target: 'b1' });
+    const page = b.emit('driver.call', { op: 'newPage', target: 'b1/c1' });
+    const closePage = b.close('b1/p1');
+    b.emit('driver.call', { op: 'goto', target: 'b1/p1', url: 'http://x/' });
+    expect(fold(b)).toMatchObject({ opening: 2, closingParts: 1, launching: 0 });
+    expect(fold(b).closing.size).toBe(0);
+    b.returns('newContext', 'b1', context.seq);
+    b.returns('newPage', 'b1/c1', page.seq);
+    b.returns('close', 'b1/p1', closePage.seq);
+    expect(fold(b)).toMatchObject({ opening: 0, closingParts: 0 });
+  });
+
   it('does not count a close of a browser that is not alive', () => {
     const b = new HistoryBuilder();
     b.close('b3');
@@ -118,13 +133,15 @@ describe('world: jobs, counter history, recent events', () => {
   it('keeps each session’s counter changes and the latest change overall', () => {
     const b = new HistoryBuilder();
     b.counter('j1', 1, 'launch');
-    b.counter('j2', 1, 'launch');
+    const increment = b.counter('j2', 1, 'launch');
     b.counter('j1', -1, 'watchdog');
     const last = b.counter('j1', -1, 'finally', 'legacy-pool.ts:120:5 (closeSession)');
     const world = fold(b);
     expect(world.perSession.get('j1')).toMatchObject({ increments: 1, decrements: 2, decrementPaths: ['watchdog', 'finally'] });
     expect(world.perSession.get('j2')).toMatchObject({ increments: 1, decrements: 0, decrementPaths: [] });
     expect(world.lastCounterEvent).toBe(last);
+    expect(world.lastDecrement).toBe(last);
+    expect(world.lastIncrement).toBe(increment);
   });
 
   it('keeps the last events per session and for the run', () => {
@@ -160,14 +177,11 @@ describe('world: bounded memory', () => {
     expect(world.perSession.has(`filler${ENDED_SESSIONS_KEPT - 1}`)).toBe(true);
   });
 
-  it('keeps an ended session the pool still lists, or still holds a lock for', () => {
+  it('keeps an ended session the pool still lists', () => {
     const b = new HistoryBuilder();
     b.jobEnd('listed');
-    b.jobEnd('locked');
-    b.settle({ sessions: ['listed'], locks: [{ session: 'locked', holders: 1 }] });
+    b.settle({ sessions: ['listed'] });
     for (let i = 0; i < ENDED_SESSIONS_KEPT; i++) b.jobEnd(`filler${i}`);
-    const world = fold(b);
-    expect(world.perSession.has('listed')).toBe(true);
-    expect(world.perSession.has('locked')).toBe(true);
+    expect(fold(b).perSession.has('listed')).toBe(true);
   });
 });

@@ -1,9 +1,10 @@
 import type { AnyEvent, EventData, HistoryEvent, LockEntry } from '../history/events.ts';
 import { RecentEvents } from './recent-events.ts';
+import { updateSessionSet } from './session-set.ts';
 
 /**
  * How many ended jobs keep their session's track. Older ones are forgotten if nothing about them
- * is left open (work stopped, counter balanced, no session or lock in the pool), so a long soak
+ * is left open (work stopped, counter balanced, no longer a session of the pool), so a long soak
  * holds a bounded number of tracks and of recent events. A late event about a forgotten session
  * starts a fresh track: its violations are still found, with less context.
  */
@@ -39,8 +40,6 @@ export interface World {
   sessions: readonly string[];
   sessionSet: Set<string>;
   locks: readonly LockEntry[];
-  /** The sessions that hold a lock, as of the last `settle`. */
-  lockSet: Set<string>;
   /** Most browsers allowed, from `run.start`'s `pool_config`, when the pool has that setting. */
   maxBrowsers: number | undefined;
 
@@ -50,17 +49,24 @@ export interface World {
   launching: number;
   /** Alive browsers with a close of the whole browser called and not yet returned. */
   closing: Set<string>;
-  /** `driver.call` seq → its browser, for the launches and browser closes still pending. */
+  /** Pages and contexts being opened, and being closed: the rest of acquiring and releasing a browser. */
+  opening: number;
+  closingParts: number;
+  /** The `driver.call` seqs still pending, by what they do (browser closes with their browser). */
   pendingLaunches: Set<number>;
   pendingCloses: Map<number, string>;
+  pendingOpens: Set<number>;
+  pendingPartCloses: Set<number>;
 
   /** The sessions seen, by id (see ENDED_SESSIONS_KEPT). */
   perSession: Map<string, SessionTrack>;
   /** The last ended jobs, written round-robin: the one overwritten is the one considered for forgetting. */
   endedSessions: (string | undefined)[];
   endedNext: number;
-  /** The latest counter change the pool reported: its `at` is where a drift was introduced. */
+  /** The latest counter change the pool reported, and the latest in each direction. */
   lastCounterEvent: HistoryEvent<'pool.counter'> | undefined;
+  lastIncrement: HistoryEvent<'pool.counter'> | undefined;
+  lastDecrement: HistoryEvent<'pool.counter'> | undefined;
   /** The run's last events, whatever their session. */
   recent: RecentEvents;
 }
@@ -71,17 +77,22 @@ export function createWorld(): World {
     sessions: [],
     sessionSet: new Set(),
     locks: [],
-    lockSet: new Set(),
     maxBrowsers: undefined,
     alive: new Set(),
     launching: 0,
     closing: new Set(),
+    opening: 0,
+    closingParts: 0,
     pendingLaunches: new Set(),
     pendingCloses: new Map(),
+    pendingOpens: new Set(),
+    pendingPartCloses: new Set(),
     perSession: new Map(),
     endedSessions: new Array<string | undefined>(ENDED_SESSIONS_KEPT).fill(undefined),
     endedNext: 0,
     lastCounterEvent: undefined,
+    lastIncrement: undefined,
+    lastDecrement: undefined,
     recent: new RecentEvents(),
   };
 }
@@ -117,9 +128,17 @@ export function foldEvent(world: World, event: AnyEvent): void {
       if (op === 'launch') {
         world.pendingLaunches.add(event.seq);
         world.launching = world.pendingLaunches.size;
-      } else if (op === 'close' && isBrowserId(target)) {
-        world.pendingCloses.set(event.seq, target);
-        if (world.alive.has(target)) world.closing.add(target);
+      } else if (op === 'newPage' || op === 'newContext') {
+        world.pendingOpens.add(event.seq);
+        world.opening = world.pendingOpens.size;
+      } else if (op === 'close') {
+        if (isBrowserId(target)) {
+          world.pendingCloses.set(event.seq, target);
+          if (world.alive.has(target)) world.closing.add(target);
+        } else {
+          world.pendingPartCloses.add(event.seq);
+          world.closingParts = world.pendingPartCloses.size;
+        }
       }
       return;
     }
@@ -128,9 +147,16 @@ export function foldEvent(world: World, event: AnyEvent): void {
       if (op === 'launch') {
         world.pendingLaunches.delete(call);
         world.launching = world.pendingLaunches.size;
+      } else if (op === 'newPage' || op === 'newContext') {
+        world.pendingOpens.delete(call);
+        world.opening = world.pendingOpens.size;
       } else if (op === 'close') {
         const browser = world.pendingCloses.get(call);
-        if (browser === undefined) return;
+        if (browser === undefined) {
+          world.pendingPartCloses.delete(call);
+          world.closingParts = world.pendingPartCloses.size;
+          return;
+        }
         world.pendingCloses.delete(call);
         if (!hasPendingClose(world, browser)) world.closing.delete(browser);
       }
@@ -156,11 +182,15 @@ export function foldEvent(world: World, event: AnyEvent): void {
       return;
     case 'pool.counter':
       world.lastCounterEvent = event;
-      if (!track) return;
-      if (event.data.delta > 0) track.increments++;
-      else {
-        track.decrements++;
-        track.decrementPaths.push(event.data.path);
+      if (event.data.delta > 0) {
+        world.lastIncrement = event;
+        if (track) track.increments++;
+      } else {
+        world.lastDecrement = event;
+        if (track) {
+          track.decrements++;
+          track.decrementPaths.push(event.data.path);
+        }
       }
       return;
     case 'pool.lock':
@@ -188,18 +218,21 @@ function rememberEnded(world: World, session: string): void {
   if (++world.endedNext === ENDED_SESSIONS_KEPT) world.endedNext = 0;
   if (oldest === undefined) return;
   const track = world.perSession.get(oldest);
-  if (track === undefined || !isSettledFor(world, track)) return;
+  if (track === undefined || !canForget(world, track)) return;
   world.perSession.delete(oldest);
 }
 
-/** Nothing can still go wrong with this session that its track would be needed to explain. */
-function isSettledFor(world: World, track: SessionTrack): boolean {
+/**
+ * Nothing can still go wrong with this session that its track would be needed to explain. A lock
+ * it left behind is not a reason to keep it: once the session is gone from the pool, that lock was
+ * already reported as an orphan when it became one.
+ */
+function canForget(world: World, track: SessionTrack): boolean {
   return (
     track.ended &&
     track.workRunning === 0 &&
     track.increments === track.decrements &&
-    !world.sessionSet.has(track.id) &&
-    !world.lockSet.has(track.id)
+    !world.sessionSet.has(track.id)
   );
 }
 
@@ -207,20 +240,11 @@ function isSettledFor(world: World, track: SessionTrack): boolean {
 function foldSettle(world: World, data: EventData['settle']): void {
   if (data.counter !== undefined) world.counter = data.counter;
   if (data.sessions !== undefined) {
+    const previous = world.sessions;
     world.sessions = data.sessions;
-    refill(world.sessionSet, data.sessions);
+    updateSessionSet(world.sessionSet, previous, data.sessions);
   }
-  if (data.locks !== undefined) {
-    world.locks = data.locks;
-    world.lockSet.clear();
-    for (const lock of data.locks) world.lockSet.add(lock.session);
-  }
-}
-
-/** Reused rather than rebuilt: settles are frequent and the sets are long-lived. */
-function refill(set: Set<string>, items: readonly string[]): void {
-  set.clear();
-  for (const item of items) set.add(item);
+  if (data.locks !== undefined) world.locks = data.locks;
 }
 
 /** Contexts and pages are `b3/c1`, `b3/p1`: only a bare id closes the whole browser. */

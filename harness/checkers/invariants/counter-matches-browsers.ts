@@ -1,28 +1,27 @@
-import { NO_VIOLATIONS, startsEpisode, violationAt, type EpisodeState, type Invariant } from '../invariant.ts';
+import { NO_VIOLATIONS, reportsDrift, violationAt, type DriftState, type Invariant } from '../invariant.ts';
 import { comparison, counterCulprit } from './counter-culprit.ts';
 
 /**
  * The counter equals the browsers the driver says are alive, give or take the launches and closes
  * in flight. Checked against ground truth, it catches what the pool's own bookkeeping hides.
  */
-export const counterMatchesBrowsers: Invariant<EpisodeState> = {
+export const counterMatchesBrowsers: Invariant<DriftState> = {
   name: 'counter-matches-browsers',
   kinds: ['settle'],
-  init: () => ({ broken: false }),
+  init: () => ({ drift: 0 }),
   check(world, state, event) {
     const { counter, launching } = world;
     const browsers = world.alive.size;
     const closing = world.closing.size;
-    const broken = Math.abs(counter - browsers) > launching + closing;
-    if (!startsEpisode(state, broken)) return NO_VIOLATIONS;
+    if (!reportsDrift(state, counter - browsers, launching + closing)) return NO_VIOLATIONS;
     return [
       violationAt(
         world,
         'counter-matches-browsers',
         event,
         comparison('counter', counter, 'browsers', browsers),
-        { counter, browsers, launching, closing, browserIds: [...world.alive], closingIds: [...world.closing] },
-        counterCulprit(world),
+        { counter, browsers, drift: state.drift, launching, closing, browserIds: [...world.alive], closingIds: [...world.closing] },
+        counterCulprit(world, counter > browsers),
       ),
     ];
   },

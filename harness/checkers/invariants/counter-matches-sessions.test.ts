@@ -20,7 +20,7 @@ describe('counter-matches-sessions', () => {
     expect(violation).toMatchObject({
       invariant: 'counter-matches-sessions',
       message: 'counter(2) < sessions(4)',
-      values: { counter: 2, sessions: 4, launching: 0, closing: 0, sessionIds: ['j1', 'j2', 'j3', 'j4'] },
+      values: { counter: 2, sessions: 4, launching: 0, closing: 0, opening: 0, closingParts: 0, sessionIds: ['j1', 'j2', 'j3', 'j4'] },
       seq: settle.seq,
       t: settle.t,
       session: 'j3',
@@ -39,6 +39,18 @@ describe('counter-matches-sessions', () => {
     expect(violation?.session).toBe('j5');
   });
 
+  it('blames the latest change in the direction of the drift, not a job that merely started', () => {
+    const b = new HistoryBuilder();
+    fourSessions(b);
+    b.counter('j3', -1, 'watchdog');
+    const culprit = b.counter('j3', -1, 'finally', 'legacy-pool.ts:120:5 (closeSession)');
+    b.counter('j5', 1, 'launch', 'legacy-pool.ts:60:5 (getCamoufoxPage)');
+    b.settle({ counter: 3 });
+    const [violation] = violationsOf(counterMatchesSessions, b.events);
+    expect(violation).toMatchObject({ message: 'counter(3) < sessions(4)', session: 'j3', at: culprit.at });
+    expect(violation!.recent).toContain(culprit);
+  });
+
   it('blames the run when the pool reports no counter changes', () => {
     const b = new HistoryBuilder();
     const settle = b.settle({ counter: 1, sessions: [] });
@@ -55,6 +67,35 @@ describe('counter-matches-sessions', () => {
     b.settle({ counter: 1, sessions: [] });
     b.launched('b1', 'j1');
     b.settle({ sessions: ['j1'] });
+    expect(violationsOf(counterMatchesSessions, b.events)).toEqual([]);
+  });
+
+  it('tolerates a job’s page opening after its browser launched, before the session is listed', () => {
+    const b = new HistoryBuilder();
+    b.counter('j1', 1, 'launch');
+    b.launch('b1', 'j1');
+    b.launched('b1', 'j1');
+    const newPage = b.emit('driver.call', { op: 'newPage', target: 'b1' }, { session: 'j1' });
+    b.settle({ counter: 1, sessions: [] });
+    b.returns('newPage', 'b1', newPage.seq, 'j1');
+    b.settle({ sessions: ['j1'] });
+    expect(violationsOf(counterMatchesSessions, b.events)).toEqual([]);
+  });
+
+  it('tolerates a session dropped while its page closes, before its browser closes', () => {
+    const b = new HistoryBuilder();
+    b.counter('j1', 1, 'launch');
+    b.launch('b1', 'j1');
+    b.launched('b1', 'j1');
+    b.settle({ counter: 1, sessions: ['j1'] });
+    const closePage = b.close('b1/p2', 'j1');
+    b.settle({ sessions: [] });
+    b.returns('close', 'b1/p2', closePage.seq, 'j1');
+    b.close('b1', 'j1');
+    b.settle({});
+    b.closed('b1', 'j1');
+    b.counter('j1', -1, 'finally');
+    b.settle({ counter: 0 });
     expect(violationsOf(counterMatchesSessions, b.events)).toEqual([]);
   });
 
@@ -104,5 +145,25 @@ describe('counter-matches-sessions', () => {
       'counter(3) < sessions(4)',
       'counter(5) > sessions(4)',
     ]);
+  });
+
+  it('does not count an old drift again when a launch in flight widens the band', () => {
+    const b = new HistoryBuilder();
+    fourSessions(b);
+    b.settle({ counter: 3 }); // drift -1, reported
+    b.launch('b9', 'j9');
+    b.settle({ counter: 4 }); // j9 counted before its session exists: within the band
+    b.up('b9');
+    b.launched('b9', 'j9');
+    b.settle({ counter: 4, sessions: ['j1', 'j2', 'j3', 'j4', 'j9'] }); // quiet again, still -1
+    expect(violationsOf(counterMatchesSessions, b.events).map((v) => v.values.drift)).toEqual([-1]);
+  });
+
+  it('reports each new drift: a second double release makes one more mismatch', () => {
+    const b = new HistoryBuilder();
+    fourSessions(b);
+    b.settle({ counter: 3 });
+    b.settle({ counter: 2 });
+    expect(violationsOf(counterMatchesSessions, b.events).map((v) => v.message)).toEqual(['counter(3) < sessions(4)', 'counter(2) < sessions(4)']);
   });
 });

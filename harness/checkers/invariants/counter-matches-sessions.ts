@@ -1,28 +1,30 @@
-import { NO_VIOLATIONS, startsEpisode, violationAt, type EpisodeState, type Invariant } from '../invariant.ts';
+import { NO_VIOLATIONS, reportsDrift, violationAt, type DriftState, type Invariant } from '../invariant.ts';
 import { comparison, counterCulprit } from './counter-culprit.ts';
 
 /**
- * The pool's counter equals the number of its sessions, give or take the launches and closes in
- * flight: while those are pending the counter may lie anywhere between confirmed and attempted.
+ * The pool's counter equals the number of its sessions, give or take what is in flight: while a
+ * browser is being acquired (launch, then its context and page) or released (its page, context or
+ * itself closing), the counter may lie anywhere between confirmed and attempted. Pages count too
+ * because a pool may count a browser before its page opens, or drop a session before its page
+ * closes: a correct job's normal start and end would otherwise read as drift.
  */
-export const counterMatchesSessions: Invariant<EpisodeState> = {
+export const counterMatchesSessions: Invariant<DriftState> = {
   name: 'counter-matches-sessions',
   kinds: ['settle'],
-  init: () => ({ broken: false }),
+  init: () => ({ drift: 0 }),
   check(world, state, event) {
-    const { counter, launching } = world;
+    const { counter, launching, opening, closingParts } = world;
     const sessions = world.sessions.length;
     const closing = world.closing.size;
-    const broken = Math.abs(counter - sessions) > launching + closing;
-    if (!startsEpisode(state, broken)) return NO_VIOLATIONS;
+    if (!reportsDrift(state, counter - sessions, launching + opening + closing + closingParts)) return NO_VIOLATIONS;
     return [
       violationAt(
         world,
         'counter-matches-sessions',
         event,
         comparison('counter', counter, 'sessions', sessions),
-        { counter, sessions, launching, closing, sessionIds: [...world.sessions] },
-        counterCulprit(world),
+        { counter, sessions, drift: state.drift, launching, closing, opening, closingParts, sessionIds: [...world.sessions] },
+        counterCulprit(world, counter > sessions),
       ),
     ];
   },

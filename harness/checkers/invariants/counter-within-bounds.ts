@@ -14,6 +14,6 @@ export const counterWithinBounds: Invariant<EpisodeState> = {
     const message = counter < 0 ? `counter(${counter}) < 0` : `counter(${counter}) > maxBrowsers(${maxBrowsers})`;
     const values: Violation['values'] = { counter };
     if (maxBrowsers !== undefined) values['maxBrowsers'] = maxBrowsers;
-    return [violationAt(world, 'counter-within-bounds', event, message, values, counterCulprit(world))];
+    return [violationAt(world, 'counter-within-bounds', event, message, values, counterCulprit(world, counter >= 0))];
   },
 };
