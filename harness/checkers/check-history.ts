@@ -54,6 +54,9 @@ export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIAN
   }
   const violations: Violation[] = [];
   const counts = zeroCounts();
+  // Settle invariants are functions of the world's state alone: if it has not changed since the
+  // last settle, neither has their verdict. Most settles follow a page load and change nothing.
+  let judgedVersion = -1;
 
   return {
     violations,
@@ -62,6 +65,10 @@ export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIAN
       foldEvent(world, event);
       const interested = byKind.get(event.kind);
       if (interested === undefined) return NO_VIOLATIONS;
+      if (event.kind === 'settle') {
+        if (world.version === judgedVersion) return NO_VIOLATIONS;
+        judgedVersion = world.version;
+      }
       let found: Violation[] | undefined;
       for (const { invariant, state } of interested) {
         const broken = invariant.check(world, state, event);

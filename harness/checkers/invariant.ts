@@ -5,7 +5,9 @@ import { createWorld, foldEvent, type World } from './world.ts';
 /**
  * One invariant, as a function of the shared world (already folded with the event) and its own
  * small state. `kinds` lists the events it looks at, so the suite never calls it on the others:
- * that is what keeps the common events (driver calls, timers, jobs) cheap.
+ * that is what keeps the common events (driver calls, timers, jobs) cheap. An invariant on
+ * `settle` must depend only on the world's state (not on the event's time), because the suite
+ * skips settles at which that state has not changed (see `World.version`).
  */
 export interface Invariant<State = unknown> {
   readonly name: InvariantName;

@@ -69,6 +69,11 @@ export interface World {
   lastDecrement: HistoryEvent<'pool.counter'> | undefined;
   /** The run's last events, whatever their session. */
   recent: RecentEvents;
+  /**
+   * Bumped whenever something the settle invariants read changes (the pool's snapshot, browsers
+   * alive, anything in flight). A settle that finds it unchanged has nothing new to judge.
+   */
+  version: number;
 }
 
 export function createWorld(): World {
@@ -94,6 +99,7 @@ export function createWorld(): World {
     lastIncrement: undefined,
     lastDecrement: undefined,
     recent: new RecentEvents(),
+    version: 0,
   };
 }
 
@@ -125,6 +131,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
   switch (event.kind) {
     case 'driver.call': {
       const { op, target } = event.data;
+      if (op !== 'goto' && op !== 'evaluate') world.version++;
       if (op === 'launch') {
         world.pendingLaunches.add(event.seq);
         world.launching = world.pendingLaunches.size;
@@ -144,6 +151,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
     }
     case 'driver.return': {
       const { op, call } = event.data;
+      if (op !== 'goto' && op !== 'evaluate') world.version++;
       if (op === 'launch') {
         world.pendingLaunches.delete(call);
         world.launching = world.pendingLaunches.size;
@@ -163,9 +171,11 @@ export function foldEvent(world: World, event: AnyEvent): void {
       return;
     }
     case 'browser.up':
+      world.version++;
       world.alive.add(event.data.browser);
       return;
     case 'browser.down':
+      world.version++;
       world.alive.delete(event.data.browser);
       world.closing.delete(event.data.browser);
       return;
@@ -203,6 +213,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
       foldSettle(world, event.data);
       return;
     case 'run.start': {
+      world.version++;
       const max = event.data.pool_config['maxBrowsers'];
       if (typeof max === 'number' && Number.isFinite(max)) world.maxBrowsers = max;
       return;
@@ -238,6 +249,7 @@ function canForget(world: World, track: SessionTrack): boolean {
 
 /** A field absent from a settle event did not change since the previous one. */
 function foldSettle(world: World, data: EventData['settle']): void {
+  if (data.counter !== undefined || data.sessions !== undefined || data.locks !== undefined) world.version++;
   if (data.counter !== undefined) world.counter = data.counter;
   if (data.sessions !== undefined) {
     const previous = world.sessions;

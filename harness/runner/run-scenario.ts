@@ -7,7 +7,7 @@ import { DEFAULT_SIM_OPTIONS, SimDriver } from '../drivers/sim/sim-driver.ts';
 import { captureCallSite } from '../history/call-site.ts';
 import type { AnyEvent, EventData } from '../history/events.ts';
 import { NdjsonSink } from '../history/ndjson-sink.ts';
-import { Recorder } from '../history/recorder.ts';
+import { Recorder, type Listener } from '../history/recorder.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
 import type { PoolEnv } from '../pool/contract.ts';
 import { checkPoolContract, type LoadedPool } from '../pool/load-pool.ts';
@@ -29,6 +29,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called with every violation as it is found. */
   onViolation?: (violation: Violation) => void;
+  /** Further consumers of the history, called with every event in order. */
+  listeners?: readonly Listener[];
 }
 
 export interface RunStatus {
@@ -79,6 +81,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     if (event.kind === 'job.start') jobsStarted++;
     last = event;
   });
+  for (const listener of options.listeners ?? []) recorder.subscribe(listener);
   if (options.checks !== false) {
     recorder.subscribe((event) => {
       for (const violation of suite.step(event)) {
