@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyEvent } from '../history/events.ts';
-import { checkHistory, createCheckSuite, zeroCounts } from './check-history.ts';
+import { checkHistory, createCheckSuite } from './check-history.ts';
+import { countsOf } from './violation.ts';
 import { asChecker } from './invariant.ts';
 import { ALL_INVARIANTS, singleRelease } from './invariants/index.ts';
 import { HistoryBuilder } from './test-events.ts';
@@ -55,7 +56,7 @@ describe('check suite', () => {
       ['lock-ownership', 'lock of j2 outlives its session (orphan)'],
       ['quiescence', 'after close: 1 locks, 1 browsers, 1 timers remain'],
     ]);
-    expect(counts).toEqual({ ...zeroCounts(), 'single-release': 1, 'work-cancelled': 1, 'counter-matches-browsers': 1, 'lock-ownership': 1, quiescence: 1 });
+    expect(counts).toEqual({ ...countsOf(), 'single-release': 1, 'work-cancelled': 1, 'counter-matches-browsers': 1, 'lock-ownership': 1, quiescence: 1 });
   });
 
   it('counts every invariant, budget included, from zero', () => {

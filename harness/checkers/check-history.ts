@@ -1,7 +1,7 @@
 import type { AnyEvent, EventKind } from '../history/events.ts';
 import { NO_VIOLATIONS, type Invariant } from './invariant.ts';
 import { ALL_INVARIANTS } from './invariants/index.ts';
-import type { InvariantName, Violation } from './violation.ts';
+import { countsOf, type InvariantName, type Violation } from './violation.ts';
 import { createWorld, foldEvent } from './world.ts';
 
 export interface CheckSuite {
@@ -23,19 +23,6 @@ interface Bound {
   state: unknown;
 }
 
-export function zeroCounts(): Record<InvariantName, number> {
-  return {
-    'counter-matches-sessions': 0,
-    'counter-within-bounds': 0,
-    'counter-matches-browsers': 0,
-    'lock-ownership': 0,
-    'single-release': 0,
-    'work-cancelled': 0,
-    quiescence: 0,
-    // Budgets are judged over a whole run by the reports, never per event.
-    budget: 0,
-  };
-}
 
 /**
  * All invariants over one shared world: each event is folded once, then only the invariants that
@@ -53,7 +40,7 @@ export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIAN
     }
   }
   const violations: Violation[] = [];
-  const counts = zeroCounts();
+  const counts = countsOf();
   // Settle invariants are functions of the world's state alone: if it has not changed since the
   // last settle, neither has their verdict. Most settles follow a page load and change nothing.
   let judgedVersion = -1;

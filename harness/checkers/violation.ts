@@ -1,15 +1,26 @@
 import type { AnyEvent } from '../history/events.ts';
 
-/** Names of the invariants Tally checks. */
-export type InvariantName =
-  | 'counter-matches-sessions'
-  | 'counter-within-bounds'
-  | 'counter-matches-browsers'
-  | 'lock-ownership'
-  | 'single-release'
-  | 'work-cancelled'
-  | 'quiescence'
-  | 'budget';
+/** The invariants Tally checks, in the order reports list them. */
+export const INVARIANT_NAMES = [
+  'counter-matches-sessions',
+  'counter-within-bounds',
+  'counter-matches-browsers',
+  'lock-ownership',
+  'single-release',
+  'work-cancelled',
+  'quiescence',
+  // Budgets are judged over a whole run by the report, never per event.
+  'budget',
+] as const;
+
+export type InvariantName = (typeof INVARIANT_NAMES)[number];
+
+/** A count for every invariant, zero where `counts` has none. */
+export function countsOf(counts: Readonly<Partial<Record<InvariantName, number>>> = {}): Record<InvariantName, number> {
+  const complete = {} as Record<InvariantName, number>;
+  for (const name of INVARIANT_NAMES) complete[name] = counts[name] ?? 0;
+  return complete;
+}
 
 /**
  * One broken invariant, with the context the story's log line lacked: the values, the event

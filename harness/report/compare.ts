@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatRate } from './format.ts';
-import { INVARIANT_NAMES } from './invariant-names.ts';
+import { INVARIANT_NAMES } from '../checkers/violation.ts';
 import { parseReport } from './report-json.ts';
 import type { RunReport } from './report-json.ts';
 

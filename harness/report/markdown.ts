@@ -1,7 +1,6 @@
-import type { Violation } from '../checkers/violation.ts';
+import { INVARIANT_NAMES, type Violation } from '../checkers/violation.ts';
 import type { AnyEvent } from '../history/events.ts';
 import { formatNumber, formatRate, formatVirtualTime } from './format.ts';
-import { INVARIANT_NAMES } from './invariant-names.ts';
 import type { RunReport } from './report-json.ts';
 
 /** Violations shown in full; the rest are in report.json. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INVARIANT_NAMES } from './invariant-names.ts';
+import { INVARIANT_NAMES } from '../checkers/violation.ts';
 import { MAX_REPORTED_VIOLATIONS, parseReport, replayCommand } from './report-json.ts';
 import { driftViolation, sampleReport } from './test-fixtures.ts';
 

@@ -1,8 +1,7 @@
-import type { InvariantName, Violation } from '../checkers/violation.ts';
+import { countsOf, type InvariantName, type Violation } from '../checkers/violation.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { budgetViolations } from './budgets.ts';
 import type { Figures } from './figures.ts';
-import { completeCounts } from './invariant-names.ts';
 import { decideVerdict } from './verdict.ts';
 import type { EndReason, Verdict } from './verdict.ts';
 
@@ -69,7 +68,7 @@ export interface ReportInput {
 export function buildReport(input: ReportInput): RunReport {
   const lastEvent = input.lastEvent ?? { seq: Math.max(0, input.figures.events - 1), t: input.figures.virtualMs };
   const overBudget = budgetViolations(input.budgets, input.figures, lastEvent);
-  const invariants = completeCounts(input.violationCounts);
+  const invariants = countsOf(input.violationCounts);
   invariants.budget += overBudget.length;
   const violationsTotal = Object.values(invariants).reduce((sum, n) => sum + n, 0);
   // Budget violations are at most one per budget; room is kept for them so they are always listed.
