@@ -1,8 +1,8 @@
 // The CLI as a user meets it: exit codes, bad input named precisely, compare, offline check, Ctrl-C.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tally, tempDir } from './helpers.ts';
+import { ROOT, tally, tempDir } from './helpers.ts';
 
 describe('tally run', () => {
   it('exits 1 on the legacy pool and 0 on the fixed pool, and writes the run folder', async () => {
@@ -55,6 +55,7 @@ describe('tally run', () => {
     [['run', 'soak', '--pool', './nowhere.ts'], /--pool \.\/nowhere\.ts: no such pool/],
     [['run', 'soak', '--pool', 'test/fixtures/pools/no-create-pool.ts'], /no-create-pool\.ts: does not export createPool\(env\) \(found exports: makePool\)/],
     [['run', 'soak', '--pool', 'test/fixtures/pools/bad-inspect-pool.ts'], /bad-inspect-pool\.ts: inspect\(\) returned counter = "3"; it must be a number/],
+    [['run', 'soak', '--pool', 'test/fixtures/pools/throwing-pool.ts'], /throwing-pool\.ts: createPool\(env\) threw: cannot connect to the browser farm/],
     [['run', 'soak', '--driver', 'chrome'], /--driver chrome: unknown driver/],
     [['run', 'soak', '--seed=-4'], /--seed -4: expected a non-negative integer/],
     [['run', 'soak', '--seed', 'abc'], /--seed abc: expected a non-negative integer/],
@@ -67,6 +68,26 @@ describe('tally run', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+
+  it('ends undecided, keeping what it recorded, when the pool breaks mid-run', async () => {
+    const out = tempDir();
+    const result = await tally(['run', 'exception-mid-work', '--pool', 'test/fixtures/pools/inspect-throws-pool.ts', '--out', out, '--quiet']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/error: .*inspect-throws-pool\.ts: inspect\(\) threw: bookkeeping unavailable/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.endReason).toBe('error');
+    expect(report.figures.events).toBeGreaterThan(50);
+  });
+
+  it('loads a TypeScript pool that lives outside any ES module package', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'their-pool.ts');
+    // The fixture pool, moved where no package.json says "type": "module".
+    writeFileSync(file, readFileSync(join(ROOT, 'test/fixtures/pools/simple-pool.ts'), 'utf8').replace(/^import type .*$/m, 'type Job = any; type Pool = any; type PoolEnv = any;'));
+    const result = await tally(['run', 'exception-mid-work', '--pool', file, '--out', join(dir, 'run'), '--quiet']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
   });
 
   it('on SIGINT stops, writes what it has and exits undecided or failed', async () => {

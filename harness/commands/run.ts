@@ -40,6 +40,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     progress?.stop();
     const f = report.figures;
     console.log(`${report.verdict.verdict.toUpperCase()}: ${report.verdict.why}`);
+    if (report.error) console.log(`  error: ${report.error}`);
     for (const [name, count] of Object.entries(report.invariants)) if (count > 0) console.log(`  ${name}: ${count}`);
     console.log(`  counter mismatches/30min ${f.counterMismatchesPer30Min.toFixed(1)}, lock sweeps/30min ${f.lockSweepsPer30Min.toFixed(1)}, memory growth ${f.memoryGrowthMBPerHour?.toFixed(1) ?? '-'} MB/h, peak closes/s ${f.peakClosesPerSecond}`);
     console.log(`  ${outDir}/report.md   replay: ${report.replay}`);

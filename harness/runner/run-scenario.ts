@@ -9,7 +9,8 @@ import type { AnyEvent, EventData } from '../history/events.ts';
 import { NdjsonSink } from '../history/ndjson-sink.ts';
 import { Recorder, type Listener } from '../history/recorder.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
-import type { PoolEnv } from '../pool/contract.ts';
+import type { Pool, PoolEnv, PoolSnapshot } from '../pool/contract.ts';
+import { InputError } from '../errors.ts';
 import { checkPoolContract, type LoadedPool } from '../pool/load-pool.ts';
 import { seededRandom } from '../random.ts';
 import { createFigures, type Figures } from '../report/figures.ts';
@@ -125,8 +126,8 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       durationMs: scenario.durationMs,
       pool_config: { ...scenario.pool },
     });
-    const pool = checkPoolContract(options.pool.create(env), options.pool.name);
-    const settle = () => recorder.settle(pool.inspect());
+    const pool = checkPoolContract(createPool(options.pool, env), options.pool.name);
+    const settle = () => recorder.settle(inspect(pool, options.pool.name));
     const interrupted = () => options.signal?.aborted === true;
 
     const runnerClock: Clock = ownedClock(clock);
@@ -167,7 +168,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
   } catch (caught) {
     endReason = 'error';
     error = describe(caught);
-    if (caught instanceof Error && caught.name === 'InputError') throw caught;
+    if (caught instanceof InputError) throw caught;
   } finally {
     await driver.shutdown();
     await new Promise((resolve) => setImmediate(resolve));
@@ -185,6 +186,23 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     lastEvent: { seq: last?.seq ?? 0, t: last?.t ?? 0 },
     historyPath,
   };
+}
+
+/** A pool whose factory throws has nothing to run: that is bad input, named as such. */
+function createPool(pool: LoadedPool, env: PoolEnv): Pool {
+  try {
+    return pool.create(env);
+  } catch (error) {
+    throw new InputError(`${pool.name}: createPool(env) threw: ${describe(error)}`);
+  }
+}
+
+function inspect(pool: Pool, name: string): PoolSnapshot {
+  try {
+    return pool.inspect();
+  } catch (error) {
+    throw new Error(`${name}: inspect() threw: ${describe(error)}`);
+  }
 }
 
 function endReasonOf(outcome: DriveOutcome): EndReason {
