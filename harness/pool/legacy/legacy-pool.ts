@@ -112,7 +112,8 @@ export class LegacyBrowserService implements Pool {
         await session.browser.close();
       }
     } finally {
-      this.#decrement(sessionId, 'finally');
+      this.#activeCount = Math.max(0, this.#activeCount - 1);
+      this.env.report('pool.counter', sessionId, { delta: -1, value: this.#activeCount, path: 'finally' });
     }
   }
 
@@ -126,13 +127,11 @@ export class LegacyBrowserService implements Pool {
     } catch {
       // "safe": a failed close is not the caller's problem.
     } finally {
-      this.#decrement(sessionId, path);
+      // A second decrement site, written again rather than shared, as in the story: neither knows
+      // whether the other already ran for this session.
+      this.#activeCount = Math.max(0, this.#activeCount - 1);
+      this.env.report('pool.counter', sessionId, { delta: -1, value: this.#activeCount, path });
     }
-  }
-
-  #decrement(sessionId: string, path: string): void {
-    this.#activeCount = Math.max(0, this.#activeCount - 1);
-    this.env.report('pool.counter', sessionId, { delta: -1, value: this.#activeCount, path });
   }
 
   // v2.3: LockSweep, when locks pile up beyond twice the operations in progress.
