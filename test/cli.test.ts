@@ -94,7 +94,15 @@ describe('tally run', () => {
     const out = tempDir();
     // Ten simulated days: long enough to be interrupted.
     const result = await tally(['run', 'soak', '--pool', 'fixed', '--set', 'durationMs=864000000', '--out', out], {
-      onSpawn: (child) => void setTimeout(() => child.kill('SIGINT'), 2_000),
+      onSpawn: (child) => {
+        let sent = false;
+        child.stderr!.on('data', (chunk: Buffer) => {
+          // The first status line means the run (and its signal handlers) has started.
+          if (sent || !/soak \/ fixed/.test(chunk.toString())) return;
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), 500);
+        });
+      },
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/SIGINT: stopping the run/);

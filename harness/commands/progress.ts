@@ -24,6 +24,7 @@ export function showProgress(label: string, durationMs: number): { attach(status
   return {
     attach(status) {
       read = status;
+      render(); // at once, so a run that has started is seen to have
     },
     stop() {
       clearInterval(timer);
