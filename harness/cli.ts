@@ -63,6 +63,11 @@ function parseSeed(text: string): number {
 
 /** Bad input is exit 2 with a message that names what is wrong; anything else is a crash, also 2. */
 export async function runCli(argv: string[]): Promise<void> {
+  // `tally ... | head`: a reader that stops early is no error; the run's files are already written.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   try {
     process.exitCode = await main(argv);
   } catch (error) {
