@@ -2,11 +2,11 @@ import type { AnyEvent, EventData, EventKind, HistoryEvent, LockEntry, PoolSnaps
 
 export interface EmitOptions {
   /** The session the event belongs to. */
-  session?: string;
+  session?: string | undefined;
   /** The browser the event concerns: its session is looked up when `session` is not given. */
-  browser?: string;
+  browser?: string | undefined;
   /** Call site, from `captureCallSite()`. */
-  at?: string;
+  at?: string | undefined;
 }
 
 export type Listener = (event: AnyEvent) => void;

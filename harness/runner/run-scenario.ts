@@ -104,10 +104,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     clock: poolClock,
     random: random.fork(2),
     config: { ...scenario.pool },
-    report: (kind, session, data) => {
-      const at = captureCallSite();
-      recorder.emit(kind, data, { ...(session === undefined ? {} : { session }), ...(at ? { at } : {}) });
-    },
+    report: (kind, session, data) => void recorder.emit(kind, data, { session, at: captureCallSite() }),
   };
 
   // A pool's stray promise rejection is a finding about the pool, not a reason to lose the run.

@@ -106,7 +106,7 @@ export class SimDriver implements Driver {
 
   recordCall(op: DriverOp, target: string, browser: string, url: string | undefined, withCallSite: boolean): number {
     const at = withCallSite ? captureCallSite() : undefined;
-    return this.recorder.emit('driver.call', url === undefined ? { op, target } : { op, target, url }, { browser, ...(at ? { at } : {}) }).seq;
+    return this.recorder.emit('driver.call', url === undefined ? { op, target } : { op, target, url }, { browser, at }).seq;
   }
 
   recordReturn(op: DriverOp, target: string, browser: string, call: number, error?: Error): void {
