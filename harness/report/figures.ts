@@ -18,7 +18,7 @@ export interface Figures {
   events: number;
   jobs: { started: number; ok: number; failed: number };
 
-  /** Episodes of `counter-matches-sessions` (the story's "counter mismatches"). */
+  /** Drifts reported by `counter-matches-sessions` (the story's "counter mismatches"). */
   counterMismatches: number;
   counterMismatchesPer30Min: number;
   /** Virtual time of the first counter mismatch, null when there was none. */
