@@ -45,8 +45,8 @@ export async function demoCommand(args: { out: string; seed: number | undefined 
     interrupt.dispose();
   }
   const table = [
-    '| scenario | legacy | fixed | mismatches/30min | lock sweeps/30min | memory MB/h | peak closes/s | as expected |',
-    '|---|---|---|---|---|---|---|---|',
+    '| scenario | legacy | fixed | mismatches/30min | lock sweeps/30min | memory MB/h | peak watchdogs/s | peak closes/s | as expected |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
   const summary = `# Tally demo: the story's pool before and after the fix\n\n${table}\n\nBefore -> after in each cell.\n\n${details.join('\n')}`;
@@ -61,5 +61,5 @@ export async function demoCommand(args: { out: string; seed: number | undefined 
 
 function summaryRow(scenario: string, legacy: RunReport, fixed: RunReport, ok: boolean): string {
   const pair = (pick: (r: RunReport) => string) => `${pick(legacy)} -> ${pick(fixed)}`;
-  return `| ${scenario} | ${legacy.verdict.verdict} (${legacy.violationsTotal}) | ${fixed.verdict.verdict} (${fixed.violationsTotal}) | ${pair((r) => formatRate(r.figures.counterMismatchesPer30Min))} | ${pair((r) => formatRate(r.figures.lockSweepsPer30Min))} | ${pair((r) => formatRate(r.figures.memoryGrowthMBPerHour))} | ${pair((r) => String(r.figures.peakClosesPerSecond))} | ${ok ? 'yes' : 'NO'} |`;
+  return `| ${scenario} | ${legacy.verdict.verdict} (${legacy.violationsTotal}) | ${fixed.verdict.verdict} (${fixed.violationsTotal}) | ${pair((r) => formatRate(r.figures.counterMismatchesPer30Min))} | ${pair((r) => formatRate(r.figures.lockSweepsPer30Min))} | ${pair((r) => formatRate(r.figures.memoryGrowthMBPerHour))} | ${pair((r) => String(r.figures.peakWatchdogsPerSecond))} | ${pair((r) => String(r.figures.peakClosesPerSecond))} | ${ok ? 'yes' : 'NO'} |`;
 }
