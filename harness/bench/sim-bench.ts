@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: what online checking costs and how far the simulation compresses time.
- * - Checker overhead at 50 concurrent sessions. Online checking is one `suite.step(event)` per
- *   event; its cost is measured by stepping a fresh suite over the events the recorder produced
- *   in a run (the same objects and calls, warm, see checkCostNs) and set against the run's own
- *   cost per event with checking off. Whole runs with checking on and off are also timed,
- *   interleaved, and reported with their spread: on a shared 2-core machine it is far larger
- *   than the effect measured, so they are context, not the figure.
+ * - Checker overhead at 50 concurrent sessions with faults. The checkers run online as one
+ *   `suite.step(event)` per event; each call is timed inside a real run, less an identically
+ *   timed empty section (what the timing itself costs), and set against the run's own time.
+ *   Median over repeated runs. This counts what the checkers cost where they run: between the
+ *   run's own work, with their state no longer in cache, and with whatever GC their allocations
+ *   bring on. Whole runs with checking on and off are also timed, interleaved, and reported with
+ *   their spread: on a shared 2-core machine it is larger than the effect, so they are context.
  * - The 24-hour soak's compression: simulated seconds per wall second.
  * Progress goes to stderr; the last line of stdout is one JSON object.
  */
@@ -38,13 +39,12 @@ const fiftySessions: Scenario = parseScenario(
   'bench',
 );
 
-async function timedRun(scenario: Scenario, poolName: string, checks: boolean, captured?: AnyEvent[]) {
+async function timedRun(scenario: Scenario, poolName: string, checks: boolean, listeners: ((event: AnyEvent) => void)[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'tally-bench-'));
   try {
     const pool = await loadPool(poolName);
     globalThis.gc?.();
     const started = performance.now();
-    const listeners = captured ? [(event: AnyEvent) => void captured.push(event)] : [];
     const result = await runScenario({ scenario, pool, seed: scenario.seed, outDir: dir, checks, listeners });
     const wallMs = performance.now() - started;
     return { wallMs, events: result.figures.events, virtualMs: result.figures.virtualMs, violations: result.violations.length };
@@ -53,35 +53,21 @@ async function timedRun(scenario: Scenario, poolName: string, checks: boolean, c
   }
 }
 
-/** Passes over the history before timing: the checkers reach their steady (optimised) speed after a few. */
-const WARM_UP_PASSES = 5;
-
-/** Events stepped per timed window: small enough to stay in cache, as one event does online. */
-const WINDOW = 256;
-
-/**
- * Wall nanoseconds per event for a fresh suite to check `events` (median of passes), in the
- * conditions of a run: online, the checker sees each event right after the recorder built it and
- * the history file serialised it, so it is in cache. Each window is serialised first (untimed),
- * as the history sink does, then stepped (timed). Replaying a whole history cold would mostly
- * measure cache misses the online checker never has.
- */
-function checkCostNs(events: AnyEvent[]): number {
-  const passes: number[] = [];
-  for (let pass = 0; pass < REPETITIONS + WARM_UP_PASSES; pass++) {
-    globalThis.gc?.();
-    const suite = createCheckSuite();
-    let ms = 0;
-    for (let start = 0; start < events.length; start += WINDOW) {
-      const end = Math.min(start + WINDOW, events.length);
-      for (let i = start; i < end; i++) JSON.stringify(events[i]);
-      const began = performance.now();
-      for (let i = start; i < end; i++) suite.step(events[i]!);
-      ms += performance.now() - began;
-    }
-    passes.push((ms * 1e6) / events.length);
-  }
-  return median(passes.slice(WARM_UP_PASSES));
+/** One run with the checkers stepped online, each step timed: their share of the run's time. */
+async function timedChecks(scenario: Scenario, poolName: string) {
+  const suite = createCheckSuite();
+  let stepMs = 0;
+  let timingMs = 0;
+  const timedStep = (event: AnyEvent) => {
+    let began = performance.now();
+    timingMs += performance.now() - began;
+    began = performance.now();
+    suite.step(event);
+    stepMs += performance.now() - began;
+  };
+  const run = await timedRun(scenario, poolName, false, [timedStep]);
+  const checkMs = stepMs - timingMs;
+  return { checkNsPerEvent: (checkMs * 1e6) / run.events, overheadPct: (100 * checkMs) / (run.wallMs - checkMs - timingMs), violations: suite.violations.length };
 }
 
 function median(values: number[]): number {
@@ -92,31 +78,30 @@ function median(values: number[]): number {
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function checkerOverhead(poolName: string) {
-  // The events exactly as the online checker receives them (the recorder's own objects).
-  const history: AnyEvent[] = [];
-  await timedRun(fiftySessions, poolName, true, history); // also warms the JIT
+  await timedRun(fiftySessions, poolName, true); // warm-up: JIT, module loading
   const on: number[] = [];
   const off: number[] = [];
-  let violations = 0;
+  const timed: Awaited<ReturnType<typeof timedChecks>>[] = [];
+  let events = 0;
   for (let i = 0; i < REPETITIONS; i++) {
-    // Interleaved, so drift in machine load hits both modes alike.
+    // Interleaved, so drift in machine load hits every mode alike.
     const a = await timedRun(fiftySessions, poolName, false);
     const b = await timedRun(fiftySessions, poolName, true);
+    timed.push(await timedChecks(fiftySessions, poolName));
     off.push(a.events / (a.wallMs / 1000));
     on.push(b.events / (b.wallMs / 1000));
-    violations = b.violations;
-    process.stderr.write(`  ${poolName} rep ${i + 1}/${REPETITIONS}: off ${Math.round(off.at(-1)!)} ev/s, on ${Math.round(on.at(-1)!)} ev/s\n`);
+    events = a.events;
+    process.stderr.write(`  ${poolName} rep ${i + 1}/${REPETITIONS}: checkers ${timed.at(-1)!.overheadPct.toFixed(2)} % of the run; whole runs off ${Math.round(off.at(-1)!)} ev/s, on ${Math.round(on.at(-1)!)} ev/s\n`);
   }
-  const runNsPerEvent = 1e9 / median(off);
-  const checkNsPerEvent = checkCostNs(history);
+  const overheads = timed.map((t) => t.overheadPct);
   return {
-    events: history.length,
-    violations,
+    events,
+    violations: timed[0]!.violations,
+    checkNsPerEvent: Math.round(median(timed.map((t) => t.checkNsPerEvent))),
+    overheadPct: round(median(overheads), 2),
+    overheadPctRange: [round(Math.min(...overheads), 2), round(Math.max(...overheads), 2)],
     eventsPerSecChecksOff: Math.round(median(off)),
     eventsPerSecChecksOn: Math.round(median(on)),
-    runNsPerEvent: Math.round(runNsPerEvent),
-    checkNsPerEvent: Math.round(checkNsPerEvent),
-    overheadPct: round((checkNsPerEvent / runNsPerEvent) * 100, 2),
     wholeRunOverheadPct: { median: round(((median(off) - median(on)) / median(off)) * 100, 2), spreadPct: round(((Math.max(...off) - Math.min(...off)) / median(off)) * 100, 1) },
   };
 }

@@ -42,7 +42,7 @@ export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIAN
   const violations: Violation[] = [];
   const counts = countsOf();
   // Settle invariants are functions of the world's state alone: if it has not changed since the
-  // last settle, neither has their verdict. Most settles follow a page load and change nothing.
+  // last settle (only jobs or locks moved, say), neither has their verdict.
   let judgedVersion = -1;
 
   return {

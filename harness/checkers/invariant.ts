@@ -1,5 +1,6 @@
 import type { AnyEvent, EventKind } from '../history/events.ts';
 import type { Checker, InvariantName, Violation } from './violation.ts';
+import { RECENT_EVENTS } from './recent-events.ts';
 import { createWorld, foldEvent, type World } from './world.ts';
 
 /**
@@ -34,8 +35,7 @@ export function violationAt(
   values: Violation['values'],
   culprit: Culprit = {},
 ): Violation {
-  const track = culprit.session === undefined ? undefined : world.perSession.get(culprit.session);
-  const recent = (track?.recent ?? world.recent).toArray();
+  const recent = world.recent.last(RECENT_EVENTS, culprit.session);
   return {
     invariant,
     message,

@@ -4,28 +4,48 @@ import type { AnyEvent } from '../history/events.ts';
 export const RECENT_EVENTS = 12;
 
 /**
- * The last few events, in a fixed array written round-robin: appending is one store and one
- * increment on every event, and the copy in order is paid only when a violation is built.
+ * How many of the run's last events are kept to draw that context from. A session's recent events
+ * are the ones in this window that name it: with 50 sessions interleaved that is still dozens
+ * each, and a session quiet for longer than the window is shown with what the window has.
+ */
+export const RECENT_WINDOW = 1024;
+
+/**
+ * The run's last events, in one fixed array written round-robin. Appending is one store and one
+ * increment; nothing per session is touched on the hot path (a lookup per event in a map of
+ * sessions costs cache misses on every event). The copy, and the filtering by session, are paid
+ * only when a violation is built.
  */
 export class RecentEvents {
-  readonly #slots: (AnyEvent | undefined)[] = new Array<AnyEvent | undefined>(RECENT_EVENTS).fill(undefined);
+  readonly #slots: (AnyEvent | undefined)[];
+  /** Each slot's session beside it, so finding a session's events reads one small array in order
+   *  instead of following a pointer to every (long since cold) event. */
+  readonly #sessions: (string | undefined)[];
   #next = 0;
   #full = false;
 
+  constructor(private readonly capacity = RECENT_WINDOW) {
+    this.#slots = new Array<AnyEvent | undefined>(capacity).fill(undefined);
+    this.#sessions = new Array<string | undefined>(capacity).fill(undefined);
+  }
+
   push(event: AnyEvent): void {
     this.#slots[this.#next] = event;
-    if (++this.#next === RECENT_EVENTS) {
+    this.#sessions[this.#next] = event.session;
+    if (++this.#next === this.capacity) {
       this.#next = 0;
       this.#full = true;
     }
   }
 
-  /** Oldest first. */
-  toArray(): AnyEvent[] {
-    const ordered: AnyEvent[] = [];
-    const start = this.#full ? this.#next : 0;
-    const size = this.#full ? RECENT_EVENTS : this.#next;
-    for (let i = 0; i < size; i++) ordered.push(this.#slots[(start + i) % RECENT_EVENTS]!);
-    return ordered;
+  /** The last `count` events (of `session`, when given), oldest first. */
+  last(count = RECENT_EVENTS, session?: string): AnyEvent[] {
+    const found: AnyEvent[] = [];
+    const size = this.#full ? this.capacity : this.#next;
+    for (let back = 1; back <= size && found.length < count; back++) {
+      const slot = (this.#next - back + this.capacity) % this.capacity;
+      if (session === undefined || this.#sessions[slot] === session) found.push(this.#slots[slot]!);
+    }
+    return found.reverse();
   }
 }

@@ -152,8 +152,8 @@ describe('world: jobs, counter history, recent events', () => {
       b.timer('runner', `tick${i}`);
     }
     const world = fold(b);
-    expect(world.perSession.get('j1')!.recent.toArray()).toEqual(mine.slice(-12));
-    expect(world.recent.toArray()).toEqual(b.events.slice(-12));
+    expect(world.recent.last(12, 'j1')).toEqual(mine.slice(-12));
+    expect(world.recent.last(12)).toEqual(b.events.slice(-12));
   });
 });
 

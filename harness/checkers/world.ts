@@ -5,16 +5,14 @@ import { updateSessionSet } from './session-set.ts';
 /**
  * How many ended jobs keep their session's track. Older ones are forgotten if nothing about them
  * is left open (work stopped, counter balanced, no longer a session of the pool), so a long soak
- * holds a bounded number of tracks and of recent events. A late event about a forgotten session
- * starts a fresh track: its violations are still found, with less context.
+ * holds a bounded number of tracks. A late event about a forgotten session starts a fresh track:
+ * its violations are still found.
  */
 export const ENDED_SESSIONS_KEPT = 4096;
 
 /** What the checkers know about one session (= job id), from the events that name it. */
 export interface SessionTrack {
   readonly id: string;
-  /** The session's last events, for a violation's context. */
-  readonly recent: RecentEvents;
   /** `job.work` minus `job.work.end`: above 0 while the job's work runs. */
   workRunning: number;
   /** `job.end` was seen: the pool considers the job over. */
@@ -67,7 +65,7 @@ export interface World {
   lastCounterEvent: HistoryEvent<'pool.counter'> | undefined;
   lastIncrement: HistoryEvent<'pool.counter'> | undefined;
   lastDecrement: HistoryEvent<'pool.counter'> | undefined;
-  /** The run's last events, whatever their session. */
+  /** The run's last events, from which a violation's context (its session's events) is drawn. */
   recent: RecentEvents;
   /**
    * Bumped whenever something the settle invariants read changes (the pool's snapshot, browsers
@@ -108,7 +106,6 @@ export function sessionTrack(world: World, id: string): SessionTrack {
   if (track === undefined) {
     track = {
       id,
-      recent: new RecentEvents(),
       workRunning: 0,
       ended: false,
       increments: 0,
@@ -122,11 +119,13 @@ export function sessionTrack(world: World, id: string): SessionTrack {
   return track;
 }
 
+function trackOf(world: World, event: AnyEvent): SessionTrack | undefined {
+  return event.session === undefined ? undefined : sessionTrack(world, event.session);
+}
+
 /** Fold one event into `world`, in place. O(1) except `settle`, which is O(sessions). */
 export function foldEvent(world: World, event: AnyEvent): void {
   world.recent.push(event);
-  const track = event.session === undefined ? undefined : sessionTrack(world, event.session);
-  track?.recent.push(event);
 
   switch (event.kind) {
     case 'driver.call': {
@@ -179,18 +178,27 @@ export function foldEvent(world: World, event: AnyEvent): void {
       world.alive.delete(event.data.browser);
       world.closing.delete(event.data.browser);
       return;
-    case 'job.work':
+    // Only the rare events about a job's life look its session up: the common ones (driver calls,
+    // settles, timers) must not pay a map lookup each.
+    case 'job.work': {
+      const track = trackOf(world, event);
       if (track) track.workRunning++;
       return;
-    case 'job.work.end':
+    }
+    case 'job.work.end': {
+      const track = trackOf(world, event);
       if (track && track.workRunning > 0) track.workRunning--;
       return;
-    case 'job.end':
+    }
+    case 'job.end': {
+      const track = trackOf(world, event);
       if (!track) return;
       track.ended = true;
       rememberEnded(world, track.id);
       return;
-    case 'pool.counter':
+    }
+    case 'pool.counter': {
+      const track = trackOf(world, event);
       world.lastCounterEvent = event;
       if (event.data.delta > 0) {
         world.lastIncrement = event;
@@ -203,12 +211,17 @@ export function foldEvent(world: World, event: AnyEvent): void {
         }
       }
       return;
-    case 'pool.lock':
+    }
+    case 'pool.lock': {
+      const track = trackOf(world, event);
       if (track && event.at !== undefined) track.lockAt = event.at;
       return;
-    case 'pool.watchdog':
+    }
+    case 'pool.watchdog': {
+      const track = trackOf(world, event);
       if (track && event.at !== undefined) track.watchdogAt = event.at;
       return;
+    }
     case 'settle':
       foldSettle(world, event.data);
       return;

@@ -46,4 +46,17 @@ describe('Recorder', () => {
     sessions.push('j2');
     expect(events[0]!.data).toEqual({ counter: 1, sessions: ['j1'], locks: [] });
   });
+
+  it('records no settle after mere page traffic, but does when the ground truth moved', () => {
+    const { recorder, events } = recorded();
+    const snapshot = { counter: 1, sessions: ['j1'], locks: [] };
+    recorder.settle(snapshot);
+    recorder.emit('driver.call', { op: 'goto', target: 'b1/p2', url: 'http://127.0.0.1:0/' }, { browser: 'b1' });
+    expect(recorder.needsSnapshot).toBe(true);
+    recorder.settle(snapshot);
+    expect(recorder.needsSnapshot).toBe(false);
+    recorder.emit('browser.down', { browser: 'b1', cause: 'crash' }, { browser: 'b1' });
+    recorder.settle(snapshot);
+    expect(events.filter((e) => e.kind === 'settle').map((e) => e.data)).toEqual([{ counter: 1, sessions: ['j1'], locks: [] }, {}]);
+  });
 });

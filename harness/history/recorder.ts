@@ -20,6 +20,7 @@ export class Recorder {
   #listeners: Listener[] = [];
   #sessionOfBrowser = new Map<string, string>();
   #dirty = true;
+  #truthMoved = true;
   #last: { counter?: number; sessions?: readonly string[]; locks?: readonly LockEntry[] } = {};
   readonly #wallStart = performance.now();
 
@@ -48,16 +49,25 @@ export class Recorder {
     };
     if (kind === 'job.work') this.#sessionOfBrowser.set((data as EventData['job.work']).browser, session!);
     this.#dirty = true;
+    if (movesTruth(kind, data)) this.#truthMoved = true;
     for (const listener of this.#listeners) listener(event as AnyEvent);
     return event;
   }
 
   /**
-   * Called at a settled point (nothing left to run but timers and stalled I/O). Records a `settle`
-   * event with the parts of the pool's snapshot that changed, if anything happened since the last one.
+   * Called at a settled point (nothing left to run but timers and stalled I/O) with the pool's
+   * snapshot, read if anything happened since the last one (`needsSnapshot`). Records a `settle`
+   * event with the parts that changed, when something did or when the ground truth moved (a
+   * browser launched, opened, closed or died): after mere page traffic there is nothing new to
+   * compare, and such settles would be a third of the history.
    */
+  get needsSnapshot(): boolean {
+    return this.#dirty;
+  }
+
   settle(snapshot: PoolSnapshot): void {
     if (!this.#dirty) return;
+    this.#dirty = false;
     const data: EventData['settle'] = {};
     const last = this.#last;
     if (snapshot.counter !== last.counter) data.counter = snapshot.counter;
@@ -66,9 +76,20 @@ export class Recorder {
       data.locks = snapshot.locks.map(({ session, holders }) => ({ session, holders }));
     }
     this.#last = { counter: snapshot.counter, sessions: data.sessions ?? last.sessions, locks: data.locks ?? last.locks };
+    const changed = data.counter !== undefined || data.sessions !== undefined || data.locks !== undefined;
+    if (!changed && !this.#truthMoved) return;
     this.emit('settle', data);
     this.#dirty = false;
+    this.#truthMoved = false;
   }
+}
+
+/** Events after which the ground truth the pool is checked against may differ. */
+function movesTruth(kind: EventKind, data: EventData[EventKind]): boolean {
+  if (kind === 'browser.up' || kind === 'browser.down' || kind === 'run.start') return true;
+  if (kind !== 'driver.call' && kind !== 'driver.return') return false;
+  const op = (data as EventData['driver.call']).op;
+  return op !== 'goto' && op !== 'evaluate';
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[] | undefined, same: (x: T, y: T) => boolean): boolean {

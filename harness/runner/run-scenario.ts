@@ -124,7 +124,9 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       pool_config: { ...scenario.pool },
     });
     const pool = checkPoolContract(createPool(options.pool, env), options.pool.name);
-    const settle = () => recorder.settle(inspect(pool, options.pool.name));
+    const settle = () => {
+      if (recorder.needsSnapshot) recorder.settle(inspect(pool, options.pool.name));
+    };
     const interrupted = () => options.signal?.aborted === true;
 
     const runnerClock: Clock = ownedClock(clock);
