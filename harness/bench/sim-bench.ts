@@ -16,28 +16,15 @@ import { join } from 'node:path';
 import { createCheckSuite } from '../checkers/check-history.ts';
 import type { AnyEvent } from '../history/events.ts';
 import { loadPool } from '../pool/load-pool.ts';
-import { loadScenario, parseScenario } from '../scenario/load-scenario.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { runScenario } from '../runner/run-scenario.ts';
+import { fiftySessions as fiftySessionsFor } from './bench-scenario.ts';
 
 const REPETITIONS = Number(process.env.TALLY_BENCH_REPS ?? 7);
 
-const fiftySessions: Scenario = parseScenario(
-  {
-    name: 'bench-50-sessions',
-    description: '50 concurrent sessions with mixed faults, for throughput',
-    seed: 7,
-    durationMs: 20 * 60_000,
-    workload: { concurrency: 50, pagesPerJob: 20, pageMs: 1_500, rampMs: 5_000 },
-    pool: { maxBrowsers: 60, watchdogMs: 60_000, jitterMs: 10_000 },
-    faults: [
-      { kind: 'crash', every: 20_000 },
-      { kind: 'stall', every: 30_000 },
-      { kind: 'throw', every: 15_000 },
-    ],
-  },
-  'bench',
-);
+/** Twenty simulated minutes: ~200k events, a few seconds of wall time. */
+const fiftySessions = fiftySessionsFor(20);
 
 async function timedRun(scenario: Scenario, poolName: string, checks: boolean, listeners: ((event: AnyEvent) => void)[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'tally-bench-'));
