@@ -3,12 +3,13 @@
  * depend on what else the machine is doing. Each run is counted whole under valgrind (callgrind),
  * checks on and off, at two lengths; the difference between the lengths is the cost of the extra
  * events alone, free of start-up and of compiling the code once. Needs valgrind
- * (`apt-get install -y valgrind`); takes about 15 minutes on 2 cores. Last line: one JSON object.
+ * (`apt-get install -y valgrind`); takes about 15 minutes on 2 cores (`TALLY_BENCH_POOLS=fixed`
+ * for one pool, `TALLY_BENCH_MINUTES=4,16` for the lengths). Last line: one JSON object.
  */
 import { spawn, spawnSync } from 'node:child_process';
 
 const LENGTHS_MIN = (process.env.TALLY_BENCH_MINUTES ?? '4,16').split(',').map(Number) as [number, number];
-const POOLS = ['fixed', 'legacy'];
+const POOLS = (process.env.TALLY_BENCH_POOLS ?? 'fixed,legacy').split(',');
 
 if (spawnSync('valgrind', ['--version']).status !== 0) {
   process.stderr.write('bench:instructions needs valgrind: apt-get install -y valgrind\n');
