@@ -24,7 +24,7 @@ describe('counter-matches-browsers', () => {
     expect(violation).toMatchObject({
       invariant: 'counter-matches-browsers',
       message: 'counter(3) < browsers(5)',
-      values: { counter: 3, browsers: 5, launching: 0, closing: 0, browserIds: ['b1', 'b2', 'b3', 'b4', 'b5'], closingIds: [] },
+      values: { counter: 3, browsers: 5, launching: 0, opening: 0, closing: 0, browserIds: ['b1', 'b2', 'b3', 'b4', 'b5'], closingIds: [] },
       seq: settle.seq,
       session: 'j2',
       at: 'legacy-pool.ts:120:5 (closeSession)',
@@ -58,6 +58,30 @@ describe('counter-matches-browsers', () => {
     b.closed('b1', 'j1');
     b.settle({});
     expect(violationsOf(counterMatchesBrowsers, b.events)).toEqual([]);
+  });
+
+  it('tolerates a slot given back while its page still opens, until the page opens and the browser closes', () => {
+    const b = new HistoryBuilder();
+    b.counter('j1', 1, 'acquire');
+    b.launch('b1', 'j1');
+    b.launched('b1', 'j1');
+    const open = b.emit('driver.call', { op: 'newContext', target: 'b1' }, { session: 'j1' });
+    b.settle({ counter: 1, sessions: ['j1'] });
+    b.counter('j1', -1, 'pool-close'); // released at once; the close waits for the page
+    b.settle({ counter: 0, sessions: [] });
+    b.returns('newContext', 'b1', open.seq, 'j1');
+    b.close('b1', 'j1');
+    b.settle({});
+    b.closed('b1', 'j1');
+    b.settle({});
+    expect(violationsOf(counterMatchesBrowsers, b.events)).toEqual([]);
+    b.counter('j2', 1, 'acquire');
+    b.launch('b2', 'j2');
+    b.launched('b2', 'j2');
+    b.settle({ counter: 1, sessions: ['j2'] });
+    b.counter('j2', -1, 'finally'); // given back with nothing in flight: the browser is simply left
+    b.settle({ counter: 0, sessions: [] });
+    expect(violationsOf(counterMatchesBrowsers, b.events).map((v) => v.message)).toEqual(['counter(0) < browsers(1)']);
   });
 
   it('reports a standing leak once, and each new drift after it was fixed and came back', () => {
