@@ -64,7 +64,7 @@ describe('tally run', () => {
     [['compare', 'package.json', 'README.md'], /package\.json is not a Tally report/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('bad input %j exits 2 with a clear message', async (args, message) => {
-    const result = await tally(args[0] === 'run' ? [...args, '--quiet'] : args);
+    const result = await tally(args[0] === 'run' ? [...args, '--quiet', '--out', tempDir()] : args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
