@@ -104,7 +104,7 @@ async function soakCompression(poolName: string) {
   };
 }
 
-process.stderr.write(`checker overhead at 50 concurrent sessions (${REPETITIONS} interleaved repetitions, best of each)\n`);
+process.stderr.write(`checker overhead at 50 concurrent sessions (${REPETITIONS} interleaved repetitions, medians)\n`);
 const fixed = await checkerOverhead('fixed');
 const legacy = await checkerOverhead('legacy');
 process.stderr.write('24-hour soak\n');

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.ts';
 import { executeRun } from '../runner/execute-run.ts';
+import { formatRate } from '../report/format.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { showProgress } from './progress.ts';
 import { onInterrupt } from './interrupt.ts';
@@ -17,13 +18,13 @@ export interface RunArgs {
 /** `tally run <scenario>`: exit 0 when every invariant held, 1 on violations, 2 when undecided. */
 export async function runCommand(args: RunArgs): Promise<number> {
   if (!args.scenario) throw new InputError('run: which scenario? e.g. tally run scenarios/watchdog-timeout.scenario.ts --pool legacy');
-  const { scenario } = await loadScenario(args.scenario, args.set);
-  const progress = args.quiet ? undefined : showProgress(`${scenario.name} / ${args.pool}`, scenario.durationMs);
+  const loaded = await loadScenario(args.scenario, args.set);
+  const progress = args.quiet ? undefined : showProgress(`${loaded.scenario.name} / ${args.pool}`, loaded.scenario.durationMs);
   const interrupt = onInterrupt();
   let firstViolation = true;
   try {
     const { report, outDir } = await executeRun({
-      scenario: args.scenario,
+      scenario: loaded,
       pool: args.pool,
       driver: args.driver,
       ...(args.seed === undefined ? {} : { seed: args.seed }),
@@ -42,7 +43,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     console.log(`${report.verdict.verdict.toUpperCase()}: ${report.verdict.why}`);
     if (report.error) console.log(`  error: ${report.error}`);
     for (const [name, count] of Object.entries(report.invariants)) if (count > 0) console.log(`  ${name}: ${count}`);
-    console.log(`  counter mismatches/30min ${f.counterMismatchesPer30Min.toFixed(1)}, lock sweeps/30min ${f.lockSweepsPer30Min.toFixed(1)}, memory growth ${f.memoryGrowthMBPerHour?.toFixed(1) ?? '-'} MB/h, peak closes/s ${f.peakClosesPerSecond}`);
+    console.log(`  counter mismatches/30min ${formatRate(f.counterMismatchesPer30Min)}, lock sweeps/30min ${formatRate(f.lockSweepsPer30Min)}, memory growth ${formatRate(f.memoryGrowthMBPerHour)} MB/h, peak closes/s ${f.peakClosesPerSecond}`);
     console.log(`  ${outDir}/report.md   replay: ${report.replay}`);
     return report.verdict.code;
   } finally {

@@ -3,7 +3,6 @@
  * satisfy these types (checked by harness/drivers/playwright-types.test-d.ts), so a pool written
  * against Playwright runs unchanged on any driver, the simulated one included.
  */
-import type { FaultKind } from '../history/events.ts';
 
 export interface PageLike {
   goto(url: string, options?: { timeout?: number }): Promise<unknown>;
@@ -58,5 +57,3 @@ export interface Driver {
   /** Kill every browser still alive. The harness's own teardown, after the checks. */
   shutdown(): Promise<void>;
 }
-
-export type DriverFault = Exclude<FaultKind, 'throw'>;

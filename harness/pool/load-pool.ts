@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.ts';
+import { importUserModule } from '../load-module.ts';
 import type { CreatePool, Pool } from './contract.ts';
 import { createPool as createFixed } from './fixed/index.ts';
 import { createPool as createLegacy } from './legacy/index.ts';
@@ -18,14 +18,8 @@ const BUILT_IN: Record<string, CreatePool> = { legacy: createLegacy, fixed: crea
 export async function loadPool(spec: string): Promise<LoadedPool> {
   const builtIn = BUILT_IN[spec];
   if (builtIn) return { name: spec, create: builtIn };
-  const path = resolve(spec);
-  if (!existsSync(path)) throw new InputError(`--pool ${spec}: no such pool; use legacy, fixed, or a path to a module exporting createPool(env)`);
-  let module: Record<string, unknown>;
-  try {
-    module = await import(pathToFileURL(path).href);
-  } catch (error) {
-    throw new InputError(`${spec}: the pool module failed to load: ${(error as Error).message}`);
-  }
+  if (!existsSync(resolve(spec))) throw new InputError(`--pool ${spec}: no such pool; use legacy, fixed, or a path to a module exporting createPool(env)`);
+  const module = await importUserModule(spec, 'pool module');
   const create = module.createPool ?? (module.default as Record<string, unknown> | undefined)?.createPool;
   if (typeof create !== 'function') {
     throw new InputError(`${spec}: does not export createPool(env) (found exports: ${Object.keys(module).join(', ') || 'none'})`);

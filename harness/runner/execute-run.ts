@@ -4,12 +4,13 @@ import type { Violation } from '../checkers/violation.ts';
 import { InputError } from '../errors.ts';
 import { loadPool } from '../pool/load-pool.ts';
 import type { RunReport } from '../report/report-json.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
+import { loadScenario, type LoadedScenario } from '../scenario/load-scenario.ts';
 import { RUN_FILES, writeRunFolder } from './run-folder.ts';
 import { runScenario, type RunStatus } from './run-scenario.ts';
 
 export interface ExecuteOptions {
-  scenario: string;
+  /** A scenario path or name, or one already loaded (with `overrides` applied). */
+  scenario: string | LoadedScenario;
   pool: string;
   driver?: string;
   seed?: number;
@@ -26,7 +27,7 @@ export const DRIVERS = ['sim'] as const;
 export async function executeRun(options: ExecuteOptions): Promise<{ report: RunReport; outDir: string }> {
   const driver = options.driver ?? 'sim';
   if (!(DRIVERS as readonly string[]).includes(driver)) throw new InputError(`--driver ${driver}: unknown driver (available: ${DRIVERS.join(', ')})`);
-  const { path, scenario } = await loadScenario(options.scenario, options.overrides);
+  const { path, scenario } = typeof options.scenario === 'string' ? await loadScenario(options.scenario, options.overrides) : options.scenario;
   const pool = await loadPool(options.pool);
   const seed = options.seed ?? scenario.seed;
   const outDir = options.out ?? defaultOutDir(scenario.name, pool.name, seed, options.overrides ?? []);

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { ownedClock, type Clock } from '../clock/clock.ts';
 import { VirtualClock } from '../clock/virtual-clock.ts';
 import { createCheckSuite } from '../checkers/check-history.ts';
-import type { Violation } from '../checkers/violation.ts';
+import type { InvariantName, Violation } from '../checkers/violation.ts';
 import { DEFAULT_SIM_OPTIONS, SimDriver } from '../drivers/sim/sim-driver.ts';
 import { captureCallSite } from '../history/call-site.ts';
-import type { AnyEvent, EventData } from '../history/events.ts';
+import type { AnyEvent } from '../history/events.ts';
 import { NdjsonSink } from '../history/ndjson-sink.ts';
 import { Recorder, type Listener } from '../history/recorder.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
@@ -14,6 +14,7 @@ import { InputError } from '../errors.ts';
 import { checkPoolContract, type LoadedPool } from '../pool/load-pool.ts';
 import { seededRandom } from '../random.ts';
 import { createFigures, type Figures } from '../report/figures.ts';
+import type { EndReason } from '../report/verdict.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { driveVirtual, type DriveOutcome } from './drive-virtual.ts';
 import { describe, startWorkload } from './workload.ts';
@@ -42,13 +43,11 @@ export interface RunStatus {
   violations: number;
 }
 
-export type EndReason = EventData['run.end']['reason'];
-
 export interface RunResult {
   endReason: EndReason;
   error?: string;
   violations: Violation[];
-  counts: ReturnType<typeof createCheckSuite>['counts'];
+  counts: Record<InvariantName, number>;
   figures: Figures;
   lastEvent: { seq: number; t: number };
   historyPath: string;

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.ts';
+import { importUserModule } from '../load-module.ts';
 import { applyOverrides } from './overrides.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 
@@ -21,12 +20,7 @@ export function resolveScenarioPath(spec: string): string {
 
 export async function loadScenario(spec: string, overrides: readonly string[] = []): Promise<LoadedScenario> {
   const path = resolveScenarioPath(spec);
-  let module: Record<string, unknown>;
-  try {
-    module = await import(pathToFileURL(resolve(path)).href);
-  } catch (error) {
-    throw new InputError(`${path}: the scenario failed to load: ${(error as Error).message}`);
-  }
+  const module = await importUserModule(path, 'scenario');
   if (module.default === undefined) throw new InputError(`${path}: has no default export (export default defineScenario({...}))`);
   return { path, scenario: parseScenario(applyOverrides(module.default, overrides), path) };
 }
