@@ -18,6 +18,7 @@ import type { AnyEvent } from '../history/events.ts';
 import { loadPool } from '../pool/load-pool.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { RunObserver } from '../runner/observer.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { fiftySessions as fiftySessionsFor } from './bench-scenario.ts';
 
@@ -26,13 +27,13 @@ const REPETITIONS = Number(process.env.TALLY_BENCH_REPS ?? 7);
 /** Twenty simulated minutes: ~200k events, a few seconds of wall time. */
 const fiftySessions = fiftySessionsFor(20);
 
-async function timedRun(scenario: Scenario, poolName: string, checks: boolean, listeners: ((event: AnyEvent) => void)[] = []) {
+async function timedRun(scenario: Scenario, poolName: string, checks: boolean, observers: RunObserver[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'tally-bench-'));
   try {
     const pool = await loadPool(poolName);
     globalThis.gc?.();
     const started = performance.now();
-    const result = await runScenario({ scenario, pool, seed: scenario.seed, outDir: dir, checks, listeners });
+    const result = await runScenario({ scenario, pool, seed: scenario.seed, outDir: dir, checks, observers });
     const wallMs = performance.now() - started;
     return { wallMs, events: result.figures.events, virtualMs: result.figures.virtualMs, violations: result.violations.length };
   } finally {
@@ -52,7 +53,7 @@ async function timedChecks(scenario: Scenario, poolName: string) {
     suite.step(event);
     stepMs += performance.now() - began;
   };
-  const run = await timedRun(scenario, poolName, false, [timedStep]);
+  const run = await timedRun(scenario, poolName, false, [{ event: timedStep }]);
   const checkMs = stepMs - timingMs;
   return { checkNsPerEvent: (checkMs * 1e6) / run.events, overheadPct: (100 * checkMs) / (run.wallMs - checkMs - timingMs), violations: suite.violations.length };
 }

@@ -41,7 +41,7 @@ export class HistoryBuilder {
   }
 
   start(poolConfig: Record<string, unknown> = { maxBrowsers: 50 }): HistoryEvent<'run.start'> {
-    return this.emit('run.start', { scenario: 'test', pool: 'test', driver: 'sim', seed: 1, durationMs: 60_000, pool_config: poolConfig });
+    return this.emit('run.start', { scenario: 'test', pool: 'test', driver: 'sim', seed: 1, durationMs: 60_000, pool_config: poolConfig, timeScale: 1 });
   }
 
   /** A launch is called: the browser is in flight until `launched`. */

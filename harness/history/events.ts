@@ -23,7 +23,18 @@ export type FaultKind = 'stall' | 'crash' | 'hang' | 'throw' | 'slowClose';
 
 export interface EventData {
   /** The run begins; everything needed to replay it. */
-  'run.start': { scenario: string; pool: string; driver: string; seed: number; durationMs: number; pool_config: Record<string, unknown> };
+  'run.start': {
+    scenario: string;
+    pool: string;
+    driver: string;
+    seed: number;
+    durationMs: number;
+    pool_config: Record<string, unknown>;
+    /** Real ms per scenario ms: 1 under sim (virtual time); below 1 when a real-browser run is compressed. */
+    timeScale: number;
+    /** Real drivers: unique id of this run; every browser process it starts carries it (TALLY_RUN in its environment). */
+    runId?: string;
+  };
   /** All jobs settled and `pool.close()` returned: what the pool still holds is a leak. */
   'run.quiescent': { pendingTimers: number; timerLabels: string[] };
   /** The run is over; `reason` says why it stopped. */
@@ -43,7 +54,7 @@ export interface EventData {
   /** A driver method settled; `call` is the seq of its `driver.call`. */
   'driver.return': { op: DriverOp; target: string; call: number; ok: boolean; error?: string };
   /** Ground truth: a browser became alive. */
-  'browser.up': { browser: string; memoryMB: number };
+  'browser.up': { browser: string; memoryMB: number; pid?: number };
   /** Ground truth: a browser is gone. */
   'browser.down': { browser: string; cause: 'close' | 'crash' | 'kill' };
 
@@ -71,7 +82,25 @@ export interface EventData {
   settle: { counter?: number; sessions?: string[]; locks?: LockEntry[] };
   /** Ground-truth resource sample from the driver. */
   sample: { browsers: number; pages: number; memoryMB: number };
+  /**
+   * What the operating system has: every live (non-zombie) process started for this run, grouped by
+   * the browser it was started for (its TALLY_BROWSER environment marker, which children inherit,
+   * so a child orphaned by its main process's death still counts). Real drivers only.
+   */
+  'os.sample': { browsers: OsBrowserTree[]; processes: number; pssMB: number; reason: OsSampleReason };
 }
+
+/** One browser's processes as the OS sees them. */
+export interface OsBrowserTree {
+  browser: string;
+  /** Pid of the browser's main process, if it is still alive. */
+  mainPid?: number;
+  pids: number[];
+  /** Proportional set size summed over the processes (shared pages counted once). */
+  pssMB: number;
+}
+
+export type OsSampleReason = 'interval' | 'browser' | 'quiescent';
 
 export type EventKind = keyof EventData;
 

@@ -52,7 +52,7 @@ export function driftViolation(): Violation {
 export function sampleReport(overrides: Partial<ReportInput> & { pool?: string; mismatches?: number; growthMBPerHour?: number; minutes?: number } = {}): RunReport {
   const { mismatches = 0, growthMBPerHour = 5, minutes = 30, ...input } = overrides;
   const h = history();
-  h.add('run.start', 0, { scenario: 'watchdog-storm', pool: input.pool ?? 'story', driver: 'sim', seed: 7, durationMs: minutes * 60_000, pool_config: {} });
+  h.add('run.start', 0, { scenario: 'watchdog-storm', pool: input.pool ?? 'story', driver: 'sim', seed: 7, durationMs: minutes * 60_000, pool_config: {}, timeScale: 1 });
   h.add('job.start', 0, { pages: 1 }, 'job-1');
   for (let m = 0; m <= minutes; m++) h.add('sample', m * 60_000, { browsers: 10, pages: 10, memoryMB: 3000 + (growthMBPerHour * m) / 60 });
   h.add('job.end', minutes * 60_000, { ok: true, ms: minutes * 60_000 }, 'job-1');

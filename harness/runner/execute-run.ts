@@ -6,6 +6,7 @@ import { loadPool } from '../pool/load-pool.ts';
 import type { RunReport } from '../report/report-json.ts';
 import { loadScenario, type LoadedScenario } from '../scenario/load-scenario.ts';
 import { RUN_FILES, writeRunFolder } from './run-folder.ts';
+import type { RunObserver } from './observer.ts';
 import { runScenario, type RunStatus } from './run-scenario.ts';
 
 export interface ExecuteOptions {
@@ -19,6 +20,8 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   onStatus?: (status: () => RunStatus) => void;
   onViolation?: (violation: Violation) => void;
+  /** Telemetry and other followers of the run (see RunObserver). */
+  observers?: readonly RunObserver[];
 }
 
 export const DRIVERS = ['sim'] as const;
@@ -35,7 +38,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
   mkdirSync(outDir, { recursive: true });
   for (const file of RUN_FILES) rmSync(join(outDir, file), { force: true });
   const startedAt = new Date();
-  const result = await runScenario({ scenario, pool, seed, outDir, ...(options.signal ? { signal: options.signal } : {}), ...(options.onViolation ? { onViolation: options.onViolation } : {}) }, options.onStatus);
+  const result = await runScenario({ scenario, pool, seed, outDir, ...(options.signal ? { signal: options.signal } : {}), ...(options.onViolation ? { onViolation: options.onViolation } : {}), ...(options.observers ? { observers: options.observers } : {}) }, options.onStatus);
   const report = writeRunFolder(outDir, { scenario, scenarioPath: path, pool: pool.name, driver, seed, overrides: options.overrides ?? [], startedAt }, result);
   return { report, outDir };
 }

@@ -7,7 +7,7 @@ import { DEFAULT_SIM_OPTIONS, SimDriver } from '../drivers/sim/sim-driver.ts';
 import { captureCallSite } from '../history/call-site.ts';
 import type { AnyEvent } from '../history/events.ts';
 import { NdjsonSink } from '../history/ndjson-sink.ts';
-import { Recorder, type Listener } from '../history/recorder.ts';
+import { Recorder } from '../history/recorder.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
 import type { Pool, PoolEnv, PoolSnapshot } from '../pool/contract.ts';
 import { InputError } from '../errors.ts';
@@ -17,6 +17,7 @@ import { createFigures, type Figures } from '../report/figures.ts';
 import type { EndReason } from '../report/verdict.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { driveVirtual, type DriveOutcome } from './drive-virtual.ts';
+import type { RunObserver } from './observer.ts';
 import { describe, startWorkload } from './workload.ts';
 
 export interface RunOptions {
@@ -31,8 +32,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called with every violation as it is found. */
   onViolation?: (violation: Violation) => void;
-  /** Further consumers of the history, called with every event in order. */
-  listeners?: readonly Listener[];
+  /** Further consumers of the history and its violations (telemetry, benches). */
+  observers?: readonly RunObserver[];
 }
 
 export interface RunStatus {
@@ -81,14 +82,16 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     if (event.kind === 'job.start') jobsStarted++;
     last = event;
   });
-  for (const listener of options.listeners ?? []) recorder.subscribe(listener);
+  const observers = options.observers ?? [];
+  for (const observer of observers) if (observer.event) recorder.subscribe(observer.event.bind(observer));
+  const onViolation = [options.onViolation, ...observers.map((observer) => observer.violation?.bind(observer))].filter((f) => f !== undefined);
   if (options.checks !== false) {
     recorder.subscribe((event) => {
       const found = suite.step(event);
       // Nearly always empty: test the length rather than start an iterator on every event.
       if (found.length === 0) return;
       violationCount += found.length;
-      if (options.onViolation) for (const violation of found) options.onViolation(violation);
+      for (const violation of found) for (const notify of onViolation) notify(violation);
     });
   }
 
@@ -122,6 +125,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       seed,
       durationMs: scenario.durationMs,
       pool_config: { ...scenario.pool },
+      timeScale: 1,
     });
     const pool = checkPoolContract(createPool(options.pool, env), options.pool.name);
     const settle = () => {
@@ -174,6 +178,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     recorder.emit('run.end', { reason: endReason, jobsRunning: workload?.running() ?? 0, ...(error === undefined ? {} : { error }) });
     process.off('unhandledRejection', onUnhandled);
     sink.close();
+    for (const observer of observers) await observer.close?.(options.outDir);
   }
 
   return {

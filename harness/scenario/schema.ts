@@ -63,6 +63,20 @@ export const ScenarioSchema = z
       })
       .strict()
       .default({ browserMB: 300, pageMB: 25, launchMs: 800, closeMs: 150 }),
+    /**
+     * How the scenario runs on real browsers (`--driver chromium|firefox|camoufox`). Every time in
+     * the scenario is scenario time; a real run's clock turns `timeScale` real ms into one scenario
+     * ms, so 1/60 plays 30 scenario minutes in 30 s and every figure still reads in scenario time.
+     * Real browsers cost far more than simulated ones, hence the smaller workload.
+     */
+    real: z
+      .object({
+        timeScale: z.number().positive().max(1).default(1),
+        concurrency: positiveInt.optional(),
+        pagesPerJob: positiveInt.optional(),
+      })
+      .strict()
+      .default({ timeScale: 1 }),
     /** How often ground-truth resources are sampled. */
     sampleEveryMs: positiveInt.default(60_000),
     /** Thresholds that fail the run even when every invariant held. */
