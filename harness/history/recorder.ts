@@ -30,8 +30,12 @@ export class Recorder {
     return this.#seq;
   }
 
-  subscribe(listener: Listener): void {
+  /** Returns the function that unsubscribes. */
+  subscribe(listener: Listener): () => void {
     this.#listeners.push(listener);
+    return () => {
+      this.#listeners = this.#listeners.filter((other) => other !== listener);
+    };
   }
 
   emit<K extends EventKind>(kind: K, data: EventData[K], options: EmitOptions = {}): HistoryEvent<K> {

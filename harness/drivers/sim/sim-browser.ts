@@ -102,12 +102,12 @@ export class SimBrowser implements BrowserLike {
     result: () => T,
     options: { page?: SimPage; waitsOnPage?: boolean; url?: string; at?: boolean; closing?: boolean } = {},
   ): Promise<T> {
-    const call = this.driver.recordCall(op, target, this.id, options.url, options.at ?? false);
+    const call = this.driver.events.call(op, target, this.id, options.url, options.at ?? false);
     return new Promise<T>((resolve, reject) => {
       const fail = (error: Error) => {
         this.#pending.delete(pending);
         this.clock.clearTimeout(pending.timer);
-        this.driver.recordReturn(op, target, this.id, call, error);
+        this.driver.events.return(op, target, this.id, call, error);
         reject(error);
       };
       const finish = () => {
@@ -122,10 +122,10 @@ export class SimBrowser implements BrowserLike {
         try {
           value = result();
         } catch (error) {
-          this.driver.recordReturn(op, target, this.id, call, error as Error);
+          this.driver.events.return(op, target, this.id, call, error as Error);
           return reject(error);
         }
-        this.driver.recordReturn(op, target, this.id, call);
+        this.driver.events.return(op, target, this.id, call);
         resolve(value);
       };
       const pending: Pending = { op, page: options.page, waitsOnPage: options.waitsOnPage ?? false, timer: undefined, stalled: false, fail, finish };

@@ -1,7 +1,6 @@
 import type { Clock } from '../../clock/clock.ts';
-import { captureCallSite } from '../../history/call-site.ts';
-import type { DriverOp } from '../../history/events.ts';
 import type { Recorder } from '../../history/recorder.ts';
+import { DriverEvents } from '../driver-events.ts';
 import type { Random } from '../../random.ts';
 import type { Driver, DriverFaults, PageLike, ResourceSample } from '../types.ts';
 import { SimBrowser, SimPage } from './sim-browser.ts';
@@ -38,28 +37,30 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
 export class SimDriver implements Driver {
   readonly name = 'sim';
   readonly timing: SimTiming;
+  readonly events: DriverEvents;
   readonly #browsers = new Map<string, SimBrowser>();
   #nextBrowser = 1;
 
   constructor(
     private readonly clock: Clock,
-    private readonly recorder: Recorder,
+    recorder: Recorder,
     private readonly random: Random,
     private readonly options: SimOptions = DEFAULT_SIM_OPTIONS,
   ) {
     this.timing = options.timing;
+    this.events = new DriverEvents(recorder);
   }
 
   launch(): Promise<SimBrowser> {
     const id = `b${this.#nextBrowser++}`;
     const browser = new SimBrowser(id, this, this.clock);
     return new Promise((resolve) => {
-      const call = this.recordCall('launch', id, id, undefined, true);
+      const call = this.events.call('launch', id, id, undefined, true);
       this.clock.setTimeout(() => {
         browser.state = 'alive';
         this.#browsers.set(id, browser);
-        this.recorder.emit('browser.up', { browser: id, memoryMB: this.options.browserMB }, { browser: id });
-        this.recordReturn('launch', id, id, call);
+        this.events.up(id, this.options.browserMB);
+        this.events.return('launch', id, id, call);
         resolve(browser);
       }, this.timing.launchMs, 'sim');
     });
@@ -102,19 +103,9 @@ export class SimDriver implements Driver {
     return Math.round(navigationMs * (1 + navigationJitter * (2 * this.random.next() - 1)));
   }
 
-  // --- called by SimBrowser ---
-
-  recordCall(op: DriverOp, target: string, browser: string, url: string | undefined, withCallSite: boolean): number {
-    const at = withCallSite ? captureCallSite() : undefined;
-    return this.recorder.emit('driver.call', url === undefined ? { op, target } : { op, target, url }, { browser, at }).seq;
-  }
-
-  recordReturn(op: DriverOp, target: string, browser: string, call: number, error?: Error): void {
-    this.recorder.emit('driver.return', error ? { op, target, call, ok: false, error: error.message } : { op, target, call, ok: true }, { browser });
-  }
-
+  /** Called by a SimBrowser that closed, crashed or was killed. */
   browserGone(browser: SimBrowser, cause: 'close' | 'crash' | 'kill'): void {
     this.#browsers.delete(browser.id);
-    this.recorder.emit('browser.down', { browser: browser.id, cause }, { browser: browser.id });
+    this.events.down(browser.id, cause);
   }
 }
