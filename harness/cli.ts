@@ -3,16 +3,20 @@ import { readdirSync } from 'node:fs';
 import { checkCommand } from './commands/check.ts';
 import { compareCommand } from './commands/compare.ts';
 import { demoCommand } from './commands/demo.ts';
+import { exportTracesCommand } from './commands/export-traces.ts';
 import { runCommand } from './commands/run.ts';
 import { InputError } from './errors.ts';
+import { parseMetricsArgs } from './telemetry/metrics/run-command-metrics.ts';
 
 const USAGE = `tally: invariant checking for browser pools under scripted faults
 
 usage:
-  tally run <scenario> [--pool legacy|fixed|./my-pool.ts] [--driver sim] [--seed N] [--out DIR] [--set key=value]... [--quiet]
+  tally run <scenario> [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--seed N] [--out DIR] [--set key=value]... [--pace X] [--quiet]
+            [--metrics-port N [--metrics-hold SECONDS] [--metrics-host ADDR]]   serve Prometheus metrics at http://127.0.0.1:N/metrics
   tally compare <run-before> <run-after>
   tally check <run-folder | history.ndjson>
   tally demo [--out DIR] [--seed N]
+  tally export-traces <run-folder> [--endpoint URL]   POST the run's traces.otlp.json to URL/v1/traces (default: OTEL_EXPORTER_OTLP_ENDPOINT, else http://127.0.0.1:4318)
   tally list
 
 exit codes: 0 every invariant held, 1 violations found, 2 could not decide (bad input, error, timeout, interrupted)`;
@@ -24,6 +28,11 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       pool: { type: 'string', default: 'fixed' },
       driver: { type: 'string', default: 'sim' },
+      pace: { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'metrics-hold': { type: 'string' },
+      'metrics-host': { type: 'string' },
+      endpoint: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
       set: { type: 'string', multiple: true, default: [] },
@@ -40,11 +49,13 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       if (rest.length > 1) throw new InputError(`run: one scenario at a time (got ${rest.join(', ')})`);
-      return runCommand({ scenario: rest[0], pool: values.pool!, driver: values.driver!, seed, out: values.out, set: values.set!, quiet: values.quiet! });
+      return runCommand({ scenario: rest[0], pool: values.pool!, driver: values.driver!, seed, out: values.out, set: values.set!, quiet: values.quiet!, pace: values.pace === undefined ? undefined : parsePace(values.pace), metrics: parseMetricsArgs(values['metrics-port'], values['metrics-hold'], values['metrics-host']) });
     case 'compare':
       return compareCommand(rest);
     case 'check':
       return checkCommand(rest);
+    case 'export-traces':
+      return exportTracesCommand(rest, values.endpoint);
     case 'demo':
       return demoCommand({ out: values.out ?? 'reports/demo', seed });
     case 'list':
@@ -53,6 +64,12 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new InputError(`unknown command '${command}'\n\n${USAGE}`);
   }
+}
+
+function parsePace(text: string): number {
+  const pace = Number(text);
+  if (!(pace > 0) || !Number.isFinite(pace)) throw new InputError(`--pace ${text}: expected a positive number (scenario seconds per real second)`);
+  return pace;
 }
 
 function parseSeed(text: string): number {

@@ -12,4 +12,6 @@ export default defineScenario({
   workload: { concurrency: 10, pagesPerJob: 40, pageMs: 2_400, rampMs: 60_000 },
   pool: { maxBrowsers: 50, watchdogMs: 5 * 60_000, jitterMs: 30_000, sweepEveryMs: 60_000 },
   faults: [{ kind: 'throw', every: 60_000, target: 'one' }],
+  // Real browsers: 10 scenario minutes in 20 s.
+  real: { timeScale: 1 / 30, durationMs: 10 * 60_000, workload: { concurrency: 4, pagesPerJob: 20, rampMs: 20_000 } },
 });

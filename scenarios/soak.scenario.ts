@@ -20,4 +20,7 @@ export default defineScenario({
   ],
   sampleEveryMs: 5 * 60_000,
   budgets: { memoryGrowthMBPerHour: 50 },
+  // Real browsers: 24 scenario hours in 24 real minutes, fewer pages per job (a real page takes
+  // ~0.2 s, 4 scenario minutes at this scale). Not part of the tests: run it by hand.
+  real: { timeScale: 1 / 60, workload: { pagesPerJob: 5 } },
 });

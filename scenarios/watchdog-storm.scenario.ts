@@ -14,4 +14,6 @@ export default defineScenario({
   pool: { maxBrowsers: 50, watchdogMs: 5 * 60_000, jitterMs: 30_000, sweepEveryMs: 60_000 },
   faults: [{ kind: 'stall', at: 30_000, target: 'all' }],
   budgets: { peakClosesPerSecond: 10 },
+  // Real browsers: as many as two cores carry, all stalled at once.
+  real: { timeScale: 1 / 30, workload: { jobs: 8, concurrency: 8, pagesPerJob: 40 } },
 });

@@ -64,10 +64,12 @@ describe('check suite', () => {
       'counter-matches-sessions': 0,
       'counter-within-bounds': 0,
       'counter-matches-browsers': 0,
+      'counter-matches-processes': 0,
       'lock-ownership': 0,
       'single-release': 0,
       'work-cancelled': 0,
       quiescence: 0,
+      'processes-at-quiescence': 0,
       budget: 0,
     });
   });

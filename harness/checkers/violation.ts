@@ -5,10 +5,12 @@ export const INVARIANT_NAMES = [
   'counter-matches-sessions',
   'counter-within-bounds',
   'counter-matches-browsers',
+  'counter-matches-processes',
   'lock-ownership',
   'single-release',
   'work-cancelled',
   'quiescence',
+  'processes-at-quiescence',
   // Budgets are judged over a whole run by the report, never per event.
   'budget',
 ] as const;

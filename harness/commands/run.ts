@@ -4,6 +4,7 @@ import { formatRate } from '../report/format.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { showProgress } from './progress.ts';
 import { onInterrupt } from './interrupt.ts';
+import { startRunMetrics, type MetricsArgs, type RunCommandMetrics } from '../telemetry/metrics/run-command-metrics.ts';
 
 export interface RunArgs {
   scenario: string | undefined;
@@ -13,6 +14,10 @@ export interface RunArgs {
   out: string | undefined;
   set: string[];
   quiet: boolean;
+  /** Sim only: scenario seconds per real second, to watch a run live. */
+  pace: number | undefined;
+  /** `--metrics-port` and friends: serve the run's Prometheus metrics. */
+  metrics?: MetricsArgs | undefined;
 }
 
 /** `tally run <scenario>`: exit 0 when every invariant held, 1 on violations, 2 when undecided. */
@@ -21,16 +26,20 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const loaded = await loadScenario(args.scenario, args.set);
   const progress = args.quiet ? undefined : showProgress(`${loaded.scenario.name} / ${args.pool}`, loaded.scenario.durationMs);
   const interrupt = onInterrupt();
+  let metrics: RunCommandMetrics | undefined;
   let firstViolation = true;
   try {
+    if (args.metrics) metrics = await startRunMetrics(args.metrics, interrupt.signal);
     const { report, outDir } = await executeRun({
       scenario: loaded,
       pool: args.pool,
       driver: args.driver,
+      ...(args.pace === undefined ? {} : { pace: args.pace }),
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.out === undefined ? {} : { out: args.out }),
       overrides: args.set,
       signal: interrupt.signal,
+      ...(metrics ? { observers: [metrics] } : {}),
       ...(progress ? { onStatus: progress.attach } : {}),
       onViolation: (violation) => {
         if (!firstViolation || args.quiet) return;
@@ -45,8 +54,10 @@ export async function runCommand(args: RunArgs): Promise<number> {
     for (const [name, count] of Object.entries(report.invariants)) if (count > 0) console.log(`  ${name}: ${count}`);
     console.log(`  counter mismatches/30min ${formatRate(f.counterMismatchesPer30Min)}, lock sweeps/30min ${formatRate(f.lockSweepsPer30Min)}, memory growth ${formatRate(f.memoryGrowthMBPerHour)} MB/h, peak closes/s ${f.peakClosesPerSecond}`);
     console.log(`  ${outDir}/report.md   replay: ${report.replay}`);
+    await metrics?.held();
     return report.verdict.code;
   } finally {
+    await metrics?.stop();
     progress?.stop();
     interrupt.dispose();
   }

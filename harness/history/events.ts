@@ -84,8 +84,9 @@ export interface EventData {
   sample: { browsers: number; pages: number; memoryMB: number };
   /**
    * What the operating system has: every live (non-zombie) process started for this run, grouped by
-   * the browser it was started for (its TALLY_BROWSER environment marker, which children inherit,
-   * so a child orphaned by its main process's death still counts). Real drivers only.
+   * the browser it was started for: its TALLY_BROWSER environment marker, or the process group its
+   * marked main process leads (Chromium's children overwrite their environment with their title),
+   * remembered after the main dies so orphaned children still count. Real drivers only.
    */
   'os.sample': { browsers: OsBrowserTree[]; processes: number; pssMB: number; reason: OsSampleReason };
 }

@@ -40,6 +40,29 @@ describe('figures', () => {
     expect(figuresOf([]).peakMemoryMB).toBeNull();
   });
 
+  it("fits memory on the operating system's PSS when the run has os.sample events, not on the driver's figure", () => {
+    const h = history();
+    const os = (t: number, pssMB: number, reason: 'interval' | 'browser' | 'quiescent' = 'interval') =>
+      h.add('os.sample', t, { browsers: [], processes: 0, pssMB, reason });
+    // The driver accounts a flat 300 MB; the processes really grow by 40 MB/h.
+    for (let hour = 0; hour <= 2; hour++) h.add('sample', hour * HOUR, { browsers: 1, pages: 1, memoryMB: 300 });
+    os(0, 400);
+    os(HOUR, 440);
+    os(2 * HOUR, 480);
+    // Off the fit: a sample taken when a browser came up, and the one after close.
+    os(2.5 * HOUR, 2000, 'browser');
+    os(3 * HOUR, 0, 'quiescent');
+    const f = figuresOf(h.events);
+    expect(f.memorySource).toBe('os.sample');
+    expect(f.memoryGrowthMBPerHour).toBeCloseTo(40, 9);
+    expect(f.memorySamples).toBe(3);
+    expect(f.peakMemoryMB).toBe(2000);
+
+    const driverOnly = history();
+    for (let hour = 0; hour <= 2; hour++) driverOnly.add('sample', hour * HOUR, { browsers: 1, pages: 1, memoryMB: 300 + hour * 10 });
+    expect(figuresOf(driverOnly.events)).toMatchObject({ memorySource: 'sample', memoryGrowthMBPerHour: expect.closeTo(10, 9), memorySamples: 3, peakMemoryMB: 320 });
+  });
+
   it('leaves samples before memoryFromMs out of the slope but not out of the peak', () => {
     const h = history();
     h.add('sample', 0, { browsers: 0, pages: 0, memoryMB: 0 });

@@ -36,6 +36,11 @@ export interface Figures {
   peakMemoryMB: number | null;
   /** Samples the memory slope was fitted on. */
   memorySamples: number;
+  /**
+   * Where the memory figures come from: the operating system's PSS of the run's processes
+   * (`os.sample` on its interval, real drivers) when the run has any, else the driver's `sample`.
+   */
+  memorySource: 'os.sample' | 'sample';
   /** Most browsers alive at once (ground truth). */
   peakBrowsers: number;
 
@@ -96,10 +101,10 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
   let orphanLocksSwept = 0;
   let browsersAlive = 0;
   let peakBrowsers = 0;
-  let peakMemoryMB: number | null = null;
   const closes = createPeakPerSecond();
   const watchdogs = createPeakPerSecond();
-  const memory = createLeastSquares();
+  const driverMemory = createMemorySeries(memoryFromMs);
+  const osMemory = createMemorySeries(memoryFromMs);
   const decrementsByPath = new Map<string, number>();
   const faultWindows: FaultWindow[] = [];
   /** Windows still waiting for their `fault.end`, by fault id. */
@@ -141,8 +146,12 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
         }
         break;
       case 'sample':
-        if (peakMemoryMB === null || event.data.memoryMB > peakMemoryMB) peakMemoryMB = event.data.memoryMB;
-        if (event.t >= memoryFromMs) memory.add(event.t / MS_PER_HOUR, event.data.memoryMB);
+        driverMemory.add(event.t, event.data.memoryMB, true);
+        break;
+      case 'os.sample':
+        // Samples taken because a browser came or went cluster where the pool churns, and the
+        // quiescent one is taken after close: only the regular ones are fitted.
+        osMemory.add(event.t, event.data.pssMB, event.data.reason === 'interval');
         break;
       case 'fault.start': {
         faultCount++;
@@ -170,6 +179,7 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
     violations: readonly Violation[],
   ): Figures {
     const counterMismatches = violationCounts['counter-matches-sessions'] ?? 0;
+    const memory = osMemory.fitted() > 0 ? osMemory : driverMemory;
     const firstMismatch = violations.find((v) => v.invariant === 'counter-matches-sessions');
     return {
       virtualMs,
@@ -183,8 +193,9 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       lockSweepsPer30Min: per30Min(lockSweeps, virtualMs),
       orphanLocksSwept,
       memoryGrowthMBPerHour: memory.slope(),
-      peakMemoryMB,
-      memorySamples: memory.count(),
+      peakMemoryMB: memory.peak(),
+      memorySamples: memory.fitted(),
+      memorySource: memory === osMemory ? 'os.sample' : 'sample',
       peakBrowsers,
       peakClosesPerSecond: closes.peak(),
       peakClosesAtMs: closes.peakAtMs(),
@@ -225,6 +236,21 @@ function createPeakPerSecond() {
     },
     peak: (): number => peak,
     peakAtMs: (): number | null => (peakBucket < 0 ? null : peakBucket * 1000),
+  };
+}
+
+/** One source of memory samples: its peak, and the slope fitted on the samples from `fromMs` on. */
+function createMemorySeries(fromMs: number) {
+  let peak: number | null = null;
+  const fit = createLeastSquares();
+  return {
+    add(t: number, mb: number, fitted: boolean): void {
+      if (peak === null || mb > peak) peak = mb;
+      if (fitted && t >= fromMs) fit.add(t / MS_PER_HOUR, mb);
+    },
+    peak: (): number | null => peak,
+    fitted: (): number => fit.count(),
+    slope: (): number | null => fit.slope(),
   };
 }
 

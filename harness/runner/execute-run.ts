@@ -8,12 +8,16 @@ import { loadScenario, type LoadedScenario } from '../scenario/load-scenario.ts'
 import { RUN_FILES, writeRunFolder } from './run-folder.ts';
 import type { RunObserver } from './observer.ts';
 import { runScenario, type RunStatus } from './run-scenario.ts';
+import { createTraceObserver } from '../telemetry/traces/trace-observer.ts';
+import { checkDriverName, isRealDriver, launcherFor, scenarioForDriver } from './backends/create-backend.ts';
 
 export interface ExecuteOptions {
   /** A scenario path or name, or one already loaded (with `overrides` applied). */
   scenario: string | LoadedScenario;
   pool: string;
   driver?: string;
+  /** Sim only: scenario ms per real ms (see RunOptions.pace). */
+  pace?: number;
   seed?: number;
   out?: string;
   overrides?: readonly string[];
@@ -24,28 +28,31 @@ export interface ExecuteOptions {
   observers?: readonly RunObserver[];
 }
 
-export const DRIVERS = ['sim'] as const;
-
 /** Load, run, write the folder: what `tally run` and `tally demo` both do. */
 export async function executeRun(options: ExecuteOptions): Promise<{ report: RunReport; outDir: string }> {
-  const driver = options.driver ?? 'sim';
-  if (!(DRIVERS as readonly string[]).includes(driver)) throw new InputError(`--driver ${driver}: unknown driver (available: ${DRIVERS.join(', ')})`);
-  const { path, scenario } = typeof options.scenario === 'string' ? await loadScenario(options.scenario, options.overrides) : options.scenario;
+  const driver = checkDriverName(options.driver ?? 'sim');
+  if (options.pace !== undefined && isRealDriver(driver)) throw new InputError(`--pace ${options.pace}: only the sim driver can be paced (real browsers run in real time; see the scenario's real.timeScale)`);
+  // A real driver whose browser is missing is bad input, said before anything is loaded or written.
+  const launcher = isRealDriver(driver) ? await launcherFor(driver as Exclude<typeof driver, 'sim'>) : undefined;
+  const loaded = typeof options.scenario === 'string' ? await loadScenario(options.scenario, options.overrides) : options.scenario;
+  const { path } = loaded;
+  const scenario = scenarioForDriver(loaded.scenario, driver);
   const pool = await loadPool(options.pool);
   const seed = options.seed ?? scenario.seed;
-  const outDir = options.out ?? defaultOutDir(scenario.name, pool.name, seed, options.overrides ?? []);
+  const outDir = options.out ?? defaultOutDir(scenario.name, pool.name, driver, seed, options.overrides ?? []);
   // Only this run's own artefacts are replaced: --out may name a folder that holds other things.
   mkdirSync(outDir, { recursive: true });
   for (const file of RUN_FILES) rmSync(join(outDir, file), { force: true });
   const startedAt = new Date();
-  const result = await runScenario({ scenario, pool, seed, outDir, ...(options.signal ? { signal: options.signal } : {}), ...(options.onViolation ? { onViolation: options.onViolation } : {}), ...(options.observers ? { observers: options.observers } : {}) }, options.onStatus);
+  const result = await runScenario({ scenario, pool, seed, driver, outDir, ...(launcher ? { launcher } : {}), ...(options.pace === undefined ? {} : { pace: options.pace }), ...(options.signal ? { signal: options.signal } : {}), ...(options.onViolation ? { onViolation: options.onViolation } : {}), observers: [createTraceObserver(), ...(options.observers ?? [])] }, options.onStatus);
   const report = writeRunFolder(outDir, { scenario, scenarioPath: path, pool: pool.name, driver, seed, overrides: options.overrides ?? [], startedAt }, result);
   return { report, outDir };
 }
 
-/** `reports/runs/<scenario>/<pool>-seed<N>[-<overrides>]`: runs that differ get folders that differ. */
-export function defaultOutDir(scenario: string, pool: string, seed: number, overrides: readonly string[]): string {
+/** `reports/runs/<scenario>/<pool>[-<driver>]-seed<N>[-<overrides>]`: runs that differ get folders that differ. */
+export function defaultOutDir(scenario: string, pool: string, driver: string, seed: number, overrides: readonly string[]): string {
   const label = ['legacy', 'fixed'].includes(pool) ? pool : basename(pool, extname(pool));
+  const onDriver = driver === 'sim' ? '' : `-${driver}`;
   const suffix = overrides.map((assignment) => `-${assignment.replace(/[^\w.=-]+/g, '_')}`).join('');
-  return join('reports', 'runs', scenario, `${label}-seed${seed}${suffix}`);
+  return join('reports', 'runs', scenario, `${label}${onDriver}-seed${seed}${suffix}`);
 }

@@ -20,19 +20,47 @@ export interface ReviewJobSpec {
   pages: number;
 }
 
-/** Runs in the page: reads the reviews the site rendered. (The sim driver answers from its model.) */
-export function extractReviews(): Review[] {
-  const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<ReviewElement> } }).document;
-  return Array.from(doc.querySelectorAll('.review'), (el) => ({
+/**
+ * Runs in the page: waits for the site's script to render the reviews (`window.reviewsReady`; the
+ * sim has no page and answers from its model instead), then reads them. A bot challenge or an
+ * error page throws, naming what it found and where, so the job fails with the reason. It is
+ * serialized into the browser: everything it uses must be inside it, and it names no inner
+ * functions (a compiler could wrap those in helpers the page does not have).
+ */
+export async function extractReviews(): Promise<Review[]> {
+  const page = globalThis as unknown as ReviewPageGlobals;
+  const url = page.location.href;
+  if (page.document.querySelector('.challenge')) throw new Error(`bot challenge at ${url}`);
+  const error = page.document.querySelector('.site-error');
+  if (error) throw new Error(`error page (HTTP ${error.dataset.status ?? 'status unknown'}) at ${url}`);
+  if (page.reviewsReady) {
+    try {
+      await page.reviewsReady;
+    } catch (cause) {
+      throw new Error(`reviews did not load at ${url}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    }
+  }
+  return Array.from(page.document.querySelectorAll('.review'), (el) => ({
     id: el.dataset.id ?? '',
     stars: Number(el.dataset.stars),
     text: el.querySelector('.text')?.textContent ?? '',
   }));
 }
 
-interface ReviewElement {
+/** The little of the DOM `extractReviews` uses (the project compiles without the DOM's types). */
+interface ReviewPageGlobals {
+  location: { href: string };
+  reviewsReady?: Promise<unknown>;
+  document: {
+    querySelector(selector: string): PageElement | null;
+    querySelectorAll(selector: string): ArrayLike<PageElement>;
+  };
+}
+
+interface PageElement {
   dataset: Record<string, string | undefined>;
-  querySelector(selector: string): { textContent: string | null } | null;
+  textContent: string | null;
+  querySelector(selector: string): PageElement | null;
 }
 
 /**

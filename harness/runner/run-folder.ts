@@ -5,7 +5,7 @@ import { renderMarkdown } from '../report/markdown.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { RunResult } from './run-scenario.ts';
 
-export const RUN_FILES = ['history.ndjson', 'report.json', 'report.md', 'scenario.json'];
+export const RUN_FILES = ['history.ndjson', 'report.json', 'report.md', 'scenario.json', 'traces.otlp.json'];
 
 /** Writes the run's folder: the resolved scenario, report.json and report.md beside history.ndjson. */
 export function writeRunFolder(outDir: string, run: { scenario: Scenario; scenarioPath: string; pool: string; driver: string; seed: number; overrides: readonly string[]; startedAt: Date }, result: RunResult): RunReport {

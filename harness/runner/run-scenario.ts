@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import { ownedClock, type Clock } from '../clock/clock.ts';
-import { VirtualClock } from '../clock/virtual-clock.ts';
 import { createCheckSuite } from '../checkers/check-history.ts';
 import type { InvariantName, Violation } from '../checkers/violation.ts';
-import { DEFAULT_SIM_OPTIONS, SimDriver } from '../drivers/sim/sim-driver.ts';
 import { captureCallSite } from '../history/call-site.ts';
 import type { AnyEvent } from '../history/events.ts';
 import { NdjsonSink } from '../history/ndjson-sink.ts';
@@ -16,7 +14,9 @@ import { seededRandom } from '../random.ts';
 import { createFigures, type Figures } from '../report/figures.ts';
 import type { EndReason } from '../report/verdict.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { driveVirtual, type DriveOutcome } from './drive-virtual.ts';
+import type { DriveOutcome } from './drive-virtual.ts';
+import { createBackend, type DriverName } from './backends/create-backend.ts';
+import type { Launcher } from '../drivers/playwright/playwright-driver.ts';
 import type { RunObserver } from './observer.ts';
 import { describe, startWorkload } from './workload.ts';
 
@@ -24,6 +24,12 @@ export interface RunOptions {
   scenario: Scenario;
   pool: LoadedPool;
   seed: number;
+  /** Which browsers: the simulation (default) or a real driver. */
+  driver?: DriverName;
+  /** Real drivers: launch browsers with this instead of the driver's own launcher (tests, benches). */
+  launcher?: Launcher;
+  /** Sim only: play virtual time at this many scenario ms per real ms, to watch a run live. */
+  pace?: number;
   /** Folder for history.ndjson (the report is written next to it by the caller). */
   outDir: string;
   /** Check invariants online (default). Off only to measure what checking costs. */
@@ -58,14 +64,21 @@ export interface RunResult {
 const DRAIN_MARGIN_MS = 60_000;
 
 /**
- * One run of a scenario against a pool on the sim driver: wire the clock, recorder, driver, pool,
- * workload and nemesis; drive virtual time; close the pool; check quiescence; tear down.
+ * One run of a scenario against a pool: wire the backend (clock and browsers), recorder, pool,
+ * workload and nemesis; drive time; close the pool; check quiescence; tear down.
  */
 export async function runScenario(options: RunOptions, onStatus?: (status: () => RunStatus) => void): Promise<RunResult> {
   const { scenario, seed } = options;
-  const clock = new VirtualClock();
-  const recorder = new Recorder(() => clock.now());
+  let now = () => 0;
+  const recorder = new Recorder(() => now());
   const random = seededRandom(seed);
+  // First, so that a browser that is not installed stops the run before anything is written.
+  const backend = await createBackend(options.driver ?? 'sim', scenario, recorder, random.fork(1), {
+    ...(options.pace === undefined ? {} : { pace: options.pace }),
+    ...(options.launcher === undefined ? {} : { launcher: options.launcher }),
+  });
+  const { clock, driver } = backend;
+  now = () => clock.now();
   const historyPath = join(options.outDir, 'history.ndjson');
   const sink = new NdjsonSink(historyPath);
   const suite = createCheckSuite();
@@ -95,12 +108,6 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     });
   }
 
-  const driver = new SimDriver(clock, recorder, random.fork(1), {
-    ...DEFAULT_SIM_OPTIONS,
-    browserMB: scenario.sim.browserMB,
-    pageMB: scenario.sim.pageMB,
-    timing: { ...DEFAULT_SIM_OPTIONS.timing, navigationMs: scenario.workload.pageMs, launchMs: scenario.sim.launchMs, closeMs: scenario.sim.closeMs },
-  });
   const poolClock = ownedClock(clock, (label) => recorder.emit('timer.fire', { owner: 'pool', label }));
   const env: PoolEnv = {
     driver,
@@ -125,7 +132,8 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       seed,
       durationMs: scenario.durationMs,
       pool_config: { ...scenario.pool },
-      timeScale: 1,
+      timeScale: backend.timeScale,
+      ...(backend.runId === undefined ? {} : { runId: backend.runId }),
     });
     const pool = checkPoolContract(createPool(options.pool, env), options.pool.name);
     const settle = () => {
@@ -134,8 +142,8 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     const interrupted = () => options.signal?.aborted === true;
 
     const runnerClock: Clock = ownedClock(clock);
-    const sampler = startSampler(runnerClock, scenario.sampleEveryMs, scenario.durationMs, () => recorder.emit('sample', driver.sample()));
-    workload = startWorkload(scenario, pool, driver, recorder, runnerClock);
+    const sampler = startSampler(runnerClock, scenario.sampleEveryMs, scenario.durationMs, () => backend.sample());
+    workload = startWorkload(scenario, pool, driver, recorder, runnerClock, backend.origin);
     const nemesis = new Nemesis(scenario.faults, {
       clock: ownedClock(clock, (label) => recorder.emit('timer.fire', { owner: 'nemesis', label })),
       recorder,
@@ -155,16 +163,18 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     }));
 
     const deadline = scenario.durationMs + 2 * (scenario.pool.watchdogMs + scenario.pool.jitterMs) + DRAIN_MARGIN_MS;
-    const outcome = await driveVirtual(clock, { until: workload.done, deadline, settle, interrupted });
+    const outcome = await backend.drive({ until: workload.done, deadline, settle, interrupted });
     endReason = endReasonOf(outcome);
     nemesis.stop();
     sampler.stop();
 
     const closed = Promise.resolve().then(() => pool.close());
-    const closeOutcome = await driveVirtual(clock, { until: closed, deadline: clock.now() + DRAIN_MARGIN_MS, settle, interrupted: () => false });
+    const allowanceMs = backend.closeAllowanceMs(DRAIN_MARGIN_MS);
+    const closeOutcome = await backend.drive({ until: closed, deadline: clock.now() + allowanceMs, settle, interrupted: () => false });
     await closed.catch((closeError: unknown) => recorder.emit('pool.note', { message: `close() failed: ${describe(closeError)}` }));
-    if (closeOutcome !== 'done') recorder.emit('pool.note', { message: `close() did not return within ${DRAIN_MARGIN_MS} ms` });
+    if (closeOutcome !== 'done') recorder.emit('pool.note', { message: `close() did not return within ${Math.round(allowanceMs)} ms` });
     if (endReason !== 'interrupted') {
+      await backend.beforeQuiescent();
       const timers = poolClock.pendingTimers();
       recorder.emit('run.quiescent', { pendingTimers: timers.length, timerLabels: timers.map((timer) => timer.label) });
     }
@@ -173,7 +183,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     error = describe(caught);
     if (caught instanceof InputError) throw caught;
   } finally {
-    await driver.shutdown();
+    await backend.teardown();
     await new Promise((resolve) => setImmediate(resolve));
     recorder.emit('run.end', { reason: endReason, jobsRunning: workload?.running() ?? 0, ...(error === undefined ? {} : { error }) });
     process.off('unhandledRejection', onUnhandled);

@@ -5,9 +5,6 @@ import type { Pool } from '../pool/contract.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { reviewScrape, type Sabotage } from './review-job.ts';
 
-/** Where the jobs' review pages live (the sim driver answers for any origin). */
-export const SIM_ORIGIN = 'http://127.0.0.1:0';
-
 /** After a job that failed or took no time, a slot waits this long before the next one. */
 const BACKOFF_MS = 1_000;
 
@@ -23,9 +20,9 @@ export interface Workload {
 
 /**
  * `concurrency` slots, each starting one job after another until the scenario's duration or job
- * count is reached. Each job is the review scrape, handed to `pool.run`.
+ * count is reached. Each job is the review scrape of pages at `origin`, handed to `pool.run`.
  */
-export function startWorkload(scenario: Scenario, pool: Pool, driver: Pick<Driver, 'browserIdOf'>, recorder: Recorder, clock: Clock): Workload {
+export function startWorkload(scenario: Scenario, pool: Pool, driver: Pick<Driver, 'browserIdOf'>, recorder: Recorder, clock: Clock, origin: string): Workload {
   const { concurrency, jobs, pagesPerJob, rampMs } = scenario.workload;
   const working = new Map<string, string>();
   const sabotage = new Map<string, Sabotage>();
@@ -38,7 +35,7 @@ export function startWorkload(scenario: Scenario, pool: Pool, driver: Pick<Drive
     const plan: Sabotage = { throwNext: false };
     sabotage.set(id, plan);
     let pagesDone = 0;
-    const scrape = reviewScrape({ jobId: id, origin: SIM_ORIGIN, store: `store-${id}`, pages: pagesPerJob }, plan, () => pagesDone++);
+    const scrape = reviewScrape({ jobId: id, origin, store: `store-${id}`, pages: pagesPerJob }, plan, () => pagesDone++);
     const job = {
       id,
       work: async (page: Parameters<typeof scrape>[0], signal: AbortSignal) => {

@@ -13,6 +13,9 @@ export function applyOverrides(scenario: unknown, assignments: readonly string[]
     const raw = assignment.slice(eq + 1);
     let target = copy;
     for (const key of path.slice(0, -1)) {
+      // A section the file leaves to its defaults (`real`, `sim`, `budgets`) is created; the schema
+      // then rejects a key that is not part of the scenario.
+      if (target[key] === undefined) target[key] = {};
       const next = target[key];
       if (typeof next !== 'object' || next === null) throw new InputError(`--set ${assignment}: the scenario has no object at '${key}'`);
       target = next as Record<string, unknown>;

@@ -66,17 +66,21 @@ export const ScenarioSchema = z
     /**
      * How the scenario runs on real browsers (`--driver chromium|firefox|camoufox`). Every time in
      * the scenario is scenario time; a real run's clock turns `timeScale` real ms into one scenario
-     * ms, so 1/60 plays 30 scenario minutes in 30 s and every figure still reads in scenario time.
-     * Real browsers cost far more than simulated ones, hence the smaller workload.
+     * ms, so 1/30 plays 10 scenario minutes in 20 s and every figure still reads in scenario time.
+     * Real browsers cost real cores and their pages take real time, so a real run usually plays
+     * a shorter, smaller workload: `durationMs` and `workload` replace the scenario's own.
      */
     real: z
       .object({
         timeScale: z.number().positive().max(1).default(1),
-        concurrency: positiveInt.optional(),
-        pagesPerJob: positiveInt.optional(),
+        durationMs: positiveInt.optional(),
+        workload: z
+          .object({ jobs: positiveInt.optional(), concurrency: positiveInt.optional(), pagesPerJob: positiveInt.optional(), pageMs: positiveInt.optional(), rampMs: ms.optional() })
+          .strict()
+          .default({}),
       })
       .strict()
-      .default({ timeScale: 1 }),
+      .default({ timeScale: 1, workload: {} }),
     /** How often ground-truth resources are sampled. */
     sampleEveryMs: positiveInt.default(60_000),
     /** Thresholds that fail the run even when every invariant held. */

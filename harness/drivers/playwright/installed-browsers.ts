@@ -49,12 +49,18 @@ export function missingBrowserMessage(name: RealBrowserName): string {
 }
 
 /**
+ * Tally handles SIGINT/SIGTERM itself (close the pool, kill what the run started, write the run).
+ * Playwright's own handlers would kill the browsers under the pool and exit the process with 130.
+ */
+export const SIGNALS_LEFT_TO_TALLY = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false } as const;
+
+/**
  * Playwright launch options for a Debian browser. Firefox ESR is driven over WebDriver BiDi
  * (channel moz-firefox): Playwright's own Firefox protocol needs its patched build.
  */
 export function launchOptionsFor(name: RealBrowserName, env: Record<string, string> = {}): LaunchOptions {
   const executablePath = executableOf(name);
   const withEnv = { ...process.env, ...env } as Record<string, string>;
-  if (name === 'chromium') return { executablePath, args: CHROMIUM_ARGS, env: withEnv, headless: true };
-  return { executablePath, channel: 'moz-firefox', env: withEnv, headless: true };
+  if (name === 'chromium') return { executablePath, args: CHROMIUM_ARGS, env: withEnv, headless: true, ...SIGNALS_LEFT_TO_TALLY };
+  return { executablePath, channel: 'moz-firefox', env: withEnv, headless: true, ...SIGNALS_LEFT_TO_TALLY };
 }

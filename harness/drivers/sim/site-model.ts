@@ -11,12 +11,16 @@ export interface Review {
 
 export const REVIEWS_PER_PAGE = 10;
 
-/** `/store/:store/reviews?page=N` → the reviews on that page (deterministic). */
+/** `/store/:store/reviews?page=N` (or the site's `/api/store/...` twin) → the reviews on that page (deterministic). */
 export function reviewsFor(url: string): Review[] {
   const match = /\/store\/([^/]+)\/reviews\?page=(\d+)/.exec(url);
   if (!match) return [];
   const [, store, pageText] = match;
-  const page = Number(pageText);
+  return reviewsOf(store!, Number(pageText));
+}
+
+/** The reviews on page `page` (from 0) of `store`. */
+export function reviewsOf(store: string, page: number): Review[] {
   return Array.from({ length: REVIEWS_PER_PAGE }, (_, i) => {
     const n = page * REVIEWS_PER_PAGE + i;
     return { id: `${store}-${n}`, stars: 1 + ((n * 7) % 5), text: `review ${n} of ${store}` };
@@ -25,4 +29,9 @@ export function reviewsFor(url: string): Review[] {
 
 export function reviewPageUrl(origin: string, store: string, page: number): string {
   return `${origin}/store/${store}/reviews?page=${page}`;
+}
+
+/** Where a review page's script fetches its reviews (JSON) on the real target site. */
+export function reviewApiUrl(origin: string, store: string, page: number): string {
+  return `${origin}/api/store/${store}/reviews?page=${page}`;
 }

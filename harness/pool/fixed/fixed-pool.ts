@@ -31,15 +31,21 @@ export class FixedBrowserPool implements Pool {
       this.env.report('pool.watchdog', job.id, { afterMs: timeoutMs });
       watchdog.abort(new WatchdogTimeout(job.id, timeoutMs));
     }, timeoutMs, 'watchdog');
-    let work: Promise<unknown> | undefined;
+    let workStopped: Promise<void> | undefined;
     try {
       const page = await handle.open(this.env.driver);
-      work = job.work(page, watchdog.signal);
+      const work = job.work(page, watchdog.signal);
+      // Observed from the start: after a timeout nobody awaits the work until the browser is
+      // released, and its rejection must not go unhandled in the meantime.
+      workStopped = work.then(
+        () => undefined,
+        () => undefined,
+      );
       return await untilAborted(work, watchdog.signal);
     } finally {
       this.env.clock.clearTimeout(timer);
       await handle.release(watchdog.signal.aborted ? 'watchdog' : 'finally');
-      if (work) await this.#awaitCancelled(job.id, work);
+      if (workStopped) await this.#awaitCancelled(job.id, workStopped);
     }
   }
 
@@ -72,12 +78,9 @@ export class FixedBrowserPool implements Pool {
   }
 
   /** The job is over only when its work is: wait (bounded) for the aborted work to unwind. */
-  async #awaitCancelled(sessionId: string, work: Promise<unknown>): Promise<void> {
+  async #awaitCancelled(sessionId: string, workStopped: Promise<void>): Promise<void> {
     const grace = new AbortController();
-    const settled = work.then(
-      () => true,
-      () => true,
-    );
+    const settled = workStopped.then(() => true);
     const timedOut = sleep(this.env.clock, CANCEL_GRACE_MS, grace.signal, 'cancel-grace').then(
       () => false,
       () => true,

@@ -1,0 +1,153 @@
+import type { Browser } from 'playwright';
+import { sleep, type Clock, type TimerId } from '../../clock/clock.ts';
+import type { Recorder } from '../../history/recorder.ts';
+import { markerEnv } from '../../os/browser-marker.ts';
+import { scanRun, signalBrowser } from '../../os/run-processes.ts';
+import { DriverEvents } from '../driver-events.ts';
+import type { Driver, DriverFaults, PageLike, ResourceSample } from '../types.ts';
+import { RecordedBrowser, RecordedPage, type BrowserHost } from './recorded-browser.ts';
+
+/** Starts one browser whose processes carry `env` (the run's markers). */
+export type Launcher = (env: Record<string, string>) => Promise<Browser>;
+
+export interface PlaywrightDriverOptions {
+  name: string;
+  launcher: Launcher;
+  recorder: Recorder;
+  clock: Clock;
+  runId: string;
+  /** The target site, which can hold one browser's requests (the network-stall fault). */
+  site: { stall(browser: string): void; headersFor(browser: string): Record<string, string> };
+  /** Called after a browser came up or went down: the OS's view is worth recording then. */
+  onBrowserChange?: () => void;
+}
+
+/** How long teardown waits for a killed browser's connection to drop. */
+const KILL_WAIT_MS = 5_000;
+
+/**
+ * Real browsers through Playwright. The driver's truth is Playwright's connection (up after
+ * launch, down on `disconnected`); the OS's truth, read from /proc by the run, is checked against
+ * it. Faults are real: SIGKILL (crash), SIGSTOP/SIGCONT (hang), a request the site never answers
+ * (stall), a delayed close (slow close).
+ */
+export class PlaywrightDriver implements Driver {
+  readonly name: string;
+  readonly events: DriverEvents;
+  readonly #browsers = new Map<string, RecordedBrowser>();
+  readonly #launching = new Set<Promise<unknown>>();
+  readonly #slowClose = new Map<string, number>();
+  readonly #hangs = new Map<TimerId, string>();
+  #nextBrowser = 1;
+  #shutDown = false;
+
+  constructor(private readonly options: PlaywrightDriverOptions) {
+    this.name = options.name;
+    this.events = new DriverEvents(options.recorder);
+  }
+
+  readonly #host: BrowserHost = {
+    events: undefined as unknown as DriverEvents,
+    headersFor: (browser) => this.options.site.headersFor(browser),
+    gone: (browser) => {
+      this.#browsers.delete(browser.id);
+      this.events.down(browser.id, browser.endedBy ?? 'crash');
+      this.options.onBrowserChange?.();
+    },
+    takeSlowClose: (browser) => {
+      const ms = this.#slowClose.get(browser) ?? 0;
+      this.#slowClose.delete(browser);
+      return ms;
+    },
+    wait: (ms) => sleep(this.options.clock, ms, undefined, 'slow-close'),
+  };
+
+  launch(): Promise<RecordedBrowser> {
+    const launching = this.#launch();
+    this.#launching.add(launching);
+    const forget = () => this.#launching.delete(launching);
+    launching.then(forget, forget);
+    return launching;
+  }
+
+  async #launch(): Promise<RecordedBrowser> {
+    const id = `b${this.#nextBrowser++}`;
+    const { runId } = this.options;
+    const call = this.events.call('launch', id, id, undefined, true);
+    let browser: Browser;
+    try {
+      if (this.#shutDown) throw new Error('launch: the run is over');
+      browser = await this.options.launcher(markerEnv(runId, id));
+    } catch (error) {
+      this.events.return('launch', id, id, call, error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+    // Without PSS: finding the main pid costs a few ms, reading every process's memory tens.
+    const tree = scanRun(runId, { pss: false }).find((candidate) => candidate.browser === id);
+    const recorded = new RecordedBrowser(id, tree?.mainPid, browser, { ...this.#host, events: this.events });
+    this.#browsers.set(id, recorded);
+    this.events.up(id, 0, tree?.mainPid);
+    this.events.return('launch', id, id, call);
+    this.options.onBrowserChange?.();
+    if (this.#shutDown) await this.#kill(recorded);
+    return recorded;
+  }
+
+  browserIdOf(page: PageLike): string | undefined {
+    return page instanceof RecordedPage ? page.browserId : undefined;
+  }
+
+  liveBrowserIds(): string[] {
+    return [...this.#browsers.keys()];
+  }
+
+  sample(): ResourceSample {
+    let pages = 0;
+    for (const browser of this.#browsers.values()) pages += browser.pages.size;
+    const pssMB = scanRun(this.options.runId).reduce((sum, tree) => sum + tree.pssMB, 0);
+    return { browsers: this.#browsers.size, pages, memoryMB: Math.round(pssMB * 10) / 10 };
+  }
+
+  readonly faults: DriverFaults = {
+    crash: (browser) => {
+      if (this.#browsers.has(browser)) signalBrowser(this.options.runId, browser, 'SIGKILL', 'main');
+    },
+    stall: (browser) => this.options.site.stall(browser),
+    hang: (browser, ms) => {
+      if (!this.#browsers.has(browser)) return;
+      signalBrowser(this.options.runId, browser, 'SIGSTOP', 'all');
+      const timer = this.options.clock.setTimeout(() => {
+        this.#hangs.delete(timer);
+        signalBrowser(this.options.runId, browser, 'SIGCONT', 'all');
+      }, ms, 'hang-end');
+      this.#hangs.set(timer, browser);
+    },
+    slowClose: (browser, ms) => {
+      if (this.#browsers.has(browser)) this.#slowClose.set(browser, ms);
+    },
+  };
+
+  /** Kill every browser still up, hung ones included, and wait for their connections to drop. */
+  async shutdown(): Promise<void> {
+    this.#shutDown = true;
+    await Promise.allSettled([...this.#launching]);
+    for (const [timer, browser] of this.#hangs) {
+      this.options.clock.clearTimeout(timer);
+      signalBrowser(this.options.runId, browser, 'SIGCONT', 'all');
+    }
+    this.#hangs.clear();
+    await Promise.all([...this.#browsers.values()].map((browser) => this.#kill(browser)));
+  }
+
+  async #kill(browser: RecordedBrowser): Promise<void> {
+    browser.endedBy ??= 'kill';
+    const gone = new Promise<void>((resolve) => {
+      if (!browser.isConnected()) return resolve();
+      browser.browser.once('disconnected', () => resolve());
+    });
+    signalBrowser(this.options.runId, browser.id, 'SIGKILL', 'all');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([gone, new Promise((resolve) => (timer = setTimeout(resolve, KILL_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,87 @@
+import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
+
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+
+/** Where `tally export-traces` sends when nothing says otherwise: a collector's OTLP/HTTP port on this machine. */
+export const DEFAULT_OTLP_HTTP_ENDPOINT = 'http://127.0.0.1:4318';
+const TRACES_PATH = 'v1/traces';
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** How a run's trace leaves it, from the standard OTEL_* variables. */
+export interface TraceConfig {
+  /** False with OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none: no trace at all. */
+  enabled: boolean;
+  /** Full URL of the traces resource (`…/v1/traces`); undefined: no collector, the run folder gets the file. */
+  endpoint: string | undefined;
+  headers: Record<string, string>;
+  protocol: OtlpProtocol;
+  /** For the whole export of a run. */
+  timeoutMs: number;
+  serviceName: string;
+  /** OTEL_RESOURCE_ATTRIBUTES. */
+  resourceAttributes: Record<string, string>;
+  /** Settings that could not be honoured, each one line naming the variable. */
+  problems: string[];
+}
+
+/**
+ * Reads the variables the OpenTelemetry specification defines for OTLP exporters, from `env`
+ * rather than the process's own, so runs in one process can each have their own.
+ */
+export function traceConfigFromEnv(env: NodeJS.ProcessEnv): TraceConfig {
+  const problems: string[] = [];
+  const get = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const exporter = get('OTEL_TRACES_EXPORTER');
+  if (exporter !== undefined && exporter !== 'otlp' && exporter !== 'none') problems.push(`OTEL_TRACES_EXPORTER=${exporter}: only otlp (or none) is supported; using otlp`);
+  const enabled = get('OTEL_SDK_DISABLED')?.toLowerCase() !== 'true' && exporter !== 'none';
+
+  const protocolName = get('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? get('OTEL_EXPORTER_OTLP_PROTOCOL');
+  let protocol: OtlpProtocol = 'http/protobuf';
+  if (protocolName !== undefined) {
+    if ((OTLP_PROTOCOLS as readonly string[]).includes(protocolName)) protocol = protocolName as OtlpProtocol;
+    else problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocolName}: unsupported (use ${OTLP_PROTOCOLS.join(' or ')}); using http/protobuf`);
+  }
+
+  let endpoint: string | undefined;
+  const specific = get('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const general = get('OTEL_EXPORTER_OTLP_ENDPOINT');
+  // The signal's own endpoint is used as given; the general one gets the signal's path appended.
+  if (specific !== undefined) endpoint = validUrl(specific, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', problems);
+  else if (general !== undefined) endpoint = validUrl(tracesUrl(general), 'OTEL_EXPORTER_OTLP_ENDPOINT', problems);
+
+  return {
+    enabled,
+    endpoint,
+    headers: { ...parseKeyPairsIntoRecord(get('OTEL_EXPORTER_OTLP_HEADERS')), ...parseKeyPairsIntoRecord(get('OTEL_EXPORTER_OTLP_TRACES_HEADERS')) },
+    protocol,
+    timeoutMs: positive(get('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? get('OTEL_EXPORTER_OTLP_TIMEOUT')) ?? DEFAULT_TIMEOUT_MS,
+    serviceName: get('OTEL_SERVICE_NAME') ?? 'tally',
+    resourceAttributes: parseKeyPairsIntoRecord(get('OTEL_RESOURCE_ATTRIBUTES')),
+    problems,
+  };
+}
+
+/** `http://collector:4318` → `http://collector:4318/v1/traces`. */
+export function tracesUrl(base: string): string {
+  return `${base.replace(/\/+$/, '')}/${TRACES_PATH}`;
+}
+
+function validUrl(url: string, variable: string, problems: string[]): string | undefined {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return url;
+  } catch {
+    // reported below
+  }
+  problems.push(`${variable}: '${url}' is not an http(s) URL; traces go to the run folder instead`);
+  return undefined;
+}
+
+function positive(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return text !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+}
