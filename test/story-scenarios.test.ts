@@ -58,6 +58,16 @@ describe('the story scenarios', () => {
     expect(fixed.figures.lockSweeps).toBe(0);
   });
 
+  it('page-crash: a dead renderer fails the work while its browser stays up; legacy orphans the lock', async () => {
+    const legacy = await run('page-crash', 'legacy');
+    expect(legacy.verdict.code).toBe(1);
+    expect(legacy.invariants['lock-ownership']).toBeGreaterThan(0);
+    expect(legacy.invariants['counter-matches-sessions']).toBeGreaterThan(0);
+    const fixed = await run('page-crash', 'fixed');
+    expect(fixed.verdict.code).toBe(0);
+    expect(fixed.figures.faultCount).toBeGreaterThan(0);
+  });
+
   it('watchdog-storm: 50 watchdogs fire together without jitter; jitter spreads the closes', async () => {
     const legacy = await run('watchdog-storm', 'legacy');
     expect(legacy.verdict.code).toBe(1);

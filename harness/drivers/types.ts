@@ -36,6 +36,8 @@ export interface ResourceSample {
 export interface DriverFaults {
   /** The browser dies: `disconnected` fires, its pending calls reject. */
   crash(browser: string): void;
+  /** The browser's pages crash (their renderer dies); the browser stays up. */
+  pageCrash(browser: string): void;
   /** The browser's current or next navigation never completes. */
   stall(browser: string): void;
   /** The browser stops answering for `ms` (navigations and evaluations wait). */

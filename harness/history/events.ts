@@ -19,7 +19,8 @@ export interface LockEntry {
 }
 
 export type DriverOp = 'launch' | 'newContext' | 'newPage' | 'goto' | 'evaluate' | 'close';
-export type FaultKind = 'stall' | 'crash' | 'hang' | 'throw' | 'slowClose';
+export const FAULT_KINDS = ['stall', 'crash', 'pageCrash', 'hang', 'throw', 'slowClose'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface EventData {
   /** The run begins; everything needed to replay it. */

@@ -61,6 +61,8 @@ export class Nemesis {
         return driverFaults.crash(browser);
       case 'stall':
         return driverFaults.stall(browser);
+      case 'pageCrash':
+        return driverFaults.pageCrash(browser);
       case 'slowClose':
         return driverFaults.slowClose(browser, fault.forMs!);
       case 'throw': {

@@ -96,6 +96,13 @@ export function readPssKB(pid: number): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** The command line's arguments; a renderer, a GPU process or a content process says so in it. */
+export function readCmdline(pid: number): string[] {
+  const bytes = readProcFile(`/proc/${pid}/cmdline`);
+  if (bytes === undefined || bytes.length === 0) return [];
+  return bytes.toString('utf8').split('\0').filter((arg) => arg.length > 0);
+}
+
 /** Grows when a file does not fit (a long environment); /proc files report no size to allocate by. */
 let shared = Buffer.allocUnsafe(16 * 1024);
 

@@ -1,5 +1,5 @@
 import type { EventData, OsBrowserTree, OsSampleReason } from '../history/events.ts';
-import { isGone, listPids, readPssKB, readRunMarker, readStat, type ProcStat } from './proc.ts';
+import { isGone, listPids, readPssKB, readRunMarker, readStat, type ProcStat, readCmdline } from './proc.ts';
 
 /**
  * The operating system's view of a run: every live process started for it, by browser.
@@ -116,6 +116,23 @@ export function signalBrowser(runId: string, browserId: string, signal: NodeJS.S
   const processes = listRunProcesses(runId).filter((p) => p.browser === browserId);
   const targets = scope === 'all' ? processes.map((p) => p.pid) : processes.filter((p) => p.ppid === process.pid).map((p) => p.pid);
   return targets.filter((pid) => sendSignal(pid, signal));
+}
+
+/**
+ * The processes that render Chromium browser `browserId`'s pages (`--type=renderer`). Killing them
+ * crashes the pages and leaves the browser up. (Chromium's children rewrite their command line
+ * into one space-separated string, so the argument is matched as text.) Firefox's content
+ * processes cannot be told apart from its privileged ones by their arguments: killing those
+ * takes the whole browser down, so there is no Firefox counterpart.
+ */
+export function pageProcesses(runId: string, browserId: string): number[] {
+  return listRunProcesses(runId)
+    .filter((p) => p.browser === browserId)
+    .filter((p) => {
+      const text = ` ${readCmdline(p.pid).join(' ')} `;
+      return text.includes(' --type=renderer ');
+    })
+    .map((p) => p.pid);
 }
 
 /** Most rounds of killRun: each catches what forked while the previous one was killing. */

@@ -9,7 +9,7 @@ import { RUN_FILES, writeRunFolder } from './run-folder.ts';
 import type { RunObserver } from './observer.ts';
 import { runScenario, type RunStatus } from './run-scenario.ts';
 import { createTraceObserver } from '../telemetry/traces/trace-observer.ts';
-import { checkDriverName, isRealDriver, launcherFor, scenarioForDriver } from './backends/create-backend.ts';
+import { checkDriverName, checkFaultsSupported, isRealDriver, launcherFor, scenarioForDriver } from './backends/create-backend.ts';
 
 export interface ExecuteOptions {
   /** A scenario path or name, or one already loaded (with `overrides` applied). */
@@ -37,6 +37,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
   const loaded = typeof options.scenario === 'string' ? await loadScenario(options.scenario, options.overrides) : options.scenario;
   const { path } = loaded;
   const scenario = scenarioForDriver(loaded.scenario, driver);
+  checkFaultsSupported(scenario, driver);
   const pool = await loadPool(options.pool);
   const seed = options.seed ?? scenario.seed;
   const outDir = options.out ?? defaultOutDir(scenario.name, pool.name, driver, seed, options.overrides ?? []);

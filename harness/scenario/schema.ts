@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { FAULT_KINDS } from '../history/events.ts';
 
 const ms = z.number().int().nonnegative();
 const positiveInt = z.number().int().positive();
 
 export const FaultSchema = z
   .object({
-    /** stall: navigation never completes; crash: browser dies; hang: browser stops answering for `forMs`;
+    /** stall: navigation never completes; crash: browser dies; pageCrash: the process rendering the
+     *  browser's pages dies (the browser lives on); hang: browser stops answering for `forMs`;
      *  throw: the job's work throws; slowClose: the browser's next close takes `forMs`. */
-    kind: z.enum(['stall', 'crash', 'hang', 'throw', 'slowClose']),
+    kind: z.enum(FAULT_KINDS),
     /** Strike once at this time... */
     at: ms.optional(),
     /** ...or every `every` ms, between `from` and `until`. */

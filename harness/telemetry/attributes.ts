@@ -5,7 +5,6 @@
  * the conventions package advises, because they may still change); everything else is `tally.*`.
  */
 import {
-  ATTR_CODE_COLUMN_NUMBER,
   ATTR_CODE_FILE_PATH,
   ATTR_CODE_FUNCTION_NAME,
   ATTR_CODE_LINE_NUMBER,
@@ -23,7 +22,6 @@ export const SEMCONV = {
   /** Where a change was made (`at` in the history): file, line, column, function. */
   codeFilePath: ATTR_CODE_FILE_PATH,
   codeLineNumber: ATTR_CODE_LINE_NUMBER,
-  codeColumnNumber: ATTR_CODE_COLUMN_NUMBER,
   codeFunctionName: ATTR_CODE_FUNCTION_NAME,
   /** On `exception` span events: what a failed job, work or driver call said. */
   exceptionMessage: ATTR_EXCEPTION_MESSAGE,
@@ -61,6 +59,11 @@ export const JOB = {
   /** `ok` or `failed`: a low-cardinality label for metrics. */
   outcome: 'tally.job.outcome',
   ms: 'tally.job.ms',
+  /** `summary` on a job span whose plain lifecycle is summed up in its attributes (see TALLY_TRACE_DETAIL). */
+  detail: 'tally.trace.detail',
+  /** From job.start to the page being handed to the work. */
+  acquireMs: 'tally.acquire.ms',
+  workMs: 'tally.work.ms',
   browser: 'tally.browser',
   workOk: 'tally.work.ok',
   pagesDone: 'tally.work.pages_done',
@@ -93,6 +96,8 @@ export const POOL = {
   counterValue: 'tally.counter.value',
   /** The code path that changed the counter (`finally`, `watchdog`, `disconnected`, ...). */
   counterPath: 'tally.counter.path',
+  /** Every path a job's counter changes went through, in order. */
+  counterPaths: 'tally.counter.paths',
   lockOp: 'tally.lock.op',
   lockHolders: 'tally.lock.holders',
   sweepSwept: 'tally.sweep.swept',

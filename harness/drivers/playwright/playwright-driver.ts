@@ -2,7 +2,7 @@ import type { Browser } from 'playwright';
 import { sleep, type Clock, type TimerId } from '../../clock/clock.ts';
 import type { Recorder } from '../../history/recorder.ts';
 import { markerEnv } from '../../os/browser-marker.ts';
-import { scanRun, signalBrowser } from '../../os/run-processes.ts';
+import { pageProcesses, scanRun, signalBrowser } from '../../os/run-processes.ts';
 import { DriverEvents } from '../driver-events.ts';
 import type { Driver, DriverFaults, PageLike, ResourceSample } from '../types.ts';
 import { RecordedBrowser, RecordedPage, type BrowserHost } from './recorded-browser.ts';
@@ -113,6 +113,9 @@ export class PlaywrightDriver implements Driver {
       if (this.#browsers.has(browser)) signalBrowser(this.options.runId, browser, 'SIGKILL', 'main');
     },
     stall: (browser) => this.options.site.stall(browser),
+    pageCrash: (browser) => {
+      for (const pid of pageProcesses(this.options.runId, browser)) sendKill(pid);
+    },
     hang: (browser, ms) => {
       if (!this.#browsers.has(browser)) return;
       signalBrowser(this.options.runId, browser, 'SIGSTOP', 'all');
@@ -149,5 +152,13 @@ export class PlaywrightDriver implements Driver {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([gone, new Promise((resolve) => (timer = setTimeout(resolve, KILL_WAIT_MS)))]);
     clearTimeout(timer);
+  }
+}
+
+function sendKill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // It exited on its own in between.
   }
 }

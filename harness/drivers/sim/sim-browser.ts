@@ -6,6 +6,8 @@ import type { SimDriver } from './sim-driver.ts';
 
 /** Playwright's message for a call on something that is gone. */
 export const CLOSED_MESSAGE = 'Target page, context or browser has been closed';
+/** Playwright's message for a call on a page whose renderer died. */
+export const CRASHED_MESSAGE = 'Target crashed';
 
 type State = 'alive' | 'closing' | 'closed' | 'crashed';
 
@@ -79,6 +81,12 @@ export class SimBrowser implements BrowserLike {
     this.#gone('crash');
   }
 
+  /** Fault: the renderer dies. Every page's calls fail from now on; the browser lives on. */
+  crashPages(): void {
+    for (const context of this.contexts) for (const page of context.pages) page.crashed = true;
+    for (const pending of [...this.#pending]) if (pending.page?.crashed && pending.op !== 'close') pending.fail(new Error(`${pending.op}: ${CRASHED_MESSAGE}`));
+  }
+
   /** Fault: stall the navigations in flight, or the next one if none is. */
   stall(): void {
     let stalledOne = false;
@@ -131,6 +139,7 @@ export class SimBrowser implements BrowserLike {
       const pending: Pending = { op, page: options.page, waitsOnPage: options.waitsOnPage ?? false, timer: undefined, stalled: false, fail, finish };
       const closedTarget = options.closing ? false : !this.isConnected() || this.state === 'closing' || options.page?.isClosed();
       if (closedTarget && op !== 'close') return fail(new Error(`${op}: ${CLOSED_MESSAGE}`));
+      if (options.page?.crashed && op !== 'close') return fail(new Error(`${op}: ${CRASHED_MESSAGE}`));
       this.#pending.add(pending);
       if (pending.waitsOnPage && this.stallNext) {
         this.stallNext = false;
@@ -198,6 +207,8 @@ export class SimContext implements ContextLike {
 
 export class SimPage implements PageLike {
   closed = false;
+  /** Its renderer died: calls fail, closing still works (as in Playwright). */
+  crashed = false;
   url = 'about:blank';
 
   constructor(readonly id: string, readonly context: SimContext) {}

@@ -4,7 +4,7 @@ import type { AnyEvent, EventKind, HistoryEvent } from '../../history/events.ts'
 import { Recorder } from '../../history/recorder.ts';
 import { seededRandom } from '../../random.ts';
 import { driveVirtual } from '../../runner/drive-virtual.ts';
-import { CLOSED_MESSAGE } from './sim-browser.ts';
+import { CLOSED_MESSAGE, CRASHED_MESSAGE } from './sim-browser.ts';
 import { DEFAULT_SIM_OPTIONS, SimDriver } from './sim-driver.ts';
 
 function sim() {
@@ -67,6 +67,27 @@ describe('SimDriver', () => {
     expect(disconnected).toBe(1);
     expect(driver.liveBrowserIds()).toEqual([]);
     expect(kinds('browser.down').map((e) => e.data.cause)).toEqual(['crash']);
+  });
+
+  it('a page crash fails the pending and later calls with "Target crashed"; the browser stays up and closes', async () => {
+    const { driver, settle, kinds } = sim();
+    const { promise } = await settle(
+      (async () => {
+        const browser = await driver.launch();
+        const page = await browser.newPage();
+        const navigation = page.goto('http://127.0.0.1:0/x');
+        driver.faults.pageCrash('b1');
+        const errors = await Promise.all([navigation.catch((e: Error) => e.message), page.evaluate(() => 1).catch((e: Error) => e.message)]);
+        const connected = browser.isConnected();
+        await page.close();
+        await browser.close();
+        return { errors, connected };
+      })(),
+    );
+    const { errors, connected } = await promise;
+    expect(errors).toEqual([`goto: ${CRASHED_MESSAGE}`, `evaluate: ${CRASHED_MESSAGE}`]);
+    expect(connected).toBe(true);
+    expect(kinds('browser.down').map((e) => e.data.cause)).toEqual(['close']);
   });
 
   it('a stalled navigation never completes, until its browser is closed', async () => {

@@ -84,6 +84,7 @@ export class SimDriver implements Driver {
   readonly faults: DriverFaults = {
     crash: (id) => this.#browsers.get(id)?.crash(),
     stall: (id) => this.#browsers.get(id)?.stall(),
+    pageCrash: (id) => this.#browsers.get(id)?.crashPages(),
     hang: (id, ms) => {
       const browser = this.#browsers.get(id);
       if (browser) browser.hungUntil = Math.max(browser.hungUntil, this.clock.now() + ms);

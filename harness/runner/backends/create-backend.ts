@@ -32,6 +32,20 @@ export async function launcherFor(name: Exclude<DriverName, 'sim'>): Promise<Lau
   return camoufoxLauncher({ headless: true });
 }
 
+/** Faults a real driver cannot inflict, by driver, with the reason. */
+const UNSUPPORTED_FAULTS: Partial<Record<DriverName, { kind: string; why: string }>> = {
+  firefox: { kind: 'pageCrash', why: "Firefox's web content processes cannot be told apart from its privileged ones, and killing those takes the whole browser down" },
+  camoufox: { kind: 'pageCrash', why: "Camoufox is Firefox: its web content processes cannot be told apart from its privileged ones" },
+};
+
+/** Bad input, said before anything starts: a scenario whose faults this driver cannot inflict. */
+export function checkFaultsSupported(scenario: Scenario, driver: DriverName): void {
+  const unsupported = UNSUPPORTED_FAULTS[driver];
+  if (unsupported && scenario.faults.some((fault) => fault.kind === unsupported.kind)) {
+    throw new InputError(`${scenario.name}: the ${unsupported.kind} fault is not available with --driver ${driver} (${unsupported.why}); use --driver chromium or sim`);
+  }
+}
+
 /** A real run plays the scenario's `real` duration and workload where it gives them. */
 export function scenarioForDriver(scenario: Scenario, driver: string): Scenario {
   if (!isRealDriver(driver)) return scenario;

@@ -1,13 +1,8 @@
 import { INVARIANT_NAMES, type Violation } from '../../checkers/violation.ts';
-import type { AnyEvent, FaultKind } from '../../history/events.ts';
+import { FAULT_KINDS, type AnyEvent, type FaultKind } from '../../history/events.ts';
 import { RUN } from '../attributes.ts';
 import { JOB_DURATION_BUCKETS_S } from './metric-definitions.ts';
 
-/** Every fault kind, so each counter exists (at 0) before its first fault and `rate()` sees the first one. */
-const FAULT_KINDS = ['stall', 'crash', 'hang', 'throw', 'slowClose'] as const satisfies readonly FaultKind[];
-// Fails to compile when a fault kind is added to the history but not here.
-const everyFaultKind: Exclude<FaultKind, (typeof FAULT_KINDS)[number]> extends never ? true : never = true;
-void everyFaultKind;
 
 const MIB = 1024 * 1024;
 

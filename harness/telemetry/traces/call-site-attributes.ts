@@ -11,12 +11,12 @@ export function withCallSite(attributes: RecordAttributes, at: string | undefine
   if (at === undefined) return attributes;
   const match = CALL_SITE.exec(at);
   if (!match) return { ...attributes, [SEMCONV.codeFilePath]: at };
-  const [, file, line, column, fn] = match;
+  // The column adds nothing a reader needs once file, line and function are there.
+  const [, file, line, , fn] = match;
   return {
     ...attributes,
     [SEMCONV.codeFilePath]: file!,
     [SEMCONV.codeLineNumber]: Number(line),
-    [SEMCONV.codeColumnNumber]: Number(column),
     ...(fn === undefined ? {} : { [SEMCONV.codeFunctionName]: fn }),
   };
 }

@@ -4,10 +4,11 @@ import { HistoryBuilder } from '../../checkers/test-events.ts';
 import { DRIVER, JOB, POOL, RUN, VIOLATION } from '../attributes.ts';
 import { HistorySpans, SPAN, SPAN_EVENT } from './history-spans.ts';
 import type { SpanRecord } from './span-record.ts';
+import type { TraceDetail } from './trace-config.ts';
 
 /** The history through the real checkers and into the spans, as a run feeds them. */
-function spansOf(h: HistoryBuilder): SpanRecord {
-  const spans = new HistorySpans();
+function spansOf(h: HistoryBuilder, detail: TraceDetail = 'notable'): SpanRecord {
+  const spans = new HistorySpans(detail);
   const suite = createCheckSuite();
   for (const event of h.events) {
     spans.event(event);
@@ -52,7 +53,7 @@ describe('HistorySpans', () => {
     cleanJob(h);
     h.quiescent();
     h.emit('run.end', { reason: 'done', jobsRunning: 0 });
-    const run = spansOf(h);
+    const run = spansOf(h, 'all');
 
     expect(run.name).toBe(SPAN.run);
     expect(run.error).toBeUndefined();
@@ -75,6 +76,24 @@ describe('HistorySpans', () => {
     expect([cleanup.start, cleanup.end! - cleanup.start]).toEqual([cleanup.events[0]!.t, 150]);
     expect(job.events.map((e) => e.name)).toEqual([SPAN_EVENT.counterIncrement, SPAN_EVENT.lockAttach, SPAN_EVENT.lockRelease, SPAN_EVENT.browserDown, SPAN_EVENT.counterDecrement]);
     expect(run.events.map((e) => e.name)).toEqual([SPAN_EVENT.quiescent]);
+  });
+
+  it('sums up a job where nothing happened in its own span, unless asked for every detail', () => {
+    const h = new HistoryBuilder();
+    h.start();
+    cleanJob(h);
+    h.emit('run.end', { reason: 'done', jobsRunning: 0 });
+    const job = jobSpan(spansOf(h), 'j1');
+    expect([job.children, job.events]).toEqual([[], []]);
+    expect(job.attributes).toMatchObject({
+      [JOB.detail]: 'summary',
+      [JOB.acquireMs]: 890,
+      [JOB.workMs]: 4_000,
+      [JOB.pagesDone]: 1,
+      [DRIVER.gotoCalls]: 2,
+      [POOL.counterPaths]: ['launch', 'finally'],
+    });
+    expect(jobSpan(spansOf(h, 'all'), 'j1').attributes[JOB.detail]).toBeUndefined();
   });
 
   it("marks the job of a double decrement ERROR, with both paths and the violation's invariant and seq", () => {

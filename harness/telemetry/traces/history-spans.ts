@@ -2,6 +2,7 @@ import type { Violation } from '../../checkers/violation.ts';
 import type { AnyEvent, DriverOp, HistoryEvent } from '../../history/events.ts';
 import { DRIVER, FAULT, JOB, POOL, RUN, SEMCONV, VIOLATION } from '../attributes.ts';
 import { SpanRecord, type RecordAttributes, type SpanEventRecord } from './span-record.ts';
+import type { TraceDetail } from './trace-config.ts';
 
 /** Span and span-event names: the vocabulary of a run's trace (docs/traces.md). */
 export const SPAN = {
@@ -34,6 +35,10 @@ export const SPAN_EVENT = {
 class JobTrack {
   work: SpanRecord | undefined = undefined;
   endT: number | undefined = undefined;
+  /** Something a plain run of a job does not do happened: the trace keeps its whole lifecycle. */
+  notable = false;
+  /** The counter paths it went through, in order (`launch`, `finally`). */
+  readonly paths: string[] = [];
   /** Close calls since the last decrement: the next cleanup path claims them. */
   closes: SpanEventRecord[] = [];
   invariants: string[] = [];
@@ -54,6 +59,8 @@ class JobTrack {
  * cleanup path. Built from events only, so it reads a saved history as well as a live run.
  */
 export class HistorySpans {
+  constructor(private readonly detail: TraceDetail = 'notable') {}
+
   #run: SpanRecord | undefined;
   #lastT = 0;
   readonly #jobs = new Map<string, JobTrack>();
@@ -104,6 +111,7 @@ export class HistorySpans {
         work.attributes[JOB.pagesDone] = e.data.pagesDone;
         if (e.data.error !== undefined) work.addEvent(SPAN_EVENT.exception, e.t, { [SEMCONV.exceptionMessage]: e.data.error });
         if (job.endT !== undefined) work.attributes[JOB.outlivedJobMs] = e.t - job.endT;
+        if (!e.data.ok || job.endT !== undefined) job.notable = true;
         return;
       }
       case 'job.end': {
@@ -114,7 +122,10 @@ export class HistorySpans {
         job.span.attributes[JOB.ok] = e.data.ok;
         job.span.attributes[JOB.ms] = e.data.ms;
         if (e.data.error !== undefined) job.span.addEvent(SPAN_EVENT.exception, e.t, { [SEMCONV.exceptionMessage]: e.data.error });
-        if (!e.data.ok) this.#jobsFailed++;
+        if (!e.data.ok) {
+          this.#jobsFailed++;
+          job.notable = true;
+        }
         return;
       }
       case 'pool.counter':
@@ -124,16 +135,19 @@ export class HistorySpans {
       case 'pool.sweep':
         return this.#runSpan(e.t).addEvent(SPAN_EVENT.sweep, e.t, { [POOL.sweepSwept]: e.data.swept, [POOL.sweepLocks]: e.data.locks, [POOL.sweepActiveOps]: e.data.activeOps }, e.at);
       case 'pool.watchdog':
-        return this.#ownerOf(e.session, e.t).addEvent(SPAN_EVENT.watchdog, e.t, { [POOL.watchdogAfterMs]: e.data.afterMs }, e.at);
+        return this.#notableOwner(e.session, e.t).addEvent(SPAN_EVENT.watchdog, e.t, { [POOL.watchdogAfterMs]: e.data.afterMs }, e.at);
       case 'pool.note':
-        return this.#ownerOf(e.session, e.t).addEvent(SPAN_EVENT.note, e.t, { [POOL.note]: e.data.message }, e.at);
-      case 'browser.down':
-        return this.#ownerOf(e.session ?? this.#sessionOfBrowser.get(e.data.browser), e.t).addEvent(SPAN_EVENT.browserDown, e.t, { [JOB.browser]: e.data.browser, [DRIVER.browserDownCause]: e.data.cause });
+        return this.#notableOwner(e.session, e.t).addEvent(SPAN_EVENT.note, e.t, { [POOL.note]: e.data.message }, e.at);
+      case 'browser.down': {
+        const session = e.session ?? this.#sessionOfBrowser.get(e.data.browser);
+        const owner = e.data.cause === 'close' ? this.#ownerOf(session, e.t) : this.#notableOwner(session, e.t);
+        return owner.addEvent(SPAN_EVENT.browserDown, e.t, { [JOB.browser]: e.data.browser, [DRIVER.browserDownCause]: e.data.cause });
+      }
       case 'fault.start':
       case 'fault.end': {
         const attributes: RecordAttributes = { [FAULT.kind]: e.data.fault, [FAULT.id]: e.data.id, [FAULT.target]: e.data.target };
         if (e.kind === 'fault.start' && e.data.forMs !== undefined) attributes[FAULT.forMs] = e.data.forMs;
-        return this.#ownerOf(e.session, e.t).addEvent(e.kind === 'fault.start' ? SPAN_EVENT.faultStart : SPAN_EVENT.faultEnd, e.t, attributes);
+        return this.#notableOwner(e.session, e.t).addEvent(e.kind === 'fault.start' ? SPAN_EVENT.faultStart : SPAN_EVENT.faultEnd, e.t, attributes);
       }
       case 'run.quiescent':
         return this.#runSpan(e.t).addEvent(SPAN_EVENT.quiescent, e.t, { [RUN.pendingTimers]: e.data.pendingTimers, [RUN.timerLabels]: e.data.timerLabels });
@@ -154,9 +168,10 @@ export class HistorySpans {
     const job = this.#job(v.session);
     const span = job?.span ?? this.#runSpan(v.t);
     const attributes: RecordAttributes = { [VIOLATION.invariant]: v.invariant, [VIOLATION.message]: v.message, [VIOLATION.historySeq]: v.seq };
-    for (const [name, value] of Object.entries(v.values)) attributes[VIOLATION.valuePrefix + name] = value;
+    for (const [name, value] of Object.entries(v.values)) attributes[VIOLATION.valuePrefix + name] = Array.isArray(value) ? firstOf(value) : value;
     span.addEvent(SPAN_EVENT.violation, v.t, attributes, v.at);
     if (!job) return;
+    job.notable = true;
     if (!job.invariants.includes(v.invariant)) job.invariants.push(v.invariant);
     job.firstViolation ??= v.message;
     job.span.error = `${job.invariants.join(', ')}: ${job.firstViolation}`;
@@ -186,6 +201,7 @@ export class HistorySpans {
       setIfAny(counted.attributes, DRIVER.evaluateFailed, job.evaluateFailed);
       setIfAny(counted.attributes, DRIVER.evaluatePending, job.evaluateCalls - job.evaluateReturns);
       if (job.work) closeUnfinished(job.work, end);
+      if (this.detail === 'notable' && isPlain(job)) summarize(job);
     }
     // Browsers never handed to a job (a failed launch, a pool that launches ahead) stay on the run.
     for (const [browser, calls] of this.#unclaimed) {
@@ -289,6 +305,8 @@ export class HistorySpans {
     if (e.data.ok) return;
     call.attributes[DRIVER.ok] = false;
     if (e.data.error !== undefined) call.attributes[SEMCONV.exceptionMessage] = e.data.error;
+    const job = this.#job(e.session ?? this.#sessionOfBrowser.get(browserOf(e.data.target)));
+    if (job) job.notable = true;
   }
 
   /** Counter changes are events on the job; a decrement also ends a cleanup path, which becomes a span holding the closes it made. */
@@ -298,7 +316,11 @@ export class HistorySpans {
     const job = this.#job(e.session);
     const owner = job?.span ?? this.#runSpan(e.t);
     owner.addEvent(delta > 0 ? SPAN_EVENT.counterIncrement : SPAN_EVENT.counterDecrement, e.t, attributes, e.at);
-    if (!job || delta > 0) return;
+    if (!job) return;
+    job.paths.push(path);
+    // One slot taken and given back once is the plain story; anything else is worth the detail.
+    if (job.paths.length > 2 || delta < 0 !== (job.paths.length === 2)) job.notable = true;
+    if (delta > 0) return;
     const closes = job.closes;
     job.closes = [];
     const start = closes.reduce((earliest, close) => Math.min(earliest, close.t), e.t);
@@ -317,10 +339,48 @@ export class HistorySpans {
     return this.#job(session)?.span ?? this.#runSpan(t);
   }
 
+  /** The same, for what makes a job worth its whole lifecycle in the trace. */
+  #notableOwner(session: string | undefined, t: number): SpanRecord {
+    const job = this.#job(session);
+    if (!job) return this.#runSpan(t);
+    job.notable = true;
+    return job.span;
+  }
+
   /** The run span; made up from the first event if the history lacks its run.start. */
   #runSpan(t: number): SpanRecord {
     return (this.#run ??= new SpanRecord(SPAN.run, t, {}));
   }
+}
+
+/** Nothing happened but the plain lifecycle, and all of it within the run. */
+function isPlain(job: JobTrack): boolean {
+  const work = job.work;
+  // A slot taken and never given back is a leak (a pool that reports no counter changes has no paths).
+  const slotsBalanced = job.paths.length === 0 || job.paths.length === 2;
+  return (
+    !job.notable &&
+    slotsBalanced &&
+    work !== undefined &&
+    job.span.attributes[JOB.unfinished] === undefined &&
+    work.attributes[JOB.unfinished] === undefined &&
+    job.gotoCalls === job.gotoReturns &&
+    job.evaluateCalls === job.evaluateReturns
+  );
+}
+
+/** A plain job as one span: its lifecycle's figures as attributes instead of child spans and events. */
+function summarize(job: JobTrack): void {
+  const span = job.span;
+  const work = job.work!;
+  Object.assign(span.attributes, work.attributes, {
+    [JOB.acquireMs]: work.start - span.start,
+    [JOB.workMs]: work.end! - work.start,
+    [POOL.counterPaths]: job.paths,
+    [JOB.detail]: 'summary',
+  });
+  span.children.length = 0;
+  span.events.length = 0;
 }
 
 function closeUnfinished(span: SpanRecord, end: number): void {
@@ -333,6 +393,12 @@ function closeUnfinished(span: SpanRecord, end: number): void {
 export function browserOf(target: string): string {
   const slash = target.indexOf('/');
   return slash < 0 ? target : target.slice(0, slash);
+}
+
+/** Lists of ids (every live session, every browser) are the report's to give in full: the trace keeps the first few. */
+const LISTED = 10;
+function firstOf(values: string[]): string[] {
+  return values.length <= LISTED ? values : [...values.slice(0, LISTED), `+${values.length - LISTED} more`];
 }
 
 function setIfAny(attributes: RecordAttributes, name: string, count: number): void {

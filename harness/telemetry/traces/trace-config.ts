@@ -3,6 +3,15 @@ import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 
+/**
+ * How much of a job's lifecycle a trace keeps (TALLY_TRACE_DETAIL): `notable` (the default) keeps it
+ * for the jobs where something happened (a violation, a failure, a fault, a watchdog, a crash, a
+ * counter path beyond one up and one down, work outliving its job, a call that failed or never
+ * returned) and sums up the others in their job span's attributes; `all` keeps it for every job.
+ */
+export const TRACE_DETAILS = ['notable', 'all'] as const;
+export type TraceDetail = (typeof TRACE_DETAILS)[number];
+
 /** Where `tally export-traces` sends when nothing says otherwise: a collector's OTLP/HTTP port on this machine. */
 export const DEFAULT_OTLP_HTTP_ENDPOINT = 'http://127.0.0.1:4318';
 const TRACES_PATH = 'v1/traces';
@@ -19,6 +28,7 @@ export interface TraceConfig {
   /** For the whole export of a run. */
   timeoutMs: number;
   serviceName: string;
+  detail: TraceDetail;
   /** OTEL_RESOURCE_ATTRIBUTES. */
   resourceAttributes: Record<string, string>;
   /** Settings that could not be honoured, each one line naming the variable. */
@@ -46,6 +56,13 @@ export function traceConfigFromEnv(env: NodeJS.ProcessEnv): TraceConfig {
     else problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocolName}: unsupported (use ${OTLP_PROTOCOLS.join(' or ')}); using http/protobuf`);
   }
 
+  const detailName = get('TALLY_TRACE_DETAIL');
+  let detail: TraceDetail = 'notable';
+  if (detailName !== undefined) {
+    if ((TRACE_DETAILS as readonly string[]).includes(detailName)) detail = detailName as TraceDetail;
+    else problems.push(`TALLY_TRACE_DETAIL=${detailName}: expected ${TRACE_DETAILS.join(' or ')}; using notable`);
+  }
+
   let endpoint: string | undefined;
   const specific = get('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   const general = get('OTEL_EXPORTER_OTLP_ENDPOINT');
@@ -60,6 +77,7 @@ export function traceConfigFromEnv(env: NodeJS.ProcessEnv): TraceConfig {
     protocol,
     timeoutMs: positive(get('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? get('OTEL_EXPORTER_OTLP_TIMEOUT')) ?? DEFAULT_TIMEOUT_MS,
     serviceName: get('OTEL_SERVICE_NAME') ?? 'tally',
+    detail,
     resourceAttributes: parseKeyPairsIntoRecord(get('OTEL_RESOURCE_ATTRIBUTES')),
     problems,
   };

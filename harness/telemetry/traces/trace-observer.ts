@@ -24,7 +24,7 @@ export function createTraceObserver(options: TraceObserverOptions = {}): RunObse
   const config = traceConfigFromEnv(options.env ?? process.env);
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   if (!config.enabled) return {};
-  const spans = new HistorySpans();
+  const spans = new HistorySpans(config.detail);
   let epochMs = options.startEpochMs;
   return {
     event(event) {

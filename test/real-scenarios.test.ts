@@ -1,0 +1,29 @@
+// The story's other scenarios on real Chromium give the verdicts they give under sim: legacy
+// fails (exit 1) with its counter drifting from the sessions, fixed passes (exit 0). A real crash
+// is a SIGKILL, a page crash a SIGKILL of the renderers, a stall a request the site never answers, a throw an exception inside the work.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tally, tempDir } from './helpers.ts';
+import { needsBrowser } from './needs.ts';
+
+const out = tempDir();
+
+describe.runIf(needsBrowser('chromium'))('story scenarios on real Chromium', () => {
+  for (const scenario of ['browser-crash', 'page-crash', 'exception-mid-work', 'network-stall', 'watchdog-storm']) {
+    it(`${scenario}: legacy 1, fixed 0`, { timeout: 180_000 }, async () => {
+      const verdicts: Record<string, number | null> = {};
+      for (const pool of ['legacy', 'fixed']) {
+        const folder = join(out, scenario, pool);
+        const result = await tally(['run', `scenarios/${scenario}.scenario.ts`, '--pool', pool, '--driver', 'chromium', '--out', folder, '--quiet']);
+        verdicts[pool] = result.code;
+        const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
+        if (pool === 'legacy') expect(report.invariants['counter-matches-sessions'], result.stdout).toBeGreaterThan(0);
+        else expect(report.figures.faultCount, result.stdout).toBeGreaterThan(0);
+        // The fault really happened in the browser: Playwright's own words for a dead renderer.
+        if (scenario === 'page-crash') expect(readFileSync(join(folder, 'history.ndjson'), 'utf8')).toMatch(/Target crashed|Page crashed/);
+      }
+      expect(verdicts).toEqual({ legacy: 1, fixed: 0 });
+    });
+  }
+});
