@@ -135,6 +135,23 @@ describe('traces of a run', () => {
     expect(spansOf(receiver.requests.slice(from).map((r) => r.body))).toHaveLength(fromFile.length);
   });
 
+  it('export-traces cuts a large trace into requests of at most 1000 spans, each with its resource', async () => {
+    otelEnv({});
+    const folder = tempDir();
+    const span = (i: number) => ({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: i.toString(16).padStart(16, '0'), name: 'job', startTimeUnixNano: '1', endTimeUnixNano: '2' });
+    const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'tally' } }] };
+    const scope = (from: number, count: number) => ({ scope: { name: 'tally' }, spans: Array.from({ length: count }, (_, i) => span(from + i)) });
+    writeFileSync(join(folder, TRACES_FILE), JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [scope(1, 1_500), scope(1_501, 900)] }] }));
+    const from = receiver.requests.length;
+    const sent = await tally(['export-traces', folder, '--endpoint', `${receiver.url}/v1/traces`]);
+    expect(sent.stdout).toContain('sent 2400 spans (1 trace)');
+    expect(sent.stdout).toContain('in 3 requests');
+    const requests = receiver.requests.slice(from).map((r) => r.body);
+    expect(requests.map((r) => spansOf([r]).length)).toEqual([1_000, 1_000, 400]);
+    expect(spansOf(requests).every((s) => s.resource['service.name'] === 'tally')).toBe(true);
+    expect(new Set(spansOf(requests).map((s) => s.spanId)).size).toBe(2_400);
+  });
+
   it('export-traces: a missing folder or file, bad JSON, an unreachable or refusing collector: a clear message and exit 2', async () => {
     otelEnv({});
     const empty = tempDir();

@@ -41,6 +41,8 @@ export const RUN = {
   jobsRunning: 'tally.run.jobs_running',
   jobs: 'tally.run.jobs',
   jobsFailed: 'tally.run.jobs_failed',
+  /** Jobs where nothing but the plain lifecycle happened: counted here, not traced (TALLY_TRACE_DETAIL=notable). */
+  jobsPlain: 'tally.run.jobs_plain',
   peakBrowsers: 'tally.run.peak_browsers',
   peakMemoryMB: 'tally.run.peak_memory_mb',
   pendingTimers: 'tally.run.pending_timers',
@@ -59,11 +61,6 @@ export const JOB = {
   /** `ok` or `failed`: a low-cardinality label for metrics. */
   outcome: 'tally.job.outcome',
   ms: 'tally.job.ms',
-  /** `summary` on a job span whose plain lifecycle is summed up in its attributes (see TALLY_TRACE_DETAIL). */
-  detail: 'tally.trace.detail',
-  /** From job.start to the page being handed to the work. */
-  acquireMs: 'tally.acquire.ms',
-  workMs: 'tally.work.ms',
   browser: 'tally.browser',
   workOk: 'tally.work.ok',
   pagesDone: 'tally.work.pages_done',
@@ -96,8 +93,6 @@ export const POOL = {
   counterValue: 'tally.counter.value',
   /** The code path that changed the counter (`finally`, `watchdog`, `disconnected`, ...). */
   counterPath: 'tally.counter.path',
-  /** Every path a job's counter changes went through, in order. */
-  counterPaths: 'tally.counter.paths',
   lockOp: 'tally.lock.op',
   lockHolders: 'tally.lock.holders',
   sweepSwept: 'tally.sweep.swept',

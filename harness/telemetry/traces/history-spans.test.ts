@@ -78,22 +78,18 @@ describe('HistorySpans', () => {
     expect(run.events.map((e) => e.name)).toEqual([SPAN_EVENT.quiescent]);
   });
 
-  it('sums up a job where nothing happened in its own span, unless asked for every detail', () => {
+  it('counts a job where nothing happened on the run span instead of tracing it, unless asked for every job', () => {
     const h = new HistoryBuilder();
     h.start();
-    cleanJob(h);
+    cleanJob(h, 'j1', 'b1');
+    h.jobStart('j2');
+    h.emit('fault.start', { fault: 'throw', id: 1, target: 'b2' }, { session: 'j2' });
+    h.jobEnd('j2', false);
     h.emit('run.end', { reason: 'done', jobsRunning: 0 });
-    const job = jobSpan(spansOf(h), 'j1');
-    expect([job.children, job.events]).toEqual([[], []]);
-    expect(job.attributes).toMatchObject({
-      [JOB.detail]: 'summary',
-      [JOB.acquireMs]: 890,
-      [JOB.workMs]: 4_000,
-      [JOB.pagesDone]: 1,
-      [DRIVER.gotoCalls]: 2,
-      [POOL.counterPaths]: ['launch', 'finally'],
-    });
-    expect(jobSpan(spansOf(h, 'all'), 'j1').attributes[JOB.detail]).toBeUndefined();
+    const notable = spansOf(h);
+    expect(notable.children.map((c) => c.attributes['session.id'])).toEqual(['j2']);
+    expect([notable.attributes[RUN.jobs], notable.attributes[RUN.jobsPlain]]).toEqual([2, 1]);
+    expect(spansOf(h, 'all').children.map((c) => c.attributes['session.id'])).toEqual(['j1', 'j2']);
   });
 
   it("marks the job of a double decrement ERROR, with both paths and the violation's invariant and seq", () => {

@@ -55,12 +55,11 @@ class JobTrack {
 
 /**
  * Folds the history (and the violations found in it) into a tree of span records: the run, a span
- * per job, and under each job the browser it got (launch, context, page), its work, and each
- * cleanup path. Built from events only, so it reads a saved history as well as a live run.
+ * per job (per notable job, by default), and under each job the browser it got (launch, context,
+ * page), its work, and each cleanup path. Built from events only, so it reads a saved history as
+ * well as a live run.
  */
 export class HistorySpans {
-  constructor(private readonly detail: TraceDetail = 'notable') {}
-
   #run: SpanRecord | undefined;
   #lastT = 0;
   readonly #jobs = new Map<string, JobTrack>();
@@ -75,16 +74,37 @@ export class HistorySpans {
   #peakBrowsers = 0;
   #peakMemoryMB = 0;
 
+  constructor(private readonly detail: TraceDetail = 'notable') {}
+
+  /**
+   * Page traffic and settles are nearly every event: they are handled here, in a function small
+   * enough to stay optimized; the rest goes to one whose many cases would otherwise deoptimize it
+   * each time a kind shows up for the first time.
+   */
   event(e: AnyEvent): void {
     this.#lastT = e.t;
-    // Page traffic first: it is nearly every event, and only counted.
+    if (e.kind === 'driver.call') {
+      const op = e.data.op;
+      if (op !== 'goto' && op !== 'evaluate') return this.#driverCall(e);
+      const job = this.#job(e.session);
+      if (job !== undefined) op === 'goto' ? job.gotoCalls++ : job.evaluateCalls++;
+    } else if (e.kind === 'driver.return') {
+      const op = e.data.op;
+      if (op !== 'goto' && op !== 'evaluate') return this.#driverReturn(e);
+      const job = this.#job(e.session);
+      if (job === undefined) return;
+      if (op === 'goto') {
+        job.gotoReturns++;
+        if (!e.data.ok) job.gotoFailed++;
+      } else {
+        job.evaluateReturns++;
+        if (!e.data.ok) job.evaluateFailed++;
+      }
+    } else if (e.kind !== 'settle' && e.kind !== 'timer.fire') this.#rareEvent(e);
+  }
+
+  #rareEvent(e: AnyEvent): void {
     switch (e.kind) {
-      case 'driver.call':
-        return this.#driverCall(e);
-      case 'driver.return':
-        return this.#driverReturn(e);
-      case 'settle':
-      case 'timer.fire':
       case 'browser.up':
       case 'os.sample':
         return;
@@ -168,7 +188,7 @@ export class HistorySpans {
     const job = this.#job(v.session);
     const span = job?.span ?? this.#runSpan(v.t);
     const attributes: RecordAttributes = { [VIOLATION.invariant]: v.invariant, [VIOLATION.message]: v.message, [VIOLATION.historySeq]: v.seq };
-    for (const [name, value] of Object.entries(v.values)) attributes[VIOLATION.valuePrefix + name] = Array.isArray(value) ? firstOf(value) : value;
+    for (const [name, value] of Object.entries(v.values)) if (!Array.isArray(value) || value.length <= LISTED) attributes[VIOLATION.valuePrefix + name] = value;
     span.addEvent(SPAN_EVENT.violation, v.t, attributes, v.at);
     if (!job) return;
     job.notable = true;
@@ -187,6 +207,33 @@ export class HistorySpans {
     run.end = end;
     for (const call of this.#openCalls.values()) call.attributes[JOB.unfinished] = true;
     this.#openCalls.clear();
+    this.#finishJobs(end);
+    const plain = this.detail === 'notable' ? this.#dropPlainJobs(run) : 0;
+    // Browsers never handed to a job (a failed launch, a pool that launches ahead) stay on the run.
+    for (const [browser, calls] of this.#unclaimed) {
+      const acquire = new SpanRecord(SPAN.acquire, calls[0]!.t, { [JOB.browser]: browser });
+      acquire.events.push(...calls);
+      acquire.end = Math.max(...calls.map((call) => (call.attributes[JOB.unfinished] ? end : call.t + Number(call.attributes[DRIVER.ms] ?? 0))));
+      run.children.push(acquire);
+    }
+    this.#unclaimed.clear();
+
+    run.attributes[RUN.jobs] = this.#jobs.size;
+    run.attributes[RUN.jobsFailed] = this.#jobsFailed;
+    run.attributes[RUN.jobsPlain] = plain;
+    run.attributes[RUN.peakBrowsers] = this.#peakBrowsers;
+    run.attributes[RUN.peakMemoryMB] = this.#peakMemoryMB;
+    let total = 0;
+    for (const [invariant, count] of this.#violationCounts) {
+      run.attributes[RUN.violationsPrefix + invariant] = count;
+      total += count;
+    }
+    run.attributes[RUN.violationCount] = total;
+    if (total > 0) run.error = `${total} violation${total === 1 ? '' : 's'}: ${[...this.#violationCounts].map(([name, count]) => `${name} ${count}`).join(', ')}`;
+    return run;
+  }
+
+  #finishJobs(end: number): void {
     for (const job of this.#jobs.values()) {
       // Closes no decrement followed stay on the job.
       job.span.events.push(...job.closes);
@@ -201,29 +248,17 @@ export class HistorySpans {
       setIfAny(counted.attributes, DRIVER.evaluateFailed, job.evaluateFailed);
       setIfAny(counted.attributes, DRIVER.evaluatePending, job.evaluateCalls - job.evaluateReturns);
       if (job.work) closeUnfinished(job.work, end);
-      if (this.detail === 'notable' && isPlain(job)) summarize(job);
     }
-    // Browsers never handed to a job (a failed launch, a pool that launches ahead) stay on the run.
-    for (const [browser, calls] of this.#unclaimed) {
-      const acquire = new SpanRecord(SPAN.acquire, calls[0]!.t, { [JOB.browser]: browser });
-      acquire.events.push(...calls);
-      acquire.end = Math.max(...calls.map((call) => (call.attributes[JOB.unfinished] ? end : call.t + Number(call.attributes[DRIVER.ms] ?? 0))));
-      run.children.push(acquire);
-    }
-    this.#unclaimed.clear();
+  }
 
-    run.attributes[RUN.jobs] = this.#jobs.size;
-    run.attributes[RUN.jobsFailed] = this.#jobsFailed;
-    run.attributes[RUN.peakBrowsers] = this.#peakBrowsers;
-    run.attributes[RUN.peakMemoryMB] = this.#peakMemoryMB;
-    let total = 0;
-    for (const [invariant, count] of this.#violationCounts) {
-      run.attributes[RUN.violationsPrefix + invariant] = count;
-      total += count;
-    }
-    run.attributes[RUN.violationCount] = total;
-    if (total > 0) run.error = `${total} violation${total === 1 ? '' : 's'}: ${[...this.#violationCounts].map(([name, count]) => `${name} ${count}`).join(', ')}`;
-    return run;
+  /** Jobs where nothing happened are counted, not traced (TraceDetail): how many. */
+  #dropPlainJobs(run: SpanRecord): number {
+    const dropped = new Set<SpanRecord>();
+    for (const job of this.#jobs.values()) if (isPlain(job)) dropped.add(job.span);
+    const kept = run.children.filter((span) => !dropped.has(span));
+    run.children.length = 0;
+    run.children.push(...kept);
+    return dropped.size;
   }
 
   #runStart(e: HistoryEvent<'run.start'>): void {
@@ -259,20 +294,16 @@ export class HistorySpans {
       job.span.children.push(acquire);
       this.#unclaimed.delete(browser);
     }
-    job.work = new SpanRecord(SPAN.work, e.t, { [JOB.browser]: browser });
+    job.work = new SpanRecord(SPAN.work, e.t, {});
     job.span.children.push(job.work);
   }
 
+  /** A launch, context, page or close: few per job, each an event (its duration an attribute) on the span it served. */
   #driverCall(e: HistoryEvent<'driver.call'>): void {
     const op = e.data.op;
-    if (op === 'goto' || op === 'evaluate') {
-      const job = this.#job(e.session);
-      if (job) op === 'goto' ? job.gotoCalls++ : job.evaluateCalls++;
-      return;
-    }
+    if (op === 'goto' || op === 'evaluate') return; // counted in event()
     const target = e.data.target;
     const browser = browserOf(target);
-    // Few per job: each is an event (its duration an attribute) on the span of what it served.
     const call: SpanEventRecord = { name: driverCallName(op, target), t: e.t, attributes: {}, at: undefined };
     this.#openCalls.set(e.seq, call);
     const job = this.#job(e.session ?? this.#sessionOfBrowser.get(browser));
@@ -285,19 +316,6 @@ export class HistorySpans {
   }
 
   #driverReturn(e: HistoryEvent<'driver.return'>): void {
-    const op = e.data.op;
-    if (op === 'goto' || op === 'evaluate') {
-      const job = this.#job(e.session);
-      if (!job) return;
-      if (op === 'goto') {
-        job.gotoReturns++;
-        if (!e.data.ok) job.gotoFailed++;
-      } else {
-        job.evaluateReturns++;
-        if (!e.data.ok) job.evaluateFailed++;
-      }
-      return;
-    }
     const call = this.#openCalls.get(e.data.call);
     if (!call) return;
     this.#openCalls.delete(e.data.call);
@@ -315,7 +333,8 @@ export class HistorySpans {
     const attributes: RecordAttributes = { [POOL.counterDelta]: delta, [POOL.counterValue]: value, [POOL.counterPath]: path };
     const job = this.#job(e.session);
     const owner = job?.span ?? this.#runSpan(e.t);
-    owner.addEvent(delta > 0 ? SPAN_EVENT.counterIncrement : SPAN_EVENT.counterDecrement, e.t, attributes, e.at);
+    // The call site tells the decrement paths apart; increments all come from where slots are taken.
+    owner.addEvent(delta > 0 ? SPAN_EVENT.counterIncrement : SPAN_EVENT.counterDecrement, e.t, attributes, delta < 0 ? e.at : undefined);
     if (!job) return;
     job.paths.push(path);
     // One slot taken and given back once is the plain story; anything else is worth the detail.
@@ -369,20 +388,6 @@ function isPlain(job: JobTrack): boolean {
   );
 }
 
-/** A plain job as one span: its lifecycle's figures as attributes instead of child spans and events. */
-function summarize(job: JobTrack): void {
-  const span = job.span;
-  const work = job.work!;
-  Object.assign(span.attributes, work.attributes, {
-    [JOB.acquireMs]: work.start - span.start,
-    [JOB.workMs]: work.end! - work.start,
-    [POOL.counterPaths]: job.paths,
-    [JOB.detail]: 'summary',
-  });
-  span.children.length = 0;
-  span.events.length = 0;
-}
-
 function closeUnfinished(span: SpanRecord, end: number): void {
   if (span.end !== undefined) return;
   span.end = Math.max(end, span.start);
@@ -395,11 +400,11 @@ export function browserOf(target: string): string {
   return slash < 0 ? target : target.slice(0, slash);
 }
 
-/** Lists of ids (every live session, every browser) are the report's to give in full: the trace keeps the first few. */
-const LISTED = 10;
-function firstOf(values: string[]): string[] {
-  return values.length <= LISTED ? values : [...values.slice(0, LISTED), `+${values.length - LISTED} more`];
-}
+/**
+ * A violation's short lists (the paths of a double release) are kept; long ones (the id of every
+ * live session or browser, at every violation) are report.json's to give, found there by the seq.
+ */
+const LISTED = 5;
 
 function setIfAny(attributes: RecordAttributes, name: string, count: number): void {
   if (count > 0) attributes[name] = count;

@@ -4,10 +4,10 @@ export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 
 /**
- * How much of a job's lifecycle a trace keeps (TALLY_TRACE_DETAIL): `notable` (the default) keeps it
- * for the jobs where something happened (a violation, a failure, a fault, a watchdog, a crash, a
- * counter path beyond one up and one down, work outliving its job, a call that failed or never
- * returned) and sums up the others in their job span's attributes; `all` keeps it for every job.
+ * Which jobs a trace holds (TALLY_TRACE_DETAIL): `notable` (the default) traces the jobs where
+ * something happened (a violation, a failure, a fault, a watchdog, a crash, a counter path beyond
+ * one up and one down, work outliving its job, a call that failed or never returned) and counts the
+ * others on the run span; `all` traces every job.
  */
 export const TRACE_DETAILS = ['notable', 'all'] as const;
 export type TraceDetail = (typeof TRACE_DETAILS)[number];

@@ -8,7 +8,7 @@ import { traceConfigFromEnv } from './trace-config.ts';
 export interface TraceObserverOptions {
   /** Where the OTEL_* variables are read (default: the process's environment). */
   env?: NodeJS.ProcessEnv;
-  /** Wall-clock epoch (ms) of scenario time 0 (default: when the run starts). */
+  /** Wall-clock epoch (ms) of scenario time 0 (default: now, when the observer is made for its run). */
   startEpochMs?: number;
   /** Where problems are told (default: stderr). */
   log?: (line: string) => void;
@@ -25,18 +25,16 @@ export function createTraceObserver(options: TraceObserverOptions = {}): RunObse
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   if (!config.enabled) return {};
   const spans = new HistorySpans(config.detail);
-  let epochMs = options.startEpochMs;
+  // The observer is made just before its run starts: scenario time 0 is now.
+  const epochMs = options.startEpochMs ?? Date.now();
   return {
-    event(event) {
-      if (epochMs === undefined) epochMs = Date.now() - event.t;
-      spans.event(event);
-    },
+    event: (event) => spans.event(event),
     violation: (violation) => spans.violation(violation),
     async close(outDir) {
       for (const problem of config.problems) log(`traces: ${problem}`);
       const file = join(outDir, TRACES_FILE);
       try {
-        const emitted = emitSpans(spans.finish(), { epochMs: epochMs ?? Date.now(), resource: traceResource(config.serviceName, config.resourceAttributes) });
+        const emitted = emitSpans(spans.finish(), { epochMs, resource: traceResource(config.serviceName, config.resourceAttributes) });
         if (config.endpoint === undefined) return writeSpansFile(file, emitted);
         const { error } = await sendSpans(emitted, { url: config.endpoint, headers: config.headers, protocol: config.protocol, timeoutMs: config.timeoutMs });
         if (error === undefined) return;
