@@ -4,7 +4,7 @@ import type { Recorder } from '../history/recorder.ts';
 
 /**
  * How every driver, simulated or real, writes the ground truth into the history: each call and
- * its return, each browser coming up and going down. One writer, so the checkers read the same
+ * its return, each browser coming up and going down, each page whose renderer died. One writer, so the checkers read the same
  * events whatever runs the browsers.
  */
 export class DriverEvents {
@@ -26,5 +26,10 @@ export class DriverEvents {
 
   down(browser: string, cause: 'close' | 'crash' | 'kill'): void {
     this.recorder.emit('browser.down', { browser, cause }, { browser });
+  }
+
+  /** A page's renderer died (Playwright's `crash` event); its browser is still up. */
+  pageCrash(page: string, browser: string): void {
+    this.recorder.emit('page.crash', { page, browser }, { browser });
   }
 }

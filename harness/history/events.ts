@@ -58,6 +58,8 @@ export interface EventData {
   'browser.up': { browser: string; memoryMB: number; pid?: number };
   /** Ground truth: a browser is gone. */
   'browser.down': { browser: string; cause: 'close' | 'crash' | 'kill' };
+  /** Ground truth: a page's renderer died (Playwright's `crash` event); its browser lives on. */
+  'page.crash': { page: string; browser: string };
 
   /** The pool changed its counter (reported by the pool). `path` names the code path. */
   'pool.counter': { delta: 1 | -1; value: number; path: string };

@@ -70,7 +70,8 @@ export const ScenarioSchema = z
      * the scenario is scenario time; a real run's clock turns `timeScale` real ms into one scenario
      * ms, so 1/30 plays 10 scenario minutes in 20 s and every figure still reads in scenario time.
      * Real browsers cost real cores and their pages take real time, so a real run usually plays
-     * a shorter, smaller workload: `durationMs` and `workload` replace the scenario's own.
+     * a shorter, smaller workload: `durationMs`, `workload` and `faults` replace the scenario's
+     * own (a fault timed for the sim's 0.8 s launches can strike before a real browser is up).
      */
     real: z
       .object({
@@ -80,6 +81,7 @@ export const ScenarioSchema = z
           .object({ jobs: positiveInt.optional(), concurrency: positiveInt.optional(), pagesPerJob: positiveInt.optional(), pageMs: positiveInt.optional(), rampMs: ms.optional() })
           .strict()
           .default({}),
+        faults: z.array(FaultSchema).optional(),
       })
       .strict()
       .default({ timeScale: 1, workload: {} }),

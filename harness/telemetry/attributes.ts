@@ -62,6 +62,8 @@ export const JOB = {
   outcome: 'tally.job.outcome',
   ms: 'tally.job.ms',
   browser: 'tally.browser',
+  /** A page id (`b3/p2`). */
+  page: 'tally.page',
   workOk: 'tally.work.ok',
   pagesDone: 'tally.work.pages_done',
   /** How long the work kept running after its job was over (the watchdog's Promise.race does not stop it). */

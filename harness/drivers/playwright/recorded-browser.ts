@@ -41,6 +41,11 @@ export class RecordedBrowser implements BrowserLike {
     });
   }
 
+  /** Playwright says the page's renderer died: ground truth, like a browser going down. */
+  pageCrashed(page: string): void {
+    this.host.events.pageCrash(page, this.id);
+  }
+
   childId(kind: 'c' | 'p'): string {
     return `${this.id}/${kind}${this.#nextChild++}`;
   }
@@ -102,6 +107,7 @@ export class RecordedContext implements ContextLike {
       const page = new RecordedPage(id, this, await this.context.newPage());
       this.owner.pages.add(page);
       page.page.once('close', () => this.owner.pages.delete(page));
+      page.page.once('crash', () => this.owner.pageCrashed(id));
       return page;
     });
   }

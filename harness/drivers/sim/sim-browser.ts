@@ -8,6 +8,8 @@ import type { SimDriver } from './sim-driver.ts';
 export const CLOSED_MESSAGE = 'Target page, context or browser has been closed';
 /** Playwright's message for a call on a page whose renderer died. */
 export const CRASHED_MESSAGE = 'Target crashed';
+/** What Playwright rejects a navigation in flight with when the renderer dies. */
+export const PAGE_CRASHED_MESSAGE = 'Page crashed';
 
 type State = 'alive' | 'closing' | 'closed' | 'crashed';
 
@@ -81,10 +83,27 @@ export class SimBrowser implements BrowserLike {
     this.#gone('crash');
   }
 
-  /** Fault: the renderer dies. Every page's calls fail from now on; the browser lives on. */
+  /**
+   * Fault: the renderer dies; the browser lives on. As with Playwright on Chromium: a navigation in
+   * flight fails ("Page crashed"), an `evaluate` in flight never settles until its page is closed,
+   * and every later call fails at once ("Target crashed").
+   */
   crashPages(): void {
-    for (const context of this.contexts) for (const page of context.pages) page.crashed = true;
-    for (const pending of [...this.#pending]) if (pending.page?.crashed && pending.op !== 'close') pending.fail(new Error(`${pending.op}: ${CRASHED_MESSAGE}`));
+    for (const context of this.contexts) {
+      for (const page of context.pages) {
+        if (page.crashed) continue;
+        page.crashed = true;
+        this.driver.events.pageCrash(page.id, this.id);
+      }
+    }
+    for (const pending of [...this.#pending]) {
+      if (!pending.page?.crashed) continue;
+      if (pending.op === 'goto') pending.fail(new Error(`goto: ${PAGE_CRASHED_MESSAGE}`));
+      else if (pending.op === 'evaluate') {
+        this.clock.clearTimeout(pending.timer);
+        pending.stalled = true;
+      }
+    }
   }
 
   /** Fault: stall the navigations in flight, or the next one if none is. */

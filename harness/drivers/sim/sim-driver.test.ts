@@ -4,7 +4,7 @@ import type { AnyEvent, EventKind, HistoryEvent } from '../../history/events.ts'
 import { Recorder } from '../../history/recorder.ts';
 import { seededRandom } from '../../random.ts';
 import { driveVirtual } from '../../runner/drive-virtual.ts';
-import { CLOSED_MESSAGE, CRASHED_MESSAGE } from './sim-browser.ts';
+import { CLOSED_MESSAGE, CRASHED_MESSAGE, PAGE_CRASHED_MESSAGE } from './sim-browser.ts';
 import { DEFAULT_SIM_OPTIONS, SimDriver } from './sim-driver.ts';
 
 function sim() {
@@ -69,24 +69,27 @@ describe('SimDriver', () => {
     expect(kinds('browser.down').map((e) => e.data.cause)).toEqual(['crash']);
   });
 
-  it('a page crash fails the pending and later calls with "Target crashed"; the browser stays up and closes', async () => {
+  it('a page crash, as on Chromium: the navigation in flight fails, an evaluate in flight hangs until its page closes, later calls fail; the browser stays up', async () => {
     const { driver, settle, kinds } = sim();
-    const { promise } = await settle(
+    type Page = Awaited<ReturnType<Awaited<ReturnType<SimDriver['launch']>>['newPage']>>;
+    const ready = await settle(
       (async () => {
         const browser = await driver.launch();
-        const page = await browser.newPage();
-        const navigation = page.goto('http://127.0.0.1:0/x');
-        driver.faults.pageCrash('b1');
-        const errors = await Promise.all([navigation.catch((e: Error) => e.message), page.evaluate(() => 1).catch((e: Error) => e.message)]);
-        const connected = browser.isConnected();
-        await page.close();
-        await browser.close();
-        return { errors, connected };
+        return { browser, first: await browser.newPage(), second: await browser.newPage() };
       })(),
     );
-    const { errors, connected } = await promise;
-    expect(errors).toEqual([`goto: ${CRASHED_MESSAGE}`, `evaluate: ${CRASHED_MESSAGE}`]);
-    expect(connected).toBe(true);
+    const { browser, first, second }: { browser: Awaited<ReturnType<SimDriver['launch']>>; first: Page; second: Page } = await ready.promise;
+    const navigation = first.goto('http://127.0.0.1:0/x').catch((e: Error) => e.message);
+    const inFlight = second.evaluate(() => 2).catch((e: Error) => e.message);
+    driver.faults.pageCrash('b1');
+    expect(await navigation).toBe(`goto: ${PAGE_CRASHED_MESSAGE}`);
+    expect(await first.evaluate(() => 3).catch((e: Error) => e.message)).toBe(`evaluate: ${CRASHED_MESSAGE}`);
+    expect((await settle(inFlight)).outcome).toBe('stuck');
+    expect(browser.isConnected()).toBe(true);
+    await settle(second.close());
+    expect(await inFlight).toBe(`evaluate: ${CLOSED_MESSAGE}`);
+    await settle(browser.close());
+    expect(kinds('page.crash').map((e) => e.data.page)).toEqual(['b1/p2', 'b1/p4']);
     expect(kinds('browser.down').map((e) => e.data.cause)).toEqual(['close']);
   });
 

@@ -46,12 +46,12 @@ export function checkFaultsSupported(scenario: Scenario, driver: DriverName): vo
   }
 }
 
-/** A real run plays the scenario's `real` duration and workload where it gives them. */
+/** A real run plays the scenario's `real` duration, workload and faults where it gives them. */
 export function scenarioForDriver(scenario: Scenario, driver: string): Scenario {
   if (!isRealDriver(driver)) return scenario;
-  const { durationMs, workload } = scenario.real;
+  const { durationMs, workload, faults } = scenario.real;
   const defined = Object.fromEntries(Object.entries(workload).filter(([, value]) => value !== undefined));
-  return { ...scenario, durationMs: durationMs ?? scenario.durationMs, workload: { ...scenario.workload, ...defined } };
+  return { ...scenario, durationMs: durationMs ?? scenario.durationMs, workload: { ...scenario.workload, ...defined }, faults: faults ?? scenario.faults };
 }
 
 export async function createBackend(driver: DriverName, scenario: Scenario, recorder: Recorder, random: Random, options: { pace?: number; launcher?: Launcher } = {}): Promise<Backend> {

@@ -22,6 +22,7 @@ export const SPAN_EVENT = {
   sweep: 'lock.sweep',
   watchdog: 'watchdog.fire',
   browserDown: 'browser.down',
+  pageCrash: 'page.crash',
   faultStart: 'fault.start',
   faultEnd: 'fault.end',
   note: 'pool.note',
@@ -162,6 +163,10 @@ export class HistorySpans {
         const session = e.session ?? this.#sessionOfBrowser.get(e.data.browser);
         const owner = e.data.cause === 'close' ? this.#ownerOf(session, e.t) : this.#notableOwner(session, e.t);
         return owner.addEvent(SPAN_EVENT.browserDown, e.t, { [JOB.browser]: e.data.browser, [DRIVER.browserDownCause]: e.data.cause });
+      }
+      case 'page.crash': {
+        const session = e.session ?? this.#sessionOfBrowser.get(e.data.browser);
+        return this.#notableOwner(session, e.t).addEvent(SPAN_EVENT.pageCrash, e.t, { [JOB.browser]: e.data.browser, [JOB.page]: e.data.page });
       }
       case 'fault.start':
       case 'fault.end': {
