@@ -9,7 +9,9 @@
  *   their spread: on a shared 2-core machine it is larger than the effect, so they are context.
  * - Instrumentation overhead: the telemetry every `tally run` carries (the trace observer, which
  *   makes its spans and writes traces.otlp.json when the run is over) and the metrics observer
- *   (`--metrics-port`), timed the same way, `close()` included.
+ *   (`--metrics-port`), timed the same way: `duringRunPct` while the run goes (what slows its
+ *   events down), `exportMs` once it is over (making, serializing and writing the spans), and
+ *   `overheadPct` for both together.
  * - The 24-hour soak's compression: simulated seconds per wall second.
  * Progress goes to stderr; the last line of stdout is one JSON object.
  */
@@ -67,7 +69,14 @@ async function timedTelemetry(scenario: Scenario, poolName: string) {
   let spans = 0;
   const run = await timedRun(scenario, poolName, true, [traces.observer, metrics.observer], (dir) => (spans = countSpans(join(dir, TRACES_FILE))));
   await metricsObserver.stop();
-  return { tracesPct: overheadPct(run.wallMs, [traces]), metricsPct: overheadPct(run.wallMs, [metrics]), totalPct: overheadPct(run.wallMs, [traces, metrics]), spans };
+  return {
+    tracesPct: overheadPct(run.wallMs, [traces]),
+    metricsPct: overheadPct(run.wallMs, [metrics]),
+    totalPct: overheadPct(run.wallMs, [traces, metrics]),
+    duringRunPct: overheadPct(run.wallMs, [traces, metrics], 'during'),
+    exportMs: traces.closeMs(),
+    spans,
+  };
 }
 
 function countSpans(file: string): number {
@@ -104,12 +113,14 @@ async function overheads(poolName: string) {
     on.push(b.events / (b.wallMs / 1000));
     events = a.events;
     const t = telemetry.at(-1)!;
-    process.stderr.write(`  ${poolName} rep ${i + 1}/${REPETITIONS}: checkers ${checks.at(-1)!.overheadPct.toFixed(2)} %, traces ${t.tracesPct.toFixed(2)} %, metrics ${t.metricsPct.toFixed(2)} % of the run; whole runs off ${Math.round(off.at(-1)!)} ev/s, on ${Math.round(on.at(-1)!)} ev/s\n`);
+    process.stderr.write(`  ${poolName} rep ${i + 1}/${REPETITIONS}: checkers ${checks.at(-1)!.overheadPct.toFixed(2)} %, traces ${t.tracesPct.toFixed(2)} % (export ${t.exportMs.toFixed(0)} ms), metrics ${t.metricsPct.toFixed(2)} % of the run; whole runs off ${Math.round(off.at(-1)!)} ev/s, on ${Math.round(on.at(-1)!)} ev/s\n`);
   }
   const checkers = spread(checks.map((c) => c.overheadPct));
   const traces = spread(telemetry.map((t) => t.tracesPct));
   const metrics = spread(telemetry.map((t) => t.metricsPct));
   const instrumentation = spread(telemetry.map((t) => t.totalPct));
+  const duringRun = spread(telemetry.map((t) => t.duringRunPct));
+  const exportMs = spread(telemetry.map((t) => t.exportMs), 1);
   return {
     checkerOverhead: {
       events,
@@ -122,6 +133,10 @@ async function overheads(poolName: string) {
       wholeRunOverheadPct: { median: round(((median(off) - median(on)) / median(off)) * 100, 2), spreadPct: round(((Math.max(...off) - Math.min(...off)) / median(off)) * 100, 1) },
     },
     instrumentationOverhead: {
+      duringRunPct: duringRun.median,
+      duringRunPctRange: duringRun.range,
+      exportMs: exportMs.median,
+      exportMsRange: exportMs.range,
       overheadPct: instrumentation.median,
       overheadPctRange: instrumentation.range,
       tracesPct: traces.median,

@@ -5,6 +5,8 @@ export interface TimedObserver {
   readonly observer: RunObserver;
   /** Time spent inside its calls so far, less what timing them cost (ms). */
   ownMs(): number;
+  /** The part of it spent in `close()`, once the run is over (ms). */
+  closeMs(): number;
   /** What the timing itself cost (ms): the run's own time is the wall time less both. */
   timingMs(): number;
 }
@@ -18,6 +20,7 @@ export interface TimedObserver {
 export function timedObserver(inner: RunObserver): TimedObserver {
   let inside = 0;
   let timing = 0;
+  let closing = 0;
   const time = <A, R>(call: (arg: A) => R) => (arg: A): R => {
     let began = performance.now();
     timing += performance.now() - began;
@@ -34,15 +37,20 @@ export function timedObserver(inner: RunObserver): TimedObserver {
     observer.close = async (outDir) => {
       const began = performance.now();
       await close(outDir);
+      closing += performance.now() - began;
       inside += performance.now() - began;
     };
   }
-  return { observer, ownMs: () => inside - timing, timingMs: () => timing };
+  return { observer, ownMs: () => inside - timing, closeMs: () => closing, timingMs: () => timing };
 }
 
-/** The observers' own time as a share (%) of the rest of the run. */
-export function overheadPct(wallMs: number, timed: readonly TimedObserver[]): number {
+/**
+ * The observers' own time as a share (%) of the rest of the run: all of it, or only what they take
+ * while the run goes (`during`: every call but `close()`), which is what slows its events down.
+ */
+export function overheadPct(wallMs: number, timed: readonly TimedObserver[], part: 'all' | 'during' = 'all'): number {
   const own = timed.reduce((sum, t) => sum + t.ownMs(), 0);
   const timing = timed.reduce((sum, t) => sum + t.timingMs(), 0);
-  return (100 * own) / (wallMs - own - timing);
+  const counted = part === 'all' ? own : own - timed.reduce((sum, t) => sum + t.closeMs(), 0);
+  return (100 * counted) / (wallMs - own - timing);
 }

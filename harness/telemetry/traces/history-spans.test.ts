@@ -92,6 +92,20 @@ describe('HistorySpans', () => {
     expect(spansOf(h, 'all').children.map((c) => c.attributes['session.id'])).toEqual(['j1', 'j2']);
   });
 
+  it("leaves out a plain job's browser calls, made before anyone knew whose they were, and keeps a notable job's", () => {
+    const h = new HistoryBuilder();
+    h.start();
+    cleanJob(h, 'j1', 'b1');
+    cleanJob(h, 'j2', 'b2');
+    h.emit('fault.start', { fault: 'throw', id: 1, target: 'b2' }, { session: 'j2' });
+    h.emit('run.end', { reason: 'done', jobsRunning: 0 });
+    const run = spansOf(h);
+    expect(run.children.map((c) => c.name)).toEqual([SPAN.job]);
+    const acquire = child(jobSpan(run, 'j2'), SPAN.acquire)!;
+    expect(acquire.events.map((e) => e.name)).toEqual(['browser.launch', 'browser.newContext', 'context.newPage']);
+    expect(spansOf(h, 'all')).toEqual(expect.objectContaining({ children: [expect.anything(), expect.anything()] }));
+  });
+
   it("marks the job of a double decrement ERROR, with both paths and the violation's invariant and seq", () => {
     const h = new HistoryBuilder();
     h.start();

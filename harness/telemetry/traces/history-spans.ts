@@ -1,97 +1,60 @@
 import type { Violation } from '../../checkers/violation.ts';
-import type { AnyEvent, DriverOp, HistoryEvent } from '../../history/events.ts';
-import { DRIVER, FAULT, JOB, POOL, RUN, SEMCONV, VIOLATION } from '../attributes.ts';
-import { SpanRecord, type RecordAttributes, type SpanEventRecord } from './span-record.ts';
+import type { AnyEvent } from '../../history/events.ts';
+import type { SpanRecord } from './span-record.ts';
+import { browserOf, PageTraffic, SpanTree } from './span-tree.ts';
 import type { TraceDetail } from './trace-config.ts';
 
-/** Span and span-event names: the vocabulary of a run's trace (docs/traces.md). */
-export const SPAN = {
-  run: 'run',
-  job: 'job',
-  /** Getting a page: the driver calls made on the job's browser before its work began (launch, context, page). */
-  acquire: 'acquire',
-  work: 'job.work',
-  cleanup: (path: string) => `cleanup ${path}`,
-} as const;
+export { SPAN, SPAN_EVENT, browserOf } from './span-tree.ts';
 
-export const SPAN_EVENT = {
-  counterIncrement: 'counter.increment',
-  counterDecrement: 'counter.decrement',
-  lockAttach: 'lock.attach',
-  lockRelease: 'lock.release',
-  sweep: 'lock.sweep',
-  watchdog: 'watchdog.fire',
-  browserDown: 'browser.down',
-  pageCrash: 'page.crash',
-  faultStart: 'fault.start',
-  faultEnd: 'fault.end',
-  note: 'pool.note',
-  quiescent: 'run.quiescent',
-  violation: 'violation',
-  /** The semantic conventions' name for an error recorded on a span. */
-  exception: 'exception',
-} as const;
-
-/** One job as its spans take shape: the job span, its work, and the page traffic counted rather than traced. */
-class JobTrack {
-  work: SpanRecord | undefined = undefined;
-  endT: number | undefined = undefined;
-  /** Something a plain run of a job does not do happened: the trace keeps its whole lifecycle. */
+/** What the fold learns of a job while the run goes: its page traffic, and whether anything but the plain lifecycle happened. */
+class JobFacts extends PageTraffic {
+  /** A violation, a failure, a fault, a watchdog, a crash, a failed call, work outliving its job. */
   notable = false;
-  /** The counter paths it went through, in order (`launch`, `finally`). */
-  readonly paths: string[] = [];
-  /** Close calls since the last decrement: the next cleanup path claims them. */
-  closes: SpanEventRecord[] = [];
-  invariants: string[] = [];
-  firstViolation: string | undefined = undefined;
-  gotoCalls = 0;
-  gotoReturns = 0;
-  gotoFailed = 0;
-  evaluateCalls = 0;
-  evaluateReturns = 0;
-  evaluateFailed = 0;
-
-  constructor(readonly span: SpanRecord) {}
+  counterChanges = 0;
+  working = false;
+  ended = false;
+  workEnded = false;
 }
 
 /**
  * Folds the history (and the violations found in it) into a tree of span records: the run, a span
- * per job (per notable job, by default), and under each job the browser it got (launch, context,
- * page), its work, and each cleanup path. Built from events only, so it reads a saved history as
- * well as a live run.
+ * per job (per notable job, by default), and under each job the browser it got, its work and each
+ * cleanup path (SpanTree). Built from events only, so it reads a saved history as well as a live run.
+ *
+ * Spans are built when the run is over, from the events kept on the way. While the run goes, the
+ * fold counts page traffic (nearly every event) and notes what makes a job notable; the other
+ * events are kept as they are. At the end only the notable jobs' events are built into spans: a
+ * plain job (nine in ten) costs its events' references, not their records.
  */
 export class HistorySpans {
-  #run: SpanRecord | undefined;
-  #lastT = 0;
-  readonly #jobs = new Map<string, JobTrack>();
-  /** Which session a browser's page was handed to (`job.work`), for events that name only the browser. */
+  readonly #jobs = new Map<string, JobFacts>();
+  /** Which session each browser's page was handed to (`job.work`), for events that name only the browser. */
   readonly #sessionOfBrowser = new Map<string, string>();
-  /** Launches, contexts and pages not yet handed to a job, by browser. */
-  readonly #unclaimed = new Map<string, SpanEventRecord[]>();
-  /** Driver calls recorded (all but page traffic) and not yet returned, by the seq of their call. */
-  readonly #openCalls = new Map<number, SpanEventRecord>();
-  readonly #violationCounts = new Map<string, number>();
+  /** Every event but page traffic, settles, timers and samples of the OS, and every violation, in order. */
+  readonly #kept: Array<AnyEvent | Violation> = [];
+  /** The session each kept entry belongs to, as the span tree will attribute it. */
+  readonly #owners: Array<string | undefined> = [];
+  /** Kept launches, contexts and pages of browsers not yet handed to a job: they are the next job.work's. */
+  readonly #unclaimed = new Map<string, number[]>();
   #jobsFailed = 0;
-  #peakBrowsers = 0;
-  #peakMemoryMB = 0;
+  #lastT = 0;
 
   constructor(private readonly detail: TraceDetail = 'notable') {}
 
   /**
-   * Page traffic and settles are nearly every event: they are handled here, in a function small
-   * enough to stay optimized; the rest goes to one whose many cases would otherwise deoptimize it
-   * each time a kind shows up for the first time.
+   * Page traffic is handled here, in a function small enough to stay optimized; the rest goes to
+   * one whose many cases would otherwise deoptimize it each time a kind shows up for the first time.
    */
   event(e: AnyEvent): void {
     this.#lastT = e.t;
     if (e.kind === 'driver.call') {
       const op = e.data.op;
-      if (op !== 'goto' && op !== 'evaluate') return this.#driverCall(e);
+      if (op !== 'goto' && op !== 'evaluate') return this.#call(e);
       const job = this.#job(e.session);
       if (job !== undefined) op === 'goto' ? job.gotoCalls++ : job.evaluateCalls++;
     } else if (e.kind === 'driver.return') {
       const op = e.data.op;
-      if (op !== 'goto' && op !== 'evaluate') return this.#driverReturn(e);
+      if (op !== 'goto' && op !== 'evaluate') return this.#callReturned(e);
       const job = this.#job(e.session);
       if (job === undefined) return;
       if (op === 'goto') {
@@ -101,324 +64,141 @@ export class HistorySpans {
         job.evaluateReturns++;
         if (!e.data.ok) job.evaluateFailed++;
       }
-    } else if (e.kind !== 'settle' && e.kind !== 'timer.fire') this.#rareEvent(e);
+    } else if (e.kind !== 'settle' && e.kind !== 'timer.fire' && e.kind !== 'os.sample' && e.kind !== 'browser.up') this.#rareEvent(e);
+  }
+
+  violation(v: Violation): void {
+    this.#keep(v, v.session);
+    const job = this.#job(v.session);
+    if (job) job.notable = true;
+  }
+
+  /** The tree, every span ended (see SpanTree.finish). */
+  finish(): SpanRecord {
+    const plain = new Set<string>();
+    if (this.detail === 'notable') for (const [session, job] of this.#jobs) if (isPlain(job)) plain.add(session);
+    const tree = new SpanTree();
+    for (let i = 0; i < this.#kept.length; i++) {
+      const entry = this.#kept[i]!;
+      if (!('kind' in entry)) tree.violation(entry);
+      else if (plain.size === 0 || !plain.has(this.#owners[i] ?? '')) tree.event(entry);
+    }
+    return tree.finish({ jobs: this.#jobs.size, jobsFailed: this.#jobsFailed, jobsPlain: plain.size, lastT: this.#lastT }, (session) => this.#jobs.get(session));
   }
 
   #rareEvent(e: AnyEvent): void {
+    this.#keep(e, this.#ownerOf(e));
     switch (e.kind) {
-      case 'browser.up':
-      case 'os.sample':
+      case 'job.start':
+        if (e.session !== undefined) this.#jobs.set(e.session, new JobFacts());
         return;
-      case 'sample':
-        if (e.data.browsers > this.#peakBrowsers) this.#peakBrowsers = e.data.browsers;
-        if (e.data.memoryMB > this.#peakMemoryMB) this.#peakMemoryMB = e.data.memoryMB;
-        return;
-      case 'run.start':
-        return this.#runStart(e);
-      case 'job.start': {
-        const span = new SpanRecord(SPAN.job, e.t, { [SEMCONV.sessionId]: e.session ?? '', [JOB.pages]: e.data.pages });
-        this.#runSpan(e.t).children.push(span);
-        if (e.session !== undefined) this.#jobs.set(e.session, new JobTrack(span));
+      case 'job.work': {
+        const job = this.#job(e.session);
+        if (!job || e.session === undefined) return;
+        job.working = true;
+        this.#sessionOfBrowser.set(e.data.browser, e.session);
+        for (const index of this.#unclaimed.get(e.data.browser) ?? []) this.#owners[index] = e.session;
+        this.#unclaimed.delete(e.data.browser);
         return;
       }
-      case 'job.work':
-        return this.#workStart(e);
       case 'job.work.end': {
         const job = this.#job(e.session);
-        const work = job?.work;
-        if (!job || !work) return;
-        work.end = e.t;
-        work.attributes[JOB.workOk] = e.data.ok;
-        work.attributes[JOB.pagesDone] = e.data.pagesDone;
-        if (e.data.error !== undefined) work.addEvent(SPAN_EVENT.exception, e.t, { [SEMCONV.exceptionMessage]: e.data.error });
-        if (job.endT !== undefined) work.attributes[JOB.outlivedJobMs] = e.t - job.endT;
-        if (!e.data.ok || job.endT !== undefined) job.notable = true;
+        if (!job) return;
+        // Work that failed, or outlived its job (the watchdog's Promise.race did not stop it).
+        if (!e.data.ok || job.ended) job.notable = true;
+        job.workEnded = true;
         return;
       }
       case 'job.end': {
         const job = this.#job(e.session);
         if (!job) return;
-        job.endT = e.t;
-        job.span.end = e.t;
-        job.span.attributes[JOB.ok] = e.data.ok;
-        job.span.attributes[JOB.ms] = e.data.ms;
-        if (e.data.error !== undefined) job.span.addEvent(SPAN_EVENT.exception, e.t, { [SEMCONV.exceptionMessage]: e.data.error });
+        job.ended = true;
         if (!e.data.ok) {
           this.#jobsFailed++;
           job.notable = true;
         }
         return;
       }
-      case 'pool.counter':
-        return this.#counter(e);
-      case 'pool.lock':
-        return this.#ownerOf(e.session, e.t).addEvent(e.data.op === 'attach' ? SPAN_EVENT.lockAttach : SPAN_EVENT.lockRelease, e.t, { [POOL.lockHolders]: e.data.holders });
-      case 'pool.sweep':
-        return this.#runSpan(e.t).addEvent(SPAN_EVENT.sweep, e.t, { [POOL.sweepSwept]: e.data.swept, [POOL.sweepLocks]: e.data.locks, [POOL.sweepActiveOps]: e.data.activeOps }, e.at);
-      case 'pool.watchdog':
-        return this.#notableOwner(e.session, e.t).addEvent(SPAN_EVENT.watchdog, e.t, { [POOL.watchdogAfterMs]: e.data.afterMs }, e.at);
-      case 'pool.note':
-        return this.#notableOwner(e.session, e.t).addEvent(SPAN_EVENT.note, e.t, { [POOL.note]: e.data.message }, e.at);
-      case 'browser.down': {
-        const session = e.session ?? this.#sessionOfBrowser.get(e.data.browser);
-        const owner = e.data.cause === 'close' ? this.#ownerOf(session, e.t) : this.#notableOwner(session, e.t);
-        return owner.addEvent(SPAN_EVENT.browserDown, e.t, { [JOB.browser]: e.data.browser, [DRIVER.browserDownCause]: e.data.cause });
-      }
-      case 'page.crash': {
-        const session = e.session ?? this.#sessionOfBrowser.get(e.data.browser);
-        return this.#notableOwner(session, e.t).addEvent(SPAN_EVENT.pageCrash, e.t, { [JOB.browser]: e.data.browser, [JOB.page]: e.data.page });
-      }
-      case 'fault.start':
-      case 'fault.end': {
-        const attributes: RecordAttributes = { [FAULT.kind]: e.data.fault, [FAULT.id]: e.data.id, [FAULT.target]: e.data.target };
-        if (e.kind === 'fault.start' && e.data.forMs !== undefined) attributes[FAULT.forMs] = e.data.forMs;
-        return this.#notableOwner(e.session, e.t).addEvent(e.kind === 'fault.start' ? SPAN_EVENT.faultStart : SPAN_EVENT.faultEnd, e.t, attributes);
-      }
-      case 'run.quiescent':
-        return this.#runSpan(e.t).addEvent(SPAN_EVENT.quiescent, e.t, { [RUN.pendingTimers]: e.data.pendingTimers, [RUN.timerLabels]: e.data.timerLabels });
-      case 'run.end': {
-        const run = this.#runSpan(e.t);
-        run.end = e.t;
-        run.attributes[RUN.endReason] = e.data.reason;
-        run.attributes[RUN.jobsRunning] = e.data.jobsRunning;
-        if (e.data.error !== undefined) run.attributes[RUN.error] = e.data.error;
+      case 'pool.counter': {
+        const job = this.#job(e.session);
+        if (!job) return;
+        const changes = ++job.counterChanges;
+        // One slot taken and given back once is the plain story; anything else is worth the detail.
+        if (changes > 2 || e.data.delta < 0 !== (changes === 2)) job.notable = true;
         return;
       }
+      case 'pool.watchdog':
+      case 'pool.note':
+      case 'fault.start':
+      case 'fault.end':
+        return this.#markNotable(e.session);
+      case 'page.crash':
+        return this.#markNotable(this.#ownerOf(e));
+      case 'browser.down':
+        if (e.data.cause !== 'close') this.#markNotable(this.#ownerOf(e));
+        return;
     }
   }
 
-  /** A violation marks its session's job span ERROR (the run span when it has no session) and is an event there. */
-  violation(v: Violation): void {
-    this.#violationCounts.set(v.invariant, (this.#violationCounts.get(v.invariant) ?? 0) + 1);
-    const job = this.#job(v.session);
-    const span = job?.span ?? this.#runSpan(v.t);
-    const attributes: RecordAttributes = { [VIOLATION.invariant]: v.invariant, [VIOLATION.message]: v.message, [VIOLATION.historySeq]: v.seq };
-    for (const [name, value] of Object.entries(v.values)) if (!Array.isArray(value) || value.length <= LISTED) attributes[VIOLATION.valuePrefix + name] = value;
-    span.addEvent(SPAN_EVENT.violation, v.t, attributes, v.at);
-    if (!job) return;
-    job.notable = true;
-    if (!job.invariants.includes(v.invariant)) job.invariants.push(v.invariant);
-    job.firstViolation ??= v.message;
-    job.span.error = `${job.invariants.join(', ')}: ${job.firstViolation}`;
+  /** A launch, context, page or close: a browser's first calls are made before anyone knows whose it is. */
+  #call(e: AnyEvent & { kind: 'driver.call' }): void {
+    const owner = this.#ownerOf(e);
+    this.#keep(e, owner);
+    if (owner !== undefined) return;
+    const browser = browserOf(e.data.target);
+    let pending = this.#unclaimed.get(browser);
+    if (!pending) this.#unclaimed.set(browser, (pending = []));
+    pending.push(this.#kept.length - 1);
   }
 
-  /**
-   * The tree, every span ended: what the run left unfinished (a job still running, work never
-   * stopped, a call that never returned) ends with the run and says so.
-   */
-  finish(): SpanRecord {
-    const run = this.#runSpan(0);
-    const end = run.end ?? this.#lastT;
-    run.end = end;
-    for (const call of this.#openCalls.values()) call.attributes[JOB.unfinished] = true;
-    this.#openCalls.clear();
-    this.#finishJobs(end);
-    const plain = this.detail === 'notable' ? this.#dropPlainJobs(run) : 0;
-    // Browsers never handed to a job (a failed launch, a pool that launches ahead) stay on the run.
-    for (const [browser, calls] of this.#unclaimed) {
-      const acquire = new SpanRecord(SPAN.acquire, calls[0]!.t, { [JOB.browser]: browser });
-      acquire.events.push(...calls);
-      acquire.end = Math.max(...calls.map((call) => (call.attributes[JOB.unfinished] ? end : call.t + Number(call.attributes[DRIVER.ms] ?? 0))));
-      run.children.push(acquire);
-    }
-    this.#unclaimed.clear();
-
-    run.attributes[RUN.jobs] = this.#jobs.size;
-    run.attributes[RUN.jobsFailed] = this.#jobsFailed;
-    run.attributes[RUN.jobsPlain] = plain;
-    run.attributes[RUN.peakBrowsers] = this.#peakBrowsers;
-    run.attributes[RUN.peakMemoryMB] = this.#peakMemoryMB;
-    let total = 0;
-    for (const [invariant, count] of this.#violationCounts) {
-      run.attributes[RUN.violationsPrefix + invariant] = count;
-      total += count;
-    }
-    run.attributes[RUN.violationCount] = total;
-    if (total > 0) run.error = `${total} violation${total === 1 ? '' : 's'}: ${[...this.#violationCounts].map(([name, count]) => `${name} ${count}`).join(', ')}`;
-    return run;
+  /** A launch, context, page or close returned: a failure makes its job notable. */
+  #callReturned(e: AnyEvent & { kind: 'driver.return' }): void {
+    const owner = this.#ownerOf(e);
+    this.#keep(e, owner);
+    if (!e.data.ok) this.#markNotable(owner);
   }
 
-  #finishJobs(end: number): void {
-    for (const job of this.#jobs.values()) {
-      // Closes no decrement followed stay on the job.
-      job.span.events.push(...job.closes);
-      job.closes = [];
-      closeUnfinished(job.span, end);
-      const counted = job.work ?? job.span;
-      counted.attributes[DRIVER.gotoCalls] = job.gotoCalls;
-      counted.attributes[DRIVER.evaluateCalls] = job.evaluateCalls;
-      // Failures and calls that never returned (a stall) only where there are some.
-      setIfAny(counted.attributes, DRIVER.gotoFailed, job.gotoFailed);
-      setIfAny(counted.attributes, DRIVER.gotoPending, job.gotoCalls - job.gotoReturns);
-      setIfAny(counted.attributes, DRIVER.evaluateFailed, job.evaluateFailed);
-      setIfAny(counted.attributes, DRIVER.evaluatePending, job.evaluateCalls - job.evaluateReturns);
-      if (job.work) closeUnfinished(job.work, end);
-    }
+  #keep(entry: AnyEvent | Violation, owner: string | undefined): void {
+    this.#kept.push(entry);
+    this.#owners.push(owner);
   }
 
-  /** Jobs where nothing happened are counted, not traced (TraceDetail): how many. */
-  #dropPlainJobs(run: SpanRecord): number {
-    const dropped = new Set<SpanRecord>();
-    for (const job of this.#jobs.values()) if (isPlain(job)) dropped.add(job.span);
-    const kept = run.children.filter((span) => !dropped.has(span));
-    run.children.length = 0;
-    run.children.push(...kept);
-    return dropped.size;
-  }
-
-  #runStart(e: HistoryEvent<'run.start'>): void {
-    const d = e.data;
-    const attributes: RecordAttributes = {
-      [RUN.scenario]: d.scenario,
-      [RUN.pool]: d.pool,
-      [RUN.driver]: d.driver,
-      [RUN.seed]: d.seed,
-      [RUN.durationMs]: d.durationMs,
-      [RUN.timeScale]: d.timeScale,
-    };
-    if (d.runId !== undefined) attributes[RUN.runId] = d.runId;
-    for (const [key, value] of Object.entries(d.pool_config)) {
-      if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') attributes[RUN.poolConfigPrefix + key] = value;
-    }
-    this.#run ??= new SpanRecord(SPAN.run, e.t, attributes);
-    Object.assign(this.#run.attributes, attributes);
-  }
-
-  #workStart(e: HistoryEvent<'job.work'>): void {
-    const job = this.#job(e.session);
-    if (!job || e.session === undefined) return;
-    const browser = e.data.browser;
-    this.#sessionOfBrowser.set(browser, e.session);
-    job.span.attributes[JOB.browser] = browser;
-    // The launch, context and page were called before anyone knew whose they were: now they are this job's.
-    const acquired = this.#unclaimed.get(browser);
-    if (acquired) {
-      const acquire = new SpanRecord(SPAN.acquire, acquired[0]!.t, {});
-      acquire.end = e.t;
-      acquire.events.push(...acquired);
-      job.span.children.push(acquire);
-      this.#unclaimed.delete(browser);
-    }
-    job.work = new SpanRecord(SPAN.work, e.t, {});
-    job.span.children.push(job.work);
-  }
-
-  /** A launch, context, page or close: few per job, each an event (its duration an attribute) on the span it served. */
-  #driverCall(e: HistoryEvent<'driver.call'>): void {
-    const op = e.data.op;
-    if (op === 'goto' || op === 'evaluate') return; // counted in event()
-    const target = e.data.target;
-    const browser = browserOf(target);
-    const call: SpanEventRecord = { name: driverCallName(op, target), t: e.t, attributes: {}, at: undefined };
-    this.#openCalls.set(e.seq, call);
-    const job = this.#job(e.session ?? this.#sessionOfBrowser.get(browser));
-    if (!job) {
-      let pending = this.#unclaimed.get(browser);
-      if (!pending) this.#unclaimed.set(browser, (pending = []));
-      pending.push(call);
-    } else if (op === 'close') job.closes.push(call);
-    else job.span.events.push(call);
-  }
-
-  #driverReturn(e: HistoryEvent<'driver.return'>): void {
-    const call = this.#openCalls.get(e.data.call);
-    if (!call) return;
-    this.#openCalls.delete(e.data.call);
-    call.attributes[DRIVER.ms] = e.t - call.t;
-    if (e.data.ok) return;
-    call.attributes[DRIVER.ok] = false;
-    if (e.data.error !== undefined) call.attributes[SEMCONV.exceptionMessage] = e.data.error;
-    const job = this.#job(e.session ?? this.#sessionOfBrowser.get(browserOf(e.data.target)));
+  #markNotable(session: string | undefined): void {
+    const job = this.#job(session);
     if (job) job.notable = true;
   }
 
-  /** Counter changes are events on the job; a decrement also ends a cleanup path, which becomes a span holding the closes it made. */
-  #counter(e: HistoryEvent<'pool.counter'>): void {
-    const { delta, value, path } = e.data;
-    const attributes: RecordAttributes = { [POOL.counterDelta]: delta, [POOL.counterValue]: value, [POOL.counterPath]: path };
-    const job = this.#job(e.session);
-    const owner = job?.span ?? this.#runSpan(e.t);
-    // The call site tells the decrement paths apart; increments all come from where slots are taken.
-    owner.addEvent(delta > 0 ? SPAN_EVENT.counterIncrement : SPAN_EVENT.counterDecrement, e.t, attributes, delta < 0 ? e.at : undefined);
-    if (!job) return;
-    job.paths.push(path);
-    // One slot taken and given back once is the plain story; anything else is worth the detail.
-    if (job.paths.length > 2 || delta < 0 !== (job.paths.length === 2)) job.notable = true;
-    if (delta > 0) return;
-    const closes = job.closes;
-    job.closes = [];
-    const start = closes.reduce((earliest, close) => Math.min(earliest, close.t), e.t);
-    const cleanup = new SpanRecord(SPAN.cleanup(path), start, { [POOL.counterPath]: path, [POOL.counterValue]: value });
-    cleanup.end = e.t;
-    cleanup.events.push(...closes);
-    job.span.children.push(cleanup);
+  /** The session an event belongs to, by its own session or by the browser it names (as the span tree attributes it). */
+  #ownerOf(e: AnyEvent): string | undefined {
+    if (e.session !== undefined) return e.session;
+    switch (e.kind) {
+      case 'driver.call':
+      case 'driver.return':
+        return this.#sessionOfBrowser.get(browserOf(e.data.target));
+      case 'browser.down':
+      case 'page.crash':
+        return this.#sessionOfBrowser.get(e.data.browser);
+      default:
+        return undefined;
+    }
   }
 
-  #job(session: string | undefined): JobTrack | undefined {
+  #job(session: string | undefined): JobFacts | undefined {
     return session === undefined ? undefined : this.#jobs.get(session);
-  }
-
-  /** The job span of a session, or the run span when there is none. */
-  #ownerOf(session: string | undefined, t: number): SpanRecord {
-    return this.#job(session)?.span ?? this.#runSpan(t);
-  }
-
-  /** The same, for what makes a job worth its whole lifecycle in the trace. */
-  #notableOwner(session: string | undefined, t: number): SpanRecord {
-    const job = this.#job(session);
-    if (!job) return this.#runSpan(t);
-    job.notable = true;
-    return job.span;
-  }
-
-  /** The run span; made up from the first event if the history lacks its run.start. */
-  #runSpan(t: number): SpanRecord {
-    return (this.#run ??= new SpanRecord(SPAN.run, t, {}));
   }
 }
 
 /** Nothing happened but the plain lifecycle, and all of it within the run. */
-function isPlain(job: JobTrack): boolean {
-  const work = job.work;
-  // A slot taken and never given back is a leak (a pool that reports no counter changes has no paths).
-  const slotsBalanced = job.paths.length === 0 || job.paths.length === 2;
+function isPlain(job: JobFacts): boolean {
+  // A slot taken and never given back is a leak (a pool that reports no counter changes has none).
+  const slotsBalanced = job.counterChanges === 0 || job.counterChanges === 2;
   return (
     !job.notable &&
     slotsBalanced &&
-    work !== undefined &&
-    job.span.attributes[JOB.unfinished] === undefined &&
-    work.attributes[JOB.unfinished] === undefined &&
+    job.working &&
+    job.ended &&
+    job.workEnded &&
     job.gotoCalls === job.gotoReturns &&
     job.evaluateCalls === job.evaluateReturns
   );
-}
-
-function closeUnfinished(span: SpanRecord, end: number): void {
-  if (span.end !== undefined) return;
-  span.end = Math.max(end, span.start);
-  span.attributes[JOB.unfinished] = true;
-}
-
-/** `b3/p2` → `b3`. */
-export function browserOf(target: string): string {
-  const slash = target.indexOf('/');
-  return slash < 0 ? target : target.slice(0, slash);
-}
-
-/**
- * A violation's short lists (the paths of a double release) are kept; long ones (the id of every
- * live session or browser, at every violation) are report.json's to give, found there by the seq.
- */
-const LISTED = 5;
-
-function setIfAny(attributes: RecordAttributes, name: string, count: number): void {
-  if (count > 0) attributes[name] = count;
-}
-
-/** `browser.launch`, `context.newPage`, `page.close`: the object the call was made on, then the call. */
-function driverCallName(op: Exclude<DriverOp, 'goto' | 'evaluate'>, target: string): string {
-  if (op === 'launch') return 'browser.launch';
-  const slash = target.indexOf('/');
-  const object = slash < 0 ? 'browser' : target[slash + 1] === 'c' ? 'context' : 'page';
-  return `${object}.${op}`;
 }
