@@ -1,6 +1,6 @@
 import { InputError } from '../errors.ts';
 import { executeRun } from '../runner/execute-run.ts';
-import { formatRate } from '../report/format.ts';
+import { formatRate, missedFaultsLine } from '../report/format.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { showProgress } from './progress.ts';
 import { onInterrupt } from './interrupt.ts';
@@ -53,6 +53,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     if (report.error) console.log(`  error: ${report.error}`);
     for (const [name, count] of Object.entries(report.invariants)) if (count > 0) console.log(`  ${name}: ${count}`);
     console.log(`  counter mismatches/30min ${formatRate(f.counterMismatchesPer30Min)}, lock sweeps/30min ${formatRate(f.lockSweepsPer30Min)}, memory growth ${formatRate(f.memoryGrowthMBPerHour)} MB/h, peak closes/s ${f.peakClosesPerSecond}`);
+    if (f.faultsMissed > 0) console.log(`  note: ${missedFaultsLine(f.faultsMissed)}`);
     console.log(`  ${outDir}/report.md   replay: ${report.replay}`);
     await metrics?.held();
     return report.verdict.code;

@@ -77,6 +77,8 @@ export interface EventData {
   /** A fault began (and, for windowed faults, when it ends `fault.end`). */
   'fault.start': { fault: FaultKind; id: number; target: string; forMs?: number };
   'fault.end': { fault: FaultKind; id: number; target: string };
+  /** A fault's time came and no session was working: nothing was struck (a fault timed before the first launch ends). */
+  'fault.missed': { fault: FaultKind };
 
   /**
    * A settled point: all work that could run has run, only timers or stalled I/O remain.

@@ -47,7 +47,7 @@ export class Nemesis {
     const { random, workload } = this.deps;
     if (random.next() >= fault.probability) return;
     const candidates = [...workload.working];
-    if (candidates.length === 0) return;
+    if (candidates.length === 0) return void this.deps.recorder.emit('fault.missed', { fault: fault.kind });
     const targets = fault.target === 'all' ? candidates : [candidates[random.int(candidates.length)]!];
     for (const [session, browser] of targets) this.#apply(fault, session, browser);
   }

@@ -151,8 +151,10 @@ describe('figures', () => {
     h.add('fault.start', 2000, { fault: 'crash', id: 2, target: 'b2' });
     h.add('fault.start', 3000, { fault: 'slowClose', id: 3, target: 'b3', forMs: 4000 });
     h.add('fault.end', 4500, { fault: 'hang', id: 1, target: 'b1' });
+    h.add('fault.missed', 5000, { fault: 'stall' });
     const f = figuresOf(h.events);
     expect(f.faultCount).toBe(3);
+    expect(f.faultsMissed).toBe(1);
     expect(f.faultWindows).toEqual([
       { fault: 'hang', target: 'b1', fromMs: 1000, toMs: 4500 },
       { fault: 'crash', target: 'b2', fromMs: 2000, toMs: 2000 },

@@ -59,6 +59,8 @@ export interface Figures {
   faultWindows: FaultWindow[];
   /** Every fault that began, including those past the cap. */
   faultCount: number;
+  /** Strikes that found no working session (`fault.missed`): a fault timed before any job worked. */
+  faultsMissed: number;
 }
 
 export interface FiguresOptions {
@@ -110,6 +112,7 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
   /** Windows still waiting for their `fault.end`, by fault id. */
   const openFaults = new Map<number, FaultWindow>();
   let faultCount = 0;
+  let faultsMissed = 0;
 
   function step(event: AnyEvent): void {
     events++;
@@ -152,6 +155,9 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
         // Samples taken because a browser came or went cluster where the pool churns, and the
         // quiescent one is taken after close: only the regular ones are fitted.
         osMemory.add(event.t, event.data.pssMB, event.data.reason === 'interval');
+        break;
+      case 'fault.missed':
+        faultsMissed++;
         break;
       case 'fault.start': {
         faultCount++;
@@ -204,6 +210,7 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       decrementsByPath: Object.fromEntries(decrementsByPath),
       faultWindows: faultWindows.map((w) => ({ ...w })),
       faultCount,
+      faultsMissed,
     };
   }
 

@@ -28,3 +28,8 @@ export function formatNumber(value: number | null): string {
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
+
+/** Said in the report and by `tally run`: a fault that struck nothing is a scenario that tested less than it says. */
+export function missedFaultsLine(missed: number): string {
+  return `${missed} fault strike${missed === 1 ? '' : 's'} found no working session and struck nothing (a fault timed before any job was working?)`;
+}

@@ -1,6 +1,6 @@
 import { INVARIANT_NAMES, type Violation } from '../checkers/violation.ts';
 import type { AnyEvent } from '../history/events.ts';
-import { formatNumber, formatRate, formatVirtualTime } from './format.ts';
+import { formatNumber, formatRate, formatVirtualTime, missedFaultsLine } from './format.ts';
 import type { RunReport } from './report-json.ts';
 
 /** Violations shown in full; the rest are in report.json. */
@@ -116,11 +116,12 @@ function recentEvents(events: readonly AnyEvent[]): string[] {
 }
 
 function faultsSection(report: RunReport): string[] {
-  const { faultWindows, faultCount } = report.figures;
-  if (faultCount === 0) return [];
+  const { faultWindows, faultCount, faultsMissed } = report.figures;
+  const missed = faultsMissed > 0 ? [missedFaultsLine(faultsMissed), ''] : [];
+  if (faultCount === 0) return missed.length > 0 ? ['## Fault windows', '', ...missed] : [];
   const shown = faultWindows.slice(0, SHOWN_FAULT_WINDOWS);
   const rows = shown.map((w) => [w.fault, w.target, formatVirtualTime(w.fromMs), formatVirtualTime(w.toMs)]);
-  return [`## Fault windows (first ${shown.length} of ${faultCount})`, '', ...table(['fault', 'target', 'from', 'to'], rows, ['left', 'left', 'left', 'left']), ''];
+  return [`## Fault windows (first ${shown.length} of ${faultCount})`, '', ...missed, ...table(['fault', 'target', 'from', 'to'], rows, ['left', 'left', 'left', 'left']), ''];
 }
 
 function replaySection(report: RunReport): string[] {

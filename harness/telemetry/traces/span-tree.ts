@@ -24,6 +24,7 @@ export const SPAN_EVENT = {
   pageCrash: 'page.crash',
   faultStart: 'fault.start',
   faultEnd: 'fault.end',
+  faultMissed: 'fault.missed',
   note: 'pool.note',
   quiescent: 'run.quiescent',
   violation: 'violation',
@@ -141,6 +142,8 @@ export class SpanTree {
         if (e.kind === 'fault.start' && e.data.forMs !== undefined) attributes[FAULT.forMs] = e.data.forMs;
         return this.#ownerOf(e.session, e.t).addEvent(e.kind === 'fault.start' ? SPAN_EVENT.faultStart : SPAN_EVENT.faultEnd, e.t, attributes);
       }
+      case 'fault.missed':
+        return this.#runSpan(e.t).addEvent(SPAN_EVENT.faultMissed, e.t, { [FAULT.kind]: e.data.fault });
       case 'run.quiescent':
         return this.#runSpan(e.t).addEvent(SPAN_EVENT.quiescent, e.t, { [RUN.pendingTimers]: e.data.pendingTimers, [RUN.timerLabels]: e.data.timerLabels });
       case 'run.end': {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../clock/virtual-clock.ts';
+import type { DriverFaults } from '../drivers/types.ts';
+import type { AnyEvent } from '../history/events.ts';
+import { Recorder } from '../history/recorder.ts';
+import { seededRandom } from '../random.ts';
+import type { Workload } from '../runner/workload.ts';
+import { FaultSchema } from '../scenario/schema.ts';
+import { Nemesis } from './nemesis.ts';
+
+function nemesisWith(working: Map<string, string>, faults: unknown[]) {
+  const clock = new VirtualClock();
+  const recorder = new Recorder(() => clock.now());
+  const events: AnyEvent[] = [];
+  recorder.subscribe((e) => events.push(e));
+  const struck: string[] = [];
+  const record = (kind: string) => (browser: string) => void struck.push(`${kind} ${browser}`);
+  const driverFaults: DriverFaults = { crash: record('crash'), stall: record('stall'), pageCrash: record('pageCrash'), hang: record('hang'), slowClose: record('slowClose') };
+  const workload = { working, sabotage: new Map() } as unknown as Workload;
+  const nemesis = new Nemesis(
+    faults.map((f) => FaultSchema.parse(f)),
+    { clock, recorder, random: seededRandom(1), driverFaults, workload, durationMs: 10_000 },
+  );
+  nemesis.start();
+  while (clock.fireNext());
+  return { events, struck };
+}
+
+describe('Nemesis', () => {
+  it('strikes every working session for target all, each strike an event', () => {
+    const { events, struck } = nemesisWith(new Map([['j1', 'b1'], ['j2', 'b2']]), [{ kind: 'stall', at: 1_000, target: 'all' }]);
+    expect(struck).toEqual(['stall b1', 'stall b2']);
+    expect(events.filter((e) => e.kind === 'fault.start').map((e) => [e.session, e.t])).toEqual([['j1', 1_000], ['j2', 1_000]]);
+  });
+
+  it('says so when its time comes and no session is working, instead of striking nothing in silence', () => {
+    const { events, struck } = nemesisWith(new Map(), [{ kind: 'crash', at: 1_000 }, { kind: 'stall', every: 4_000 }]);
+    expect(struck).toEqual([]);
+    expect(events.map((e) => [e.kind, e.t, e.data])).toEqual([
+      ['fault.missed', 1_000, { fault: 'crash' }],
+      ['fault.missed', 4_000, { fault: 'stall' }],
+      ['fault.missed', 8_000, { fault: 'stall' }],
+    ]);
+  });
+});
