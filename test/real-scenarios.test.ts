@@ -10,7 +10,7 @@ import { needsBrowser } from './needs.ts';
 const out = tempDir();
 
 describe.runIf(needsBrowser('chromium'))('story scenarios on real Chromium', () => {
-  for (const scenario of ['browser-crash', 'page-crash', 'exception-mid-work', 'network-stall', 'watchdog-storm']) {
+  for (const scenario of ['browser-crash', 'page-crash', 'exception-mid-work', 'bad-pages', 'network-stall', 'watchdog-storm']) {
     it(`${scenario}: legacy 1, fixed 0`, { timeout: 180_000 }, async () => {
       const verdicts: Record<string, number | null> = {};
       for (const pool of ['legacy', 'fixed']) {
@@ -22,6 +22,8 @@ describe.runIf(needsBrowser('chromium'))('story scenarios on real Chromium', () 
         else expect(report.figures.faultCount, result.stdout).toBeGreaterThan(0);
         // The fault really happened in the browser: Playwright saw the renderer die.
         if (scenario === 'page-crash') expect(readFileSync(join(folder, 'history.ndjson'), 'utf8')).toContain('"kind":"page.crash"');
+        // The site's bad answers, as the browser and the review job's page function saw them.
+        if (scenario === 'bad-pages') expect(readFileSync(join(folder, 'history.ndjson'), 'utf8')).toMatch(/bot challenge at|error page \(HTTP 503\) at|ERR_CONNECTION_RESET/);
       }
       expect(verdicts).toEqual({ legacy: 1, fixed: 0 });
     });

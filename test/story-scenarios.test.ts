@@ -27,6 +27,16 @@ describe('the story scenarios', () => {
     expect(fixed.figures.decrementsByPath.watchdog).toBeGreaterThan(0); // timeouts happened, and were handled once
   });
 
+  it("bad-pages: the site's challenges, 503s and resets fail jobs; legacy skips release() and orphans locks", async () => {
+    const legacy = await run('bad-pages', 'legacy');
+    expect(legacy.verdict.code).toBe(1);
+    expect(legacy.invariants['lock-ownership']).toBeGreaterThan(0);
+    expect(legacy.figures.jobs.failed).toBeGreaterThan(0);
+    const fixed = await run('bad-pages', 'fixed');
+    expect(fixed.verdict.code).toBe(0);
+    expect(fixed.figures.jobs.failed).toBeGreaterThan(0);
+  });
+
   it('browser-crash: the disconnect handler is a third decrement path', async () => {
     const legacy = await run('browser-crash', 'legacy');
     expect(legacy.verdict.code).toBe(1);

@@ -7,7 +7,7 @@ import { executeRun } from '../runner/execute-run.ts';
 import { onInterrupt } from './interrupt.ts';
 
 /** The story's scenarios, each run before (legacy) and after (fixed) the fix. */
-export const DEMO_SCENARIOS = ['watchdog-timeout', 'browser-crash', 'network-stall', 'exception-mid-work', 'page-crash', 'watchdog-storm', 'soak'];
+export const DEMO_SCENARIOS = ['watchdog-timeout', 'browser-crash', 'network-stall', 'exception-mid-work', 'bad-pages', 'page-crash', 'watchdog-storm', 'soak'];
 
 /**
  * `tally demo`: the before/after of the story. Every scenario runs against the legacy pool (which

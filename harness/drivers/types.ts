@@ -32,6 +32,8 @@ export interface ResourceSample {
   memoryMB: number;
 }
 
+import type { BadPageKind } from '../history/events.ts';
+
 /** Faults a driver can inflict on one of its browsers, by browser id. */
 export interface DriverFaults {
   /** The browser dies: `disconnected` fires, its pending calls reject. */
@@ -44,6 +46,12 @@ export interface DriverFaults {
   hang(browser: string, ms: number): void;
   /** The browser's next close takes `ms`. */
   slowClose(browser: string, ms: number): void;
+  /**
+   * The site answers the browser's next page request badly: `reset` (the connection is reset: the
+   * navigation fails), `serverError` (a 503 error page) or `challenge` (a bot-challenge page): for
+   * the last two the navigation succeeds and reading the reviews fails.
+   */
+  badPage(browser: string, kind: BadPageKind): void;
 }
 
 export interface Driver {

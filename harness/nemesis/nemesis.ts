@@ -65,6 +65,10 @@ export class Nemesis {
         return driverFaults.pageCrash(browser);
       case 'slowClose':
         return driverFaults.slowClose(browser, fault.forMs!);
+      case 'reset':
+      case 'serverError':
+      case 'challenge':
+        return driverFaults.badPage(browser, fault.kind);
       case 'throw': {
         const plan = this.deps.workload.sabotage.get(session);
         if (plan) plan.throwNext = true;

@@ -8,7 +8,9 @@ export const FaultSchema = z
   .object({
     /** stall: navigation never completes; crash: browser dies; pageCrash: the process rendering the
      *  browser's pages dies (the browser lives on); hang: browser stops answering for `forMs`;
-     *  throw: the job's work throws; slowClose: the browser's next close takes `forMs`. */
+     *  throw: the job's work throws; slowClose: the browser's next close takes `forMs`;
+     *  reset, serverError, challenge: the site answers the browser's next page with a connection
+     *  reset, a 503 error page or a bot-challenge page. */
     kind: z.enum(FAULT_KINDS),
     /** Strike once at this time... */
     at: ms.optional(),

@@ -1,6 +1,8 @@
 import type { Browser } from 'playwright';
 import { sleep, type Clock, type TimerId } from '../../clock/clock.ts';
+import type { BadPageKind } from '../../history/events.ts';
 import type { Recorder } from '../../history/recorder.ts';
+import type { SiteFault } from '../../site/faults.ts';
 import { markerEnv } from '../../os/browser-marker.ts';
 import { pageProcesses, scanRun, signalBrowser } from '../../os/run-processes.ts';
 import { DriverEvents } from '../driver-events.ts';
@@ -17,10 +19,13 @@ export interface PlaywrightDriverOptions {
   clock: Clock;
   runId: string;
   /** The target site, which can hold one browser's requests (the network-stall fault). */
-  site: { stall(browser: string): void; headersFor(browser: string): Record<string, string> };
+  site: { stall(browser: string): void; arm(browser: string, fault: SiteFault): void; headersFor(browser: string): Record<string, string> };
   /** Called after a browser came up or went down: the OS's view is worth recording then. */
   onBrowserChange?: () => void;
 }
+
+/** The site's answer for each bad page a scenario can ask for. */
+const SITE_FAULT_OF: Record<BadPageKind, SiteFault> = { reset: { kind: 'reset' }, serverError: { kind: '5xx' }, challenge: { kind: 'challenge' } };
 
 /** How long teardown waits for a killed browser's connection to drop. */
 const KILL_WAIT_MS = 5_000;
@@ -29,7 +34,7 @@ const KILL_WAIT_MS = 5_000;
  * Real browsers through Playwright. The driver's truth is Playwright's connection (up after
  * launch, down on `disconnected`); the OS's truth, read from /proc by the run, is checked against
  * it. Faults are real: SIGKILL (crash), SIGSTOP/SIGCONT (hang), a request the site never answers
- * (stall), a delayed close (slow close).
+ * (stall), a delayed close (slow close), a page the site answers badly (reset, 503, bot challenge).
  */
 export class PlaywrightDriver implements Driver {
   readonly name: string;
@@ -128,6 +133,7 @@ export class PlaywrightDriver implements Driver {
     slowClose: (browser, ms) => {
       if (this.#browsers.has(browser)) this.#slowClose.set(browser, ms);
     },
+    badPage: (browser, kind) => this.options.site.arm(browser, SITE_FAULT_OF[kind]),
   };
 
   /** Kill every browser still up, hung ones included, and wait for their connections to drop. */

@@ -1,5 +1,5 @@
 import type { Clock, TimerId } from '../../clock/clock.ts';
-import type { DriverOp } from '../../history/events.ts';
+import type { BadPageKind, DriverOp } from '../../history/events.ts';
 import type { BrowserLike, ContextLike, PageLike } from '../types.ts';
 import { reviewsFor } from './site-model.ts';
 import type { SimDriver } from './sim-driver.ts';
@@ -35,6 +35,8 @@ export class SimBrowser implements BrowserLike {
   stallNext = false;
   hungUntil = 0;
   slowCloseMs: number | undefined;
+  /** The site's bad answers to this browser's next page requests, in turn (the badPage fault). */
+  readonly badPages: BadPageKind[] = [];
 
   constructor(readonly id: string, readonly driver: SimDriver, private readonly clock: Clock) {}
 
@@ -229,6 +231,8 @@ export class SimPage implements PageLike {
   /** Its renderer died: calls fail, closing still works (as in Playwright). */
   crashed = false;
   url = 'about:blank';
+  /** The page the site answered with, when it was not the reviews. */
+  badAnswer: BadPageKind | undefined = undefined;
 
   constructor(readonly id: string, readonly context: SimContext) {}
 
@@ -242,8 +246,12 @@ export class SimPage implements PageLike {
 
   goto(url: string): Promise<null> {
     const ms = this.browser.driver.navigationMs();
+    const bad = this.browser.badPages.shift();
     return this.browser.call('goto', this.id, ms, () => {
+      // What the real site's bad answers do to Playwright and to the review job's page function.
+      if (bad === 'reset') throw new Error(`goto: net::ERR_CONNECTION_RESET at ${url}`);
       this.url = url;
+      this.badAnswer = bad;
       return null;
     }, { page: this, waitsOnPage: true, url });
   }
@@ -252,7 +260,11 @@ export class SimPage implements PageLike {
   evaluate<R>(pageFunction: () => R | Promise<R>): Promise<R>;
   evaluate<R>(): Promise<R> {
     // The sim runs no page script: it answers with the site model's reviews for the current page.
-    return this.browser.call('evaluate', this.id, this.browser.driver.timing.evaluateMs, () => reviewsFor(this.url) as R, {
+    return this.browser.call('evaluate', this.id, this.browser.driver.timing.evaluateMs, () => {
+      if (this.badAnswer === 'serverError') throw new Error(`evaluate: error page (HTTP 503) at ${this.url}`);
+      if (this.badAnswer === 'challenge') throw new Error(`evaluate: bot challenge at ${this.url}`);
+      return reviewsFor(this.url) as R;
+    }, {
       page: this,
       waitsOnPage: true,
     });

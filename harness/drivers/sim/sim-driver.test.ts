@@ -93,6 +93,36 @@ describe('SimDriver', () => {
     expect(kinds('browser.down').map((e) => e.data.cause)).toEqual(['close']);
   });
 
+  it("the site's bad answers: a reset fails the navigation; a 503 or a bot challenge fails reading the reviews, as the real page function does", async () => {
+    const { driver, settle } = sim();
+    const { promise } = await settle(
+      (async () => {
+        const browser = await driver.launch();
+        const page = await browser.newPage();
+        for (const kind of ['reset', 'serverError', 'challenge'] as const) driver.faults.badPage('b1', kind);
+        const outcomes: string[] = [];
+        for (let i = 0; i < 4; i++) {
+          const url = `http://127.0.0.1:0/store/s/reviews?page=${i}`;
+          try {
+            await page.goto(url);
+            const reviews = await page.evaluate(() => [] as unknown[]);
+            outcomes.push(`${reviews.length} reviews`);
+          } catch (error) {
+            outcomes.push((error as Error).message);
+          }
+        }
+        await browser.close();
+        return outcomes;
+      })(),
+    );
+    expect(await promise).toEqual([
+      'goto: net::ERR_CONNECTION_RESET at http://127.0.0.1:0/store/s/reviews?page=0',
+      'evaluate: error page (HTTP 503) at http://127.0.0.1:0/store/s/reviews?page=1',
+      'evaluate: bot challenge at http://127.0.0.1:0/store/s/reviews?page=2',
+      '10 reviews',
+    ]);
+  });
+
   it('a stalled navigation never completes, until its browser is closed', async () => {
     const { driver, settle } = sim();
     let page!: Awaited<ReturnType<Awaited<ReturnType<SimDriver['launch']>>['newPage']>>;

@@ -93,6 +93,7 @@ export class SimDriver implements Driver {
       const browser = this.#browsers.get(id);
       if (browser) browser.slowCloseMs = ms;
     },
+    badPage: (id, kind) => this.#browsers.get(id)?.badPages.push(kind),
   };
 
   async shutdown(): Promise<void> {

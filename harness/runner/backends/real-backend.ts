@@ -39,7 +39,7 @@ export async function createRealBackend(name: string, launcher: Launcher, scenar
     recorder,
     clock,
     runId,
-    site: { stall: (browser) => site.stall(browser), headersFor: (browser) => ({ [SITE_BROWSER_HEADER]: browser }) },
+    site: { stall: (browser) => site.stall(browser), arm: (browser, fault) => site.arm(browser, fault), headersFor: (browser) => ({ [SITE_BROWSER_HEADER]: browser }) },
     onBrowserChange: () => recordOs('browser'),
   });
   return {
