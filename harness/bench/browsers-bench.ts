@@ -27,6 +27,7 @@ import { extractReviews, reviewScrape } from '../runner/review-job.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { parseScenario } from '../scenario/load-scenario.ts';
 import { SITE_BROWSER_HEADER, startSite, type Site } from '../site/site.ts';
+import { median, round, spread } from './stats.ts';
 
 const REPEAT = Number(process.env.TALLY_BENCH_REPEAT ?? 3);
 const JOBS_PER_SLOT = Number(process.env.TALLY_BENCH_JOBS_PER_SLOT ?? 3);
@@ -34,8 +35,6 @@ const PAGES_PER_JOB = 10;
 const CONCURRENCIES = [2, 4, 8];
 const CONTEXTS_FOR_PSS = 5;
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
  * Busy CPU time of the whole machine so far (ms), from /proc/stat: every core; idle, iowait and
@@ -212,6 +211,8 @@ try {
     byConcurrency[concurrency] = { plainJobsPerMinute: round(median(plain)), harnessJobsPerMinute: round(median(harness)), overheadPercent: round(median(paired)) };
   }
   const pss = await pssPerContext(site);
+  const throughput = spread(overheads, 1);
+  const machineCpu = spread(cpuOverheads, 1);
   console.log(
     JSON.stringify({
       bench: 'browsers',
@@ -221,8 +222,8 @@ try {
       jobsPerSlot: JOBS_PER_SLOT,
       repetitions: REPEAT,
       byConcurrency,
-      overheadPercent: round(median(overheads)),
-      overheadPercentRange: [round(Math.min(...overheads)), round(Math.max(...overheads))],
+      overheadPercent: throughput.median,
+      overheadPercentRange: throughput.range,
       harnessBeforeFirstJobMs: Math.round(median(before)),
       harnessAfterLastJobMs: Math.round(median(after)),
       // This process's CPU per job (Playwright's client and the site; with the harness, its own work
@@ -232,8 +233,8 @@ try {
       // The harness's own work (this process's extra CPU per job) against all the CPU a job costs the machine.
       harnessOwnCpuPercent: round((100 * (median(harnessCpuPerJob) - median(plainCpuPerJob))) / median(plainMachineCpuPerJob), 2),
       // The whole machine's busy CPU per job, harness against plain: the work the harness adds.
-      machineCpuOverheadPercent: round(median(cpuOverheads)),
-      machineCpuOverheadPercentRange: [round(Math.min(...cpuOverheads)), round(Math.max(...cpuOverheads))],
+      machineCpuOverheadPercent: machineCpu.median,
+      machineCpuOverheadPercentRange: machineCpu.range,
       launchMsMedian: round(median(launches)),
       contextOpenMsMedian: round(median(contexts)),
       pssMBPerContext: round(pss),

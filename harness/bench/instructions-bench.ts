@@ -7,6 +7,7 @@
  * for one pool, `TALLY_BENCH_MINUTES=4,16` for the lengths). Last line: one JSON object.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { round } from './stats.ts';
 
 const LENGTHS_MIN = (process.env.TALLY_BENCH_MINUTES ?? '4,16').split(',').map(Number) as [number, number];
 const POOLS = (process.env.TALLY_BENCH_POOLS ?? 'fixed,legacy').split(',');
@@ -41,7 +42,6 @@ function counted(pool: string, checks: 'on' | 'off', minutes: number): Promise<C
   });
 }
 
-const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 const results: Record<string, unknown> = {};
 for (const pool of POOLS) {
   // Two at a time: one per core.

@@ -25,9 +25,10 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { RunObserver } from '../runner/observer.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { createMetricsObserver } from '../telemetry/metrics/metrics-observer.ts';
-import { TRACES_FILE } from '../telemetry/traces/export-spans.ts';
+import { countSpans, TRACES_FILE } from '../telemetry/traces/export-spans.ts';
 import { createTraceObserver } from '../telemetry/traces/trace-observer.ts';
 import { fiftySessions as fiftySessionsFor } from './bench-scenario.ts';
+import { median, round, spread } from './stats.ts';
 import { overheadPct, timedObserver } from './timed-observer.ts';
 
 const REPETITIONS = Number(process.env.TALLY_BENCH_REPS ?? 7);
@@ -67,7 +68,7 @@ async function timedTelemetry(scenario: Scenario, poolName: string) {
   const metricsObserver = await createMetricsObserver();
   const metrics = timedObserver(metricsObserver);
   let spans = 0;
-  const run = await timedRun(scenario, poolName, true, [traces.observer, metrics.observer], (dir) => (spans = countSpans(join(dir, TRACES_FILE))));
+  const run = await timedRun(scenario, poolName, true, [traces.observer, metrics.observer], (dir) => (spans = countSpans(JSON.parse(readFileSync(join(dir, TRACES_FILE), 'utf8')))));
   await metricsObserver.stop();
   return {
     tracesPct: overheadPct(run.wallMs, [traces]),
@@ -77,23 +78,6 @@ async function timedTelemetry(scenario: Scenario, poolName: string) {
     exportMs: traces.closeMs(),
     spans,
   };
-}
-
-function countSpans(file: string): number {
-  const request = JSON.parse(readFileSync(file, 'utf8')) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
-  return request.resourceSpans.reduce((sum, r) => sum + r.scopeSpans.reduce((inner, scope) => inner + scope.spans.length, 0), 0);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-/** The middle value, and the lowest and highest, rounded. */
-function spread(values: number[], digits = 2) {
-  return { median: round(median(values), digits), range: [round(Math.min(...values), digits), round(Math.max(...values), digits)] };
 }
 
 async function overheads(poolName: string) {

@@ -37,8 +37,9 @@ export function timedObserver(inner: RunObserver): TimedObserver {
     observer.close = async (outDir) => {
       const began = performance.now();
       await close(outDir);
-      closing += performance.now() - began;
-      inside += performance.now() - began;
+      const spent = performance.now() - began;
+      closing += spent;
+      inside += spent;
     };
   }
   return { observer, ownMs: () => inside - timing, closeMs: () => closing, timingMs: () => timing };

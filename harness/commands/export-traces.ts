@@ -1,12 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { SPANS_PER_REQUEST, TRACES_FILE } from '../telemetry/traces/export-spans.ts';
+import { countSpans, SPANS_PER_REQUEST, TRACES_FILE, type TraceRequest } from '../telemetry/traces/export-spans.ts';
 import { DEFAULT_OTLP_HTTP_ENDPOINT, traceConfigFromEnv, tracesUrl } from '../telemetry/traces/trace-config.ts';
 
-interface TraceRequest {
-  resourceSpans: { resource?: unknown; schemaUrl?: string; scopeSpans: { scope?: unknown; schemaUrl?: string; spans: { traceId?: string }[] }[] }[];
-}
 
 /**
  * `tally export-traces <run-folder> [--endpoint URL]`: POSTs the run's traces.otlp.json (an OTLP/HTTP
@@ -28,7 +25,7 @@ export async function exportTracesCommand(paths: string[], endpoint: string | un
   let spans = 0;
   for (const batch of batches) {
     await post(url, batch, config.headers, config.timeoutMs);
-    spans += count(batch);
+    spans += countSpans(batch);
   }
   const traces = new Set(request.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.traceId))));
   console.log(`sent ${spans} span${spans === 1 ? '' : 's'} (${traces.size} trace${traces.size === 1 ? '' : 's'}) from ${file} to ${url} in ${batches.length} request${batches.length === 1 ? '' : 's'}`);
@@ -81,10 +78,6 @@ function split(request: TraceRequest): TraceRequest[] {
   }
   if (size > 0 || batches.length === 0) batches.push(current);
   return batches;
-}
-
-function count(request: TraceRequest): number {
-  return request.resourceSpans.reduce((sum, r) => sum + r.scopeSpans.reduce((inner, s) => inner + s.spans.length, 0), 0);
 }
 
 async function post(url: string, body: TraceRequest, headers: Record<string, string>, timeoutMs: number): Promise<void> {

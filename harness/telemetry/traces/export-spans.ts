@@ -22,6 +22,15 @@ export interface OtlpTarget {
   timeoutMs: number;
 }
 
+/** An OTLP/HTTP JSON body (`ExportTraceServiceRequest`), as far as Tally reads one back. */
+export interface TraceRequest {
+  resourceSpans: { resource?: unknown; schemaUrl?: string; scopeSpans: { scope?: unknown; schemaUrl?: string; spans: { traceId?: string }[] }[] }[];
+}
+
+export function countSpans(request: TraceRequest): number {
+  return request.resourceSpans.reduce((sum, r) => sum + r.scopeSpans.reduce((inner, s) => inner + s.spans.length, 0), 0);
+}
+
 /** The spans as the OTLP/HTTP JSON body a collector accepts. */
 export function serializeSpansJson(spans: ReadableSpan[]): Uint8Array {
   const body = JsonTraceSerializer.serializeRequest(spans);
