@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { readdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { checkCommand } from './commands/check.ts';
 import { compareCommand } from './commands/compare.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -49,7 +49,17 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       if (rest.length > 1) throw new InputError(`run: one scenario at a time (got ${rest.join(', ')})`);
-      return runCommand({ scenario: rest[0], pool: values.pool!, driver: values.driver!, seed, out: values.out, set: values.set!, quiet: values.quiet!, pace: values.pace === undefined ? undefined : parsePace(values.pace), metrics: parseMetricsArgs(values['metrics-port'], values['metrics-hold'], values['metrics-host']) });
+      return runCommand({
+        scenario: rest[0],
+        pool: values.pool!,
+        driver: values.driver!,
+        seed,
+        out: values.out,
+        set: values.set!,
+        quiet: values.quiet!,
+        pace: values.pace === undefined ? undefined : parsePace(values.pace),
+        metrics: parseMetricsArgs(values['metrics-port'], values['metrics-hold'], values['metrics-host']),
+      });
     case 'compare':
       return compareCommand(rest);
     case 'check':
@@ -59,7 +69,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'demo':
       return demoCommand({ out: values.out ?? 'reports/demo', seed });
     case 'list':
-      for (const file of readdirSync('scenarios').filter((f) => f.endsWith('.scenario.ts')).sort()) console.log(`scenarios/${file}`);
+      for (const file of readdirSync('scenarios')
+        .filter((f) => f.endsWith('.scenario.ts'))
+        .sort())
+        console.log(`scenarios/${file}`);
       return 0;
     default:
       throw new InputError(`unknown command '${command}'\n\n${USAGE}`);
@@ -68,7 +81,8 @@ export async function main(argv: string[]): Promise<number> {
 
 function parsePace(text: string): number {
   const pace = Number(text);
-  if (!(pace > 0) || !Number.isFinite(pace)) throw new InputError(`--pace ${text}: expected a positive number (scenario seconds per real second)`);
+  if (!(pace > 0) || !Number.isFinite(pace))
+    throw new InputError(`--pace ${text}: expected a positive number (scenario seconds per real second)`);
   return pace;
 }
 

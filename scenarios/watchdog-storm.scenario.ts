@@ -16,5 +16,9 @@ export default defineScenario({
   budgets: { peakClosesPerSecond: 10 },
   // Real browsers: as many as two cores carry, all stalled at once, once they are all working
   // (eight real launches on two cores take seconds, not the sim's 0.8 s; 150 s here is 5 s real).
-  real: { timeScale: 1 / 30, workload: { jobs: 8, concurrency: 8, pagesPerJob: 40 }, faults: [{ kind: 'stall', at: 150_000, target: 'all' }] },
+  real: {
+    timeScale: 1 / 30,
+    workload: { jobs: 8, concurrency: 8, pagesPerJob: 40 },
+    faults: [{ kind: 'stall', at: 150_000, target: 'all' }],
+  },
 });

@@ -7,13 +7,22 @@ import { ROOT, tally, tempDir } from './helpers.ts';
 describe('tally run', () => {
   it('exits 1 on the legacy pool and 0 on the fixed pool, and writes the run folder', async () => {
     const out = tempDir();
-    const legacy = await tally(['run', 'scenarios/exception-mid-work.scenario.ts', '--pool', 'legacy', '--out', join(out, 'legacy'), '--quiet']);
+    const legacy = await tally([
+      'run',
+      'scenarios/exception-mid-work.scenario.ts',
+      '--pool',
+      'legacy',
+      '--out',
+      join(out, 'legacy'),
+      '--quiet',
+    ]);
     expect(legacy.code).toBe(1);
     expect(legacy.stdout).toMatch(/^FAIL: \d+ violations found/);
     const fixed = await tally(['run', 'exception-mid-work', '--pool', 'fixed', '--out', join(out, 'fixed'), '--quiet']);
     expect(fixed.code).toBe(0);
     expect(fixed.stdout).toMatch(/^PASS/);
-    for (const file of ['history.ndjson', 'report.json', 'report.md', 'scenario.json']) expect(existsSync(join(out, 'legacy', file))).toBe(true);
+    for (const file of ['history.ndjson', 'report.json', 'report.md', 'scenario.json'])
+      expect(existsSync(join(out, 'legacy', file))).toBe(true);
 
     const compared = await tally(['compare', join(out, 'legacy'), join(out, 'fixed')]);
     expect(compared.code).toBe(0);
@@ -53,9 +62,18 @@ describe('tally run', () => {
   it.each([
     [['run', 'no-such-scenario'], /scenario no-such-scenario: no such file/],
     [['run', 'soak', '--pool', './nowhere.ts'], /--pool \.\/nowhere\.ts: no such pool/],
-    [['run', 'soak', '--pool', 'test/fixtures/pools/no-create-pool.ts'], /no-create-pool\.ts: does not export createPool\(env\) \(found exports: makePool\)/],
-    [['run', 'soak', '--pool', 'test/fixtures/pools/bad-inspect-pool.ts'], /bad-inspect-pool\.ts: inspect\(\) returned counter = "3"; it must be a number/],
-    [['run', 'soak', '--pool', 'test/fixtures/pools/throwing-pool.ts'], /throwing-pool\.ts: createPool\(env\) threw: cannot connect to the browser farm/],
+    [
+      ['run', 'soak', '--pool', 'test/fixtures/pools/no-create-pool.ts'],
+      /no-create-pool\.ts: does not export createPool\(env\) \(found exports: makePool\)/,
+    ],
+    [
+      ['run', 'soak', '--pool', 'test/fixtures/pools/bad-inspect-pool.ts'],
+      /bad-inspect-pool\.ts: inspect\(\) returned counter = "3"; it must be a number/,
+    ],
+    [
+      ['run', 'soak', '--pool', 'test/fixtures/pools/throwing-pool.ts'],
+      /throwing-pool\.ts: createPool\(env\) threw: cannot connect to the browser farm/,
+    ],
     [['run', 'soak', '--driver', 'chrome'], /--driver chrome: unknown driver/],
     [['run', 'soak', '--seed=-4'], /--seed -4: expected a non-negative integer/],
     [['run', 'soak', '--seed', 'abc'], /--seed abc: expected a non-negative integer/],
@@ -72,7 +90,15 @@ describe('tally run', () => {
 
   it('ends undecided, keeping what it recorded, when the pool breaks mid-run', async () => {
     const out = tempDir();
-    const result = await tally(['run', 'exception-mid-work', '--pool', 'test/fixtures/pools/inspect-throws-pool.ts', '--out', out, '--quiet']);
+    const result = await tally([
+      'run',
+      'exception-mid-work',
+      '--pool',
+      'test/fixtures/pools/inspect-throws-pool.ts',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/error: .*inspect-throws-pool\.ts: inspect\(\) threw: bookkeeping unavailable/);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
@@ -84,7 +110,13 @@ describe('tally run', () => {
     const dir = tempDir();
     const file = join(dir, 'their-pool.ts');
     // The fixture pool, moved where no package.json says "type": "module".
-    writeFileSync(file, readFileSync(join(ROOT, 'test/fixtures/pools/simple-pool.ts'), 'utf8').replace(/^import type .*$/m, 'type Job = any; type Pool = any; type PoolEnv = any;'));
+    writeFileSync(
+      file,
+      readFileSync(join(ROOT, 'test/fixtures/pools/simple-pool.ts'), 'utf8').replace(
+        /^import type .*$/m,
+        'type Job = any; type Pool = any; type PoolEnv = any;',
+      ),
+    );
     const result = await tally(['run', 'exception-mid-work', '--pool', file, '--out', join(dir, 'run'), '--quiet']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

@@ -109,7 +109,10 @@ const prometheus = readYaml('deploy/prometheus.yml');
 
 /** host port → container port, from "H:C" entries. */
 function published(service: string): Map<string, string> {
-  const ports = services[service] && typeof services[service] === 'object' && 'ports' in (services[service] as YamlMap) ? strings(services, `${service}.ports`) : [];
+  const ports =
+    services[service] && typeof services[service] === 'object' && 'ports' in (services[service] as YamlMap)
+      ? strings(services, `${service}.ports`)
+      : [];
   return new Map(ports.map((entry) => entry.split(':') as [string, string]));
 }
 
@@ -144,7 +147,12 @@ describe('docker-compose.yml', () => {
   it("puts the collector on the host's OTLP ports, where Tally sends traces, forwarding to Jaeger inside the network", () => {
     expect(portOf(str(collector, 'receivers.otlp.protocols.grpc.endpoint'))).toBe('4317');
     expect(portOf(str(collector, 'receivers.otlp.protocols.http.endpoint'))).toBe('4318');
-    expect(published('otel-collector')).toEqual(new Map([['4317', '4317'], ['4318', '4318']]));
+    expect(published('otel-collector')).toEqual(
+      new Map([
+        ['4317', '4317'],
+        ['4318', '4318'],
+      ]),
+    );
     expect(new URL(DEFAULT_OTLP_HTTP_ENDPOINT).port).toBe('4318');
     // Jaeger's own OTLP receivers stay unpublished, so they cannot clash with the collector's.
     const jaeger = str(collector, 'exporters.otlp/jaeger.endpoint');
@@ -167,11 +175,16 @@ describe('docker-compose.yml', () => {
     expect(published('prometheus').get('9090')).toBe('9090');
   });
 
-  describe.runIf(needsExecutable('/usr/bin/promtool', 'npm run services (installs Debian prometheus, which ships promtool)'))('deploy/prometheus.yml', () => {
-    it('is a valid Prometheus config', () => {
-      expect(execFileSync('/usr/bin/promtool', ['check', 'config', join(ROOT, 'deploy/prometheus.yml')], { encoding: 'utf8' })).toContain('SUCCESS');
-    });
-  });
+  describe.runIf(needsExecutable('/usr/bin/promtool', 'npm run services (installs Debian prometheus, which ships promtool)'))(
+    'deploy/prometheus.yml',
+    () => {
+      it('is a valid Prometheus config', () => {
+        expect(execFileSync('/usr/bin/promtool', ['check', 'config', join(ROOT, 'deploy/prometheus.yml')], { encoding: 'utf8' })).toContain(
+          'SUCCESS',
+        );
+      });
+    },
+  );
 });
 
 describe('Grafana provisioning', () => {
@@ -222,9 +235,11 @@ describe('Grafana provisioning', () => {
     }
   });
 
-  it("links to the Jaeger UI where the compose file publishes it", () => {
+  it('links to the Jaeger UI where the compose file publishes it', () => {
     for (const file of dashboards) {
-      const dashboard = JSON.parse(readFileSync(join(ROOT, 'dashboards', file), 'utf8')) as { templating: { list: { name: string; query: string }[] } };
+      const dashboard = JSON.parse(readFileSync(join(ROOT, 'dashboards', file), 'utf8')) as {
+        templating: { list: { name: string; query: string }[] };
+      };
       const jaegerUrl = dashboard.templating.list.find((v) => v.name === 'jaeger_url');
       if (jaegerUrl) expect(published('jaeger').has(new URL(jaegerUrl.query).port), file).toBe(true);
     }

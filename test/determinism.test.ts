@@ -23,7 +23,9 @@ describe('replay', () => {
         ['a', 5],
         ['b', 5],
         ['c', 6],
-      ].map(([name, seed]) => executeRun({ scenario: 'browser-crash', pool: 'legacy', seed: seed as number, out: join(base, name as string) })),
+      ].map(([name, seed]) =>
+        executeRun({ scenario: 'browser-crash', pool: 'legacy', seed: seed as number, out: join(base, name as string) }),
+      ),
     );
     const [a, b, c] = runs.map((r) => historyWithoutWall(r.outDir));
     expect(a!.length).toBeGreaterThan(1000);

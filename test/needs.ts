@@ -1,5 +1,5 @@
-import { isInstalled, missingBrowserMessage, type RealBrowserName } from '../harness/drivers/playwright/installed-browsers.ts';
 import { accessSync, constants } from 'node:fs';
+import { isInstalled, missingBrowserMessage, type RealBrowserName } from '../harness/drivers/playwright/installed-browsers.ts';
 
 /**
  * Whether a test that needs this browser can run. In CI (CI=true) a missing browser is a failure,

@@ -144,7 +144,11 @@ export function spansOf(requests: Iterable<OtlpTraceRequest>): ReceivedSpan[] {
             startNs: BigInt(span.startTimeUnixNano),
             endNs: BigInt(span.endTimeUnixNano),
             attributes: attributesOf(span.attributes),
-            events: (span.events ?? []).map((event) => ({ name: event.name, timeNs: BigInt(event.timeUnixNano), attributes: attributesOf(event.attributes) })),
+            events: (span.events ?? []).map((event) => ({
+              name: event.name,
+              timeNs: BigInt(event.timeUnixNano),
+              attributes: attributesOf(event.attributes),
+            })),
             status: { code: span.status?.code ?? 0, message: span.status?.message || undefined },
             resource,
           });
@@ -156,15 +160,15 @@ export function spansOf(requests: Iterable<OtlpTraceRequest>): ReceivedSpan[] {
 }
 
 function attributesOf(list: OtlpKeyValue[] | undefined): Record<string, AttributeValue> {
-  return Object.fromEntries((list ?? []).map(({ key, value }) => [key, valueOf(value)]));
+  return Object.fromEntries((list ?? []).map(({ key, value }) => [key, attributeValue(value)]));
 }
 
-function valueOf(value: OtlpAnyValue): AttributeValue {
+function attributeValue(value: OtlpAnyValue): AttributeValue {
   if (value.stringValue !== undefined) return value.stringValue;
   if (value.boolValue !== undefined) return value.boolValue;
   if (value.intValue !== undefined) return Number(value.intValue);
   if (value.doubleValue !== undefined) return value.doubleValue;
-  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(valueOf);
+  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(attributeValue);
   throw new Error(`unsupported attribute value ${JSON.stringify(value)}`);
 }
 

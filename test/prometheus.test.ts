@@ -4,7 +4,7 @@
  * panels' trace links use must be on what they return, and the final values Prometheus scraped
  * must be the run's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -41,16 +41,27 @@ function expressionsOf(file: string): Expression[] {
   };
   const found: Expression[] = [];
   for (const panel of dashboard.panels ?? []) {
-    const linkLabels = [...JSON.stringify(panel.fieldConfig?.defaults?.links ?? []).matchAll(/\$\{__field\.labels\.(\w+)\}/g)].map((m) => m[1]!);
-    for (const target of panel.targets ?? []) if (target.expr) found.push({ where: `panel "${panel.title}"`, promql: substitute(target.expr), linkLabels: [...new Set(linkLabels)] });
+    const linkLabels = [...JSON.stringify(panel.fieldConfig?.defaults?.links ?? []).matchAll(/\$\{__field\.labels\.(\w+)\}/g)].map(
+      (m) => m[1]!,
+    );
+    for (const target of panel.targets ?? [])
+      if (target.expr)
+        found.push({ where: `panel "${panel.title}"`, promql: substitute(target.expr), linkLabels: [...new Set(linkLabels)] });
   }
-  for (const annotation of dashboard.annotations?.list ?? []) if (annotation.expr) found.push({ where: `annotation "${annotation.name}"`, promql: substitute(annotation.expr), linkLabels: [] });
+  for (const annotation of dashboard.annotations?.list ?? [])
+    if (annotation.expr) found.push({ where: `annotation "${annotation.name}"`, promql: substitute(annotation.expr), linkLabels: [] });
   for (const variable of dashboard.templating?.list ?? []) {
     if (variable.type !== 'query') continue;
     const query = typeof variable.query === 'string' ? variable.query : (variable.query?.query ?? '');
     const labelValues = /^label_values\((.+),\s*(\w+)\)$/.exec(query);
-    if (!labelValues) throw new Error(`${file}: variable ${variable.name}: only label_values(selector, label) is understood here, got ${query}`);
-    found.push({ where: `variable $${variable.name}`, promql: substitute(labelValues[1]!), linkLabels: [], variableLabel: labelValues[2]! });
+    if (!labelValues)
+      throw new Error(`${file}: variable ${variable.name}: only label_values(selector, label) is understood here, got ${query}`);
+    found.push({
+      where: `variable $${variable.name}`,
+      promql: substitute(labelValues[1]!),
+      linkLabels: [],
+      variableLabel: labelValues[2]!,
+    });
   }
   return found;
 }
@@ -86,7 +97,10 @@ interface TallyRun {
 
 function tallyRun(args: string[]): TallyRun {
   const out = tempDir('tally-prom-run-');
-  const child = spawn(process.execPath, [join(ROOT, 'bin/tally.js'), 'run', ...args, '--out', out, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'bin/tally.js'), 'run', ...args, '--out', out, '--quiet'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
   child.stdout!.resume();
@@ -110,7 +124,8 @@ describe.runIf(needsExecutable(PROMETHEUS, 'npm run services (installs Debian pr
     if (body.status !== 'success') throw new Error(`${params.query}: ${body.error}`);
     return body.data.result;
   }
-  const range = (promql: string) => query('/api/v1/query_range', { query: promql, start: String(startedAt / 1000), end: String(Date.now() / 1000), step: '1' });
+  const range = (promql: string) =>
+    query('/api/v1/query_range', { query: promql, start: String(startedAt / 1000), end: String(Date.now() / 1000), step: '1' });
   const instant = (promql: string) => query('/api/v1/query', { query: promql });
 
   beforeAll(async () => {
@@ -123,7 +138,15 @@ describe.runIf(needsExecutable(PROMETHEUS, 'npm run services (installs Debian pr
       scrape_configs: [{ job_name: 'tally', scrape_interval: '1s', file_sd_configs: [{ files: [targetsFile], refresh_interval: '1s' }] }],
     };
     writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config));
-    prometheus = spawn(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    prometheus = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: 'ignore' },
+    );
     await waitFor('Prometheus to be ready', 20_000, async () => ((await fetch(`${api}/-/ready`)).ok ? true : undefined));
     startedAt = Date.now();
 
@@ -136,12 +159,30 @@ describe.runIf(needsExecutable(PROMETHEUS, 'npm run services (installs Debian pr
     });
     // A paced run, so the dashboards have something that moves (windowed faults, rates, latencies),
     // and the bench's unpaced storm that is over in a moment: only the hold lets Prometheus see it.
-    paced = tallyRun(['scenarios/watchdog-timeout.scenario.ts', '--pool', 'legacy', '--pace', '300', '--metrics-port', String(ports[0]), '--metrics-hold', '3']);
-    storm = tallyRun(['scenarios/watchdog-storm.scenario.ts', '--pool', 'legacy', '--metrics-port', String(ports[1]), '--metrics-hold', '4']);
+    paced = tallyRun([
+      'scenarios/watchdog-timeout.scenario.ts',
+      '--pool',
+      'legacy',
+      '--pace',
+      '300',
+      '--metrics-port',
+      String(ports[0]),
+      '--metrics-hold',
+      '3',
+    ]);
+    storm = tallyRun([
+      'scenarios/watchdog-storm.scenario.ts',
+      '--pool',
+      'legacy',
+      '--metrics-port',
+      String(ports[1]),
+      '--metrics-hold',
+      '4',
+    ]);
     runs.push(paced, storm);
     const codes = await Promise.all(runs.map((run) => run.exit));
     expect(codes, runs.map((run) => run.stderr()).join('\n')).toEqual([1, 1]); // legacy: violations
-    ports.forEach((port, i) => expect(runs[i]!.stderr()).toContain(`metrics: http://127.0.0.1:${port}/metrics`));
+    for (const [i, port] of ports.entries()) expect(runs[i]!.stderr()).toContain(`metrics: http://127.0.0.1:${port}/metrics`);
   }, 90_000);
 
   afterAll(async () => {
@@ -167,7 +208,8 @@ describe.runIf(needsExecutable(PROMETHEUS, 'npm run services (installs Debian pr
         const label = `${file} ${expression.where}: ${expression.promql}`;
         expect(result.length, `${label} returned no series`).toBeGreaterThan(0);
         for (const series of result) {
-          for (const name of expression.linkLabels) expect(series.metric[name], `${label}: its trace links read label ${name}, which a series lacks`).toBeDefined();
+          for (const name of expression.linkLabels)
+            expect(series.metric[name], `${label}: its trace links read label ${name}, which a series lacks`).toBeDefined();
         }
         if (expression.variableLabel) {
           const values = new Set(result.map((series) => series.metric[expression.variableLabel!]));
@@ -180,12 +222,17 @@ describe.runIf(needsExecutable(PROMETHEUS, 'npm run services (installs Debian pr
   });
 
   it('offers both runs in the scenario variable', async () => {
-    const scenarios = new Set((await instant('count by (tally_scenario) (last_over_time(tally_pool_browsers[5m]))')).map((s) => s.metric.tally_scenario));
+    const scenarios = new Set(
+      (await instant('count by (tally_scenario) (last_over_time(tally_pool_browsers[5m]))')).map((s) => s.metric.tally_scenario),
+    );
     expect(scenarios).toEqual(new Set(['watchdog-timeout', 'watchdog-storm']));
   });
 
   it("scraped the storm's final values: those of its history and report", async () => {
-    const events = readFileSync(join(storm.out, 'history.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as AnyEvent);
+    const events = readFileSync(join(storm.out, 'history.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as AnyEvent);
     const report = JSON.parse(readFileSync(join(storm.out, 'report.json'), 'utf8')) as { invariants: Record<string, number> };
     const last = async (promql: string) => {
       const [series] = await instant(`last_over_time(${promql}[5m])`);
@@ -194,7 +241,8 @@ describe.runIf(needsExecutable(PROMETHEUS, 'npm run services (installs Debian pr
     const selector = 'tally_scenario="watchdog-storm"';
     expect(await last(`tally_watchdog_fires_total{${selector}}`)).toBe(events.filter((e) => e.kind === 'pool.watchdog').length);
     expect(await last(`tally_history_events_total{${selector}}`)).toBe(events.length);
-    for (const [invariant, count] of Object.entries(report.invariants)) expect(await last(`tally_violations_total{${selector}, tally_invariant="${invariant}"}`), invariant).toBe(count);
+    for (const [invariant, count] of Object.entries(report.invariants))
+      expect(await last(`tally_violations_total{${selector}, tally_invariant="${invariant}"}`), invariant).toBe(count);
   });
 
   it('saw windowed faults in effect while the paced run played', async () => {

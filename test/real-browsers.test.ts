@@ -25,7 +25,17 @@ for (const driver of ['chromium', 'firefox'] as const) {
   describe.runIf(needsBrowser(driver))(`watchdog-timeout on ${driver}`, () => {
     it('legacy exits 1 with the counter violation; nothing of the run is left', { timeout: REAL_RUN_MS }, async () => {
       const folder = join(out, driver, 'legacy');
-      const result = await tally(['run', 'scenarios/watchdog-timeout.scenario.ts', '--pool', 'legacy', '--driver', driver, '--out', folder, '--quiet']);
+      const result = await tally([
+        'run',
+        'scenarios/watchdog-timeout.scenario.ts',
+        '--pool',
+        'legacy',
+        '--driver',
+        driver,
+        '--out',
+        folder,
+        '--quiet',
+      ]);
       expect(result.code, result.stderr + result.stdout).toBe(1);
       const legacy = report(folder);
       expect(legacy.driver).toBe(driver);
@@ -36,7 +46,17 @@ for (const driver of ['chromium', 'firefox'] as const) {
 
     it('fixed exits 0; nothing of the run is left', { timeout: REAL_RUN_MS }, async () => {
       const folder = join(out, driver, 'fixed');
-      const result = await tally(['run', 'scenarios/watchdog-timeout.scenario.ts', '--pool', 'fixed', '--driver', driver, '--out', folder, '--quiet']);
+      const result = await tally([
+        'run',
+        'scenarios/watchdog-timeout.scenario.ts',
+        '--pool',
+        'fixed',
+        '--driver',
+        driver,
+        '--out',
+        folder,
+        '--quiet',
+      ]);
       expect(result.code, result.stderr + result.stdout).toBe(0);
       const fixed = report(folder);
       expect(fixed.violationsTotal).toBe(0);
@@ -47,19 +67,24 @@ for (const driver of ['chromium', 'firefox'] as const) {
 }
 
 describe.runIf(needsBrowser('chromium'))('interrupting a real run', () => {
-  it('SIGINT mid-run: tally closes what it started, writes the run, exits 2; no browser process remains', { timeout: REAL_RUN_MS }, async () => {
+  it('SIGINT mid-run: tally closes what it started, writes the run, exits 2; no browser process remains', {
+    timeout: REAL_RUN_MS,
+  }, async () => {
     const folder = join(out, 'interrupted');
     let sent = false;
-    const result = await tally(['run', 'scenarios/watchdog-timeout.scenario.ts', '--pool', 'fixed', '--driver', 'chromium', '--out', folder], {
-      onSpawn: (child) =>
-        child.stderr!.on('data', (chunk: Buffer) => {
-          // Progress shows running jobs: interrupt once browsers are up and working.
-          if (!sent && /jobs [1-9]\d* \([1-9]\d* running\)/.test(chunk.toString())) {
-            sent = true;
-            child.kill('SIGINT');
-          }
-        }),
-    });
+    const result = await tally(
+      ['run', 'scenarios/watchdog-timeout.scenario.ts', '--pool', 'fixed', '--driver', 'chromium', '--out', folder],
+      {
+        onSpawn: (child) =>
+          child.stderr!.on('data', (chunk: Buffer) => {
+            // Progress shows running jobs: interrupt once browsers are up and working.
+            if (!sent && /jobs [1-9]\d* \([1-9]\d* running\)/.test(chunk.toString())) {
+              sent = true;
+              child.kill('SIGINT');
+            }
+          }),
+      },
+    );
     expect(sent).toBe(true);
     expect(result.code, result.stderr).toBe(2);
     expect(report(folder).endReason).toBe('interrupted');
@@ -83,19 +108,34 @@ describe.runIf(needsBrowser('chromium'))('a run that was SIGKILLed', () => {
   it('leaves a record; the next real run kills what it left and removes the record', { timeout: REAL_RUN_MS }, async () => {
     const folder = join(out, 'killed');
     let runId: string | undefined;
-    const killed = await tally(['run', 'scenarios/watchdog-timeout.scenario.ts', '--pool', 'legacy', '--driver', 'chromium', '--out', folder], {
-      onSpawn: (child) =>
-        child.stderr!.on('data', (chunk: Buffer) => {
-          if (runId || !/jobs [1-9]\d* \([1-9]\d* running\)/.test(chunk.toString())) return;
-          runId = recordOf(child.pid!)?.runId;
-          if (runId) child.kill('SIGKILL');
-        }),
-    });
+    const killed = await tally(
+      ['run', 'scenarios/watchdog-timeout.scenario.ts', '--pool', 'legacy', '--driver', 'chromium', '--out', folder],
+      {
+        onSpawn: (child) =>
+          child.stderr!.on('data', (chunk: Buffer) => {
+            if (runId || !/jobs [1-9]\d* \([1-9]\d* running\)/.test(chunk.toString())) return;
+            runId = recordOf(child.pid!)?.runId;
+            if (runId) child.kill('SIGKILL');
+          }),
+      },
+    );
     expect(killed.signal).toBe('SIGKILL');
     expect(runId).toBeDefined();
     expect(existsSync(join(RUNS_DIR, `${runId}.json`))).toBe(true);
 
-    const next = await tally(['run', 'scenarios/exception-mid-work.scenario.ts', '--pool', 'fixed', '--driver', 'chromium', '--set', 'real.durationMs=30000', '--out', join(out, 'next'), '--quiet']);
+    const next = await tally([
+      'run',
+      'scenarios/exception-mid-work.scenario.ts',
+      '--pool',
+      'fixed',
+      '--driver',
+      'chromium',
+      '--set',
+      'real.durationMs=30000',
+      '--out',
+      join(out, 'next'),
+      '--quiet',
+    ]);
     expect(next.code, next.stderr).toBe(0);
     expect(existsSync(join(RUNS_DIR, `${runId}.json`))).toBe(false);
     expect(listRunProcesses(runId!)).toEqual([]);

@@ -15,7 +15,17 @@ describe.runIf(needsBrowser('chromium'))('story scenarios on real Chromium', () 
       const verdicts: Record<string, number | null> = {};
       for (const pool of ['legacy', 'fixed']) {
         const folder = join(out, scenario, pool);
-        const result = await tally(['run', `scenarios/${scenario}.scenario.ts`, '--pool', pool, '--driver', 'chromium', '--out', folder, '--quiet']);
+        const result = await tally([
+          'run',
+          `scenarios/${scenario}.scenario.ts`,
+          '--pool',
+          pool,
+          '--driver',
+          'chromium',
+          '--out',
+          folder,
+          '--quiet',
+        ]);
         verdicts[pool] = result.code;
         const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
         if (pool === 'legacy') expect(report.invariants['counter-matches-sessions'], result.stdout).toBeGreaterThan(0);
@@ -23,7 +33,10 @@ describe.runIf(needsBrowser('chromium'))('story scenarios on real Chromium', () 
         // The fault really happened in the browser: Playwright saw the renderer die.
         if (scenario === 'page-crash') expect(readFileSync(join(folder, 'history.ndjson'), 'utf8')).toContain('"kind":"page.crash"');
         // The site's bad answers, as the browser and the review job's page function saw them.
-        if (scenario === 'bad-pages') expect(readFileSync(join(folder, 'history.ndjson'), 'utf8')).toMatch(/bot challenge at|error page \(HTTP 503\) at|ERR_CONNECTION_RESET/);
+        if (scenario === 'bad-pages')
+          expect(readFileSync(join(folder, 'history.ndjson'), 'utf8')).toMatch(
+            /bot challenge at|error page \(HTTP 503\) at|ERR_CONNECTION_RESET/,
+          );
       }
       expect(verdicts).toEqual({ legacy: 1, fixed: 0 });
     });

@@ -1,12 +1,12 @@
 // The target site in real Chromium and real Firefox (over WebDriver BiDi): the review job's
 // extraction reads the JS-rendered page, the per-browser header reaches the site, and the site's
 // faults look to the browser like the network faults they stand for.
-import { chromium, firefox, type Browser, type BrowserContext, type BrowserType } from 'playwright';
+import { type Browser, type BrowserContext, type BrowserType, chromium, firefox } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchOptionsFor, type RealBrowserName } from '../harness/drivers/playwright/installed-browsers.ts';
 import { reviewPageUrl, reviewsFor } from '../harness/drivers/sim/site-model.ts';
 import { extractReviews, reviewScrape } from '../harness/runner/review-job.ts';
-import { SITE_BROWSER_HEADER, startSite, type Site } from '../harness/site/site.ts';
+import { SITE_BROWSER_HEADER, type Site, startSite } from '../harness/site/site.ts';
 import { needsBrowser } from './needs.ts';
 
 const ENGINES: Array<[RealBrowserName, BrowserType]> = [

@@ -6,7 +6,7 @@ import type { RunReport } from '../harness/report/report-json.ts';
 import { executeRun } from '../harness/runner/execute-run.ts';
 import { TRACES_FILE } from '../harness/telemetry/traces/export-spans.ts';
 import { tally, tempDir } from './helpers.ts';
-import { decodeTraceRequest, spansOf, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
+import { decodeTraceRequest, type OtlpReceiver, type ReceivedSpan, spansOf, startOtlpReceiver } from './otlp-receiver.ts';
 
 const OTEL_VARIABLES = [
   'OTEL_SDK_DISABLED',
@@ -50,21 +50,30 @@ function expectTheStory(spans: ReceivedSpan[], report: RunReport): void {
   // Virtual time: a 30-minute scenario that simulates in about a second still reads as 30 minutes.
   expect(ms(run.endNs - run.startNs)).toBeGreaterThanOrEqual(30 * 60_000);
 
-  const counterBroken = spans.filter((s) => s.name === 'job' && s.status.code === ERROR && /counter-matches-sessions|single-release/.test(s.status.message ?? ''));
+  const counterBroken = spans.filter(
+    (s) => s.name === 'job' && s.status.code === ERROR && /counter-matches-sessions|single-release/.test(s.status.message ?? ''),
+  );
   expect(counterBroken.length).toBeGreaterThan(0);
   const job = counterBroken.find((s) => s.events.filter((e) => e.name === 'counter.decrement').length === 2)!;
   expect(job, 'a job span with two decrements').toBeDefined();
   const session = job.attributes['session.id'] as string;
   const decrements = job.events.filter((e) => e.name === 'counter.decrement');
   expect(decrements.map((e) => e.attributes['tally.counter.path'])).toEqual(['watchdog', 'finally']);
-  expect(decrements.map((e) => e.attributes['code.function.name'])).toEqual(['LegacyBrowserService.#safeCloseSession', 'LegacyBrowserService.#closeSession']);
+  expect(decrements.map((e) => e.attributes['code.function.name'])).toEqual([
+    'LegacyBrowserService.#safeCloseSession',
+    'LegacyBrowserService.#closeSession',
+  ]);
 
   // Each violation on the span is the report's, at the same history seq.
-  const onSpan = job.events.filter((e) => e.name === 'violation').map((e) => `${e.attributes['tally.invariant']}@${e.attributes['tally.history.seq']}`);
+  const onSpan = job.events
+    .filter((e) => e.name === 'violation')
+    .map((e) => `${e.attributes['tally.invariant']}@${e.attributes['tally.history.seq']}`);
   const inReport = report.violations.filter((v) => v.session === session).map((v) => `${v.invariant}@${v.seq}`);
   expect(inReport.length).toBeGreaterThan(0);
   expect(onSpan).toEqual(expect.arrayContaining(inReport));
-  expect(onSpan).toContain(`single-release@${report.violations.find((v) => v.session === session && v.invariant === 'single-release')!.seq}`);
+  expect(onSpan).toContain(
+    `single-release@${report.violations.find((v) => v.session === session && v.invariant === 'single-release')!.seq}`,
+  );
 
   // Span times are scenario times: the job lasts what job.end says, and its work outlives it.
   expect(ms(job.endNs - job.startNs)).toBe(job.attributes['tally.job.ms']);
@@ -99,7 +108,11 @@ describe('traces of a run', () => {
   });
 
   it.each(['http/json', 'http/protobuf'])("shows the legacy pool's double decrement, sent over OTLP/HTTP (%s)", async (protocol) => {
-    otelEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_HEADERS: `x-tally-test=${protocol}` });
+    otelEnv({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+      OTEL_EXPORTER_OTLP_HEADERS: `x-tally-test=${protocol}`,
+    });
     const from = receiver.requests.length;
     const { report, outDir } = await executeRun({ scenario: 'watchdog-timeout', pool: 'legacy', out: tempDir() });
 
@@ -123,7 +136,9 @@ describe('traces of a run', () => {
     const sent = await tally(['export-traces', outDir, '--endpoint', receiver.url]);
     expect(sent.stderr).toBe('');
     expect(sent.code).toBe(0);
-    expect(sent.stdout).toContain(`sent ${fromFile.length} spans (1 trace) from ${join(outDir, TRACES_FILE)} to ${receiver.url}/v1/traces in 1 request`);
+    expect(sent.stdout).toContain(
+      `sent ${fromFile.length} spans (1 trace) from ${join(outDir, TRACES_FILE)} to ${receiver.url}/v1/traces in 1 request`,
+    );
     const received = spansOf(receiver.requests.slice(from).map((r) => r.body));
     expect(received.map((s) => s.spanId).sort()).toEqual(fromFile.map((s) => s.spanId).sort());
 
@@ -138,10 +153,22 @@ describe('traces of a run', () => {
   it('export-traces cuts a large trace into requests of at most 1000 spans, each with its resource', async () => {
     otelEnv({});
     const folder = tempDir();
-    const span = (i: number) => ({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: i.toString(16).padStart(16, '0'), name: 'job', startTimeUnixNano: '1', endTimeUnixNano: '2' });
+    const span = (i: number) => ({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: i.toString(16).padStart(16, '0'),
+      name: 'job',
+      startTimeUnixNano: '1',
+      endTimeUnixNano: '2',
+    });
     const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'tally' } }] };
-    const scope = (from: number, count: number) => ({ scope: { name: 'tally' }, spans: Array.from({ length: count }, (_, i) => span(from + i)) });
-    writeFileSync(join(folder, TRACES_FILE), JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [scope(1, 1_500), scope(1_501, 900)] }] }));
+    const scope = (from: number, count: number) => ({
+      scope: { name: 'tally' },
+      spans: Array.from({ length: count }, (_, i) => span(from + i)),
+    });
+    writeFileSync(
+      join(folder, TRACES_FILE),
+      JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [scope(1, 1_500), scope(1_501, 900)] }] }),
+    );
     const from = receiver.requests.length;
     const sent = await tally(['export-traces', folder, '--endpoint', `${receiver.url}/v1/traces`]);
     expect(sent.stdout).toContain('sent 2400 spans (1 trace)');
@@ -156,7 +183,14 @@ describe('traces of a run', () => {
     otelEnv({});
     const empty = tempDir();
     const good = tempDir();
-    writeFileSync(join(good, TRACES_FILE), JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'run' }] }] }] }));
+    writeFileSync(
+      join(good, TRACES_FILE),
+      JSON.stringify({
+        resourceSpans: [
+          { scopeSpans: [{ spans: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'run' }] }] },
+        ],
+      }),
+    );
     const broken = tempDir();
     writeFileSync(join(broken, TRACES_FILE), '{"resourceSpans": [');
     const down = `http://127.0.0.1:${await closedPort()}`;

@@ -17,16 +17,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
-import type { AnyEvent } from '../history/events.ts';
 import { isInstalled, launchOptionsFor, missingBrowserMessage } from '../drivers/playwright/installed-browsers.ts';
 import { reviewPageUrl } from '../drivers/sim/site-model.ts';
+import type { AnyEvent } from '../history/events.ts';
 import { markerEnv, newRunId } from '../os/browser-marker.ts';
 import { killRun, scanRun } from '../os/run-processes.ts';
 import { loadPool } from '../pool/load-pool.ts';
 import { extractReviews, reviewScrape } from '../runner/review-job.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { parseScenario } from '../scenario/load-scenario.ts';
-import { SITE_BROWSER_HEADER, startSite, type Site } from '../site/site.ts';
+import { SITE_BROWSER_HEADER, type Site, startSite } from '../site/site.ts';
 import { median, round, spread } from './stats.ts';
 
 const REPEAT = Number(process.env.TALLY_BENCH_REPEAT ?? 3);
@@ -34,7 +34,6 @@ const JOBS_PER_SLOT = Number(process.env.TALLY_BENCH_JOBS_PER_SLOT ?? 3);
 const PAGES_PER_JOB = 10;
 const CONCURRENCIES = [2, 4, 8];
 const CONTEXTS_FOR_PSS = 5;
-
 
 /**
  * Busy CPU time of the whole machine so far (ms), from /proc/stat: every core; idle, iowait and
@@ -88,7 +87,10 @@ async function plainLoop(site: Site, concurrency: number): Promise<PlainTimes> {
         const page = await context.newPage();
         contextMs.push(performance.now() - t1);
         launchMs.push(t1 - t0);
-        await reviewScrape({ jobId: id, origin: site.origin, store: `store-${id}`, pages: PAGES_PER_JOB }, { throwNext: false }, () => {})(page, new AbortController().signal);
+        await reviewScrape({ jobId: id, origin: site.origin, store: `store-${id}`, pages: PAGES_PER_JOB }, { throwNext: false }, () => {})(
+          page,
+          new AbortController().signal,
+        );
       } finally {
         await browser.close();
       }
@@ -134,12 +136,24 @@ async function throughHarness(concurrency: number): Promise<HarnessTimes> {
       },
     };
     const started = performance.now();
-    const result = await runScenario({ scenario, pool: await loadPool('fixed'), seed: 1, driver: 'chromium', outDir, observers: [jobWindow] });
+    const result = await runScenario({
+      scenario,
+      pool: await loadPool('fixed'),
+      seed: 1,
+      driver: 'chromium',
+      outDir,
+      observers: [jobWindow],
+    });
     const wallMs = performance.now() - started;
-    if (result.endReason !== 'done' || result.violations.length > 0) throw new Error(`harness run did not pass: ${result.endReason}, ${result.violations.length} violations`);
+    if (result.endReason !== 'done' || result.violations.length > 0)
+      throw new Error(`harness run did not pass: ${result.endReason}, ${result.violations.length} violations`);
     // `wall` counts from the run's recorder, made as runScenario starts.
     const first = firstStart ?? 0;
-    return { jobsPerMinute: scenario.workload.jobs! / ((lastEnd - first) / 60_000), beforeFirstJobMs: first, afterLastJobMs: wallMs - lastEnd };
+    return {
+      jobsPerMinute: scenario.workload.jobs! / ((lastEnd - first) / 60_000),
+      beforeFirstJobMs: first,
+      afterLastJobMs: wallMs - lastEnd,
+    };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
@@ -208,7 +222,11 @@ try {
       );
     }
     overheads.push(...paired);
-    byConcurrency[concurrency] = { plainJobsPerMinute: round(median(plain)), harnessJobsPerMinute: round(median(harness)), overheadPercent: round(median(paired)) };
+    byConcurrency[concurrency] = {
+      plainJobsPerMinute: round(median(plain)),
+      harnessJobsPerMinute: round(median(harness)),
+      overheadPercent: round(median(paired)),
+    };
   }
   const pss = await pssPerContext(site);
   const throughput = spread(overheads, 1);

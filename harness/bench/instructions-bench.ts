@@ -25,7 +25,18 @@ interface Count {
 
 function counted(pool: string, checks: 'on' | 'off', minutes: number): Promise<Count> {
   return new Promise((resolve, reject) => {
-    const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', process.execPath, '--import', 'tsx', 'harness/bench/bench-run.ts', pool, checks, String(minutes)];
+    const args = [
+      '--tool=callgrind',
+      '--callgrind-out-file=/dev/null',
+      '--smc-check=all-non-file',
+      process.execPath,
+      '--import',
+      'tsx',
+      'harness/bench/bench-run.ts',
+      pool,
+      checks,
+      String(minutes),
+    ];
     const child = spawn('valgrind', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -34,7 +45,8 @@ function counted(pool: string, checks: 'on' | 'off', minutes: number): Promise<C
     child.on('error', reject);
     child.on('close', (code) => {
       const collected = /Collected : (\d+)/.exec(err);
-      if (code !== 0 || !collected) return reject(new Error(`valgrind run ${pool} ${checks} ${minutes} min failed (exit ${code}):\n${err.slice(-2000)}`));
+      if (code !== 0 || !collected)
+        return reject(new Error(`valgrind run ${pool} ${checks} ${minutes} min failed (exit ${code}):\n${err.slice(-2000)}`));
       const { events, violations } = JSON.parse(out.trim().split('\n').at(-1)!);
       process.stderr.write(`  ${pool} checks ${checks}, ${minutes} min: ${events} events, ${collected[1]} instructions\n`);
       resolve({ instructions: Number(collected[1]), events, violations });

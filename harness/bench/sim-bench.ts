@@ -20,10 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCheckSuite } from '../checkers/check-history.ts';
 import { loadPool } from '../pool/load-pool.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
-import type { Scenario } from '../scenario/schema.ts';
 import type { RunObserver } from '../runner/observer.ts';
 import { runScenario } from '../runner/run-scenario.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { createMetricsObserver } from '../telemetry/metrics/metrics-observer.ts';
 import { countSpans, TRACES_FILE } from '../telemetry/traces/export-spans.ts';
 import { createTraceObserver } from '../telemetry/traces/trace-observer.ts';
@@ -36,7 +36,13 @@ const REPETITIONS = Number(process.env.TALLY_BENCH_REPS ?? 7);
 /** Twenty simulated minutes: ~200k events, a few seconds of wall time. */
 const fiftySessions = fiftySessionsFor(20);
 
-async function timedRun(scenario: Scenario, poolName: string, checks: boolean, observers: RunObserver[] = [], inspect?: (dir: string) => void) {
+async function timedRun(
+  scenario: Scenario,
+  poolName: string,
+  checks: boolean,
+  observers: RunObserver[] = [],
+  inspect?: (dir: string) => void,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'tally-bench-'));
   try {
     const pool = await loadPool(poolName);
@@ -56,7 +62,11 @@ async function timedChecks(scenario: Scenario, poolName: string) {
   const suite = createCheckSuite();
   const checkers = timedObserver({ event: (event) => suite.step(event) });
   const run = await timedRun(scenario, poolName, false, [checkers.observer]);
-  return { checkNsPerEvent: (checkers.ownMs() * 1e6) / run.events, overheadPct: overheadPct(run.wallMs, [checkers]), violations: suite.violations.length };
+  return {
+    checkNsPerEvent: (checkers.ownMs() * 1e6) / run.events,
+    overheadPct: overheadPct(run.wallMs, [checkers]),
+    violations: suite.violations.length,
+  };
 }
 
 /**
@@ -68,7 +78,13 @@ async function timedTelemetry(scenario: Scenario, poolName: string) {
   const metricsObserver = await createMetricsObserver();
   const metrics = timedObserver(metricsObserver);
   let spans = 0;
-  const run = await timedRun(scenario, poolName, true, [traces.observer, metrics.observer], (dir) => (spans = countSpans(JSON.parse(readFileSync(join(dir, TRACES_FILE), 'utf8')))));
+  const run = await timedRun(
+    scenario,
+    poolName,
+    true,
+    [traces.observer, metrics.observer],
+    (dir) => (spans = countSpans(JSON.parse(readFileSync(join(dir, TRACES_FILE), 'utf8')))),
+  );
   await metricsObserver.stop();
   return {
     tracesPct: overheadPct(run.wallMs, [traces]),
@@ -97,14 +113,19 @@ async function overheads(poolName: string) {
     on.push(b.events / (b.wallMs / 1000));
     events = a.events;
     const t = telemetry.at(-1)!;
-    process.stderr.write(`  ${poolName} rep ${i + 1}/${REPETITIONS}: checkers ${checks.at(-1)!.overheadPct.toFixed(2)} %, traces ${t.tracesPct.toFixed(2)} % (export ${t.exportMs.toFixed(0)} ms), metrics ${t.metricsPct.toFixed(2)} % of the run; whole runs off ${Math.round(off.at(-1)!)} ev/s, on ${Math.round(on.at(-1)!)} ev/s\n`);
+    process.stderr.write(
+      `  ${poolName} rep ${i + 1}/${REPETITIONS}: checkers ${checks.at(-1)!.overheadPct.toFixed(2)} %, traces ${t.tracesPct.toFixed(2)} % (export ${t.exportMs.toFixed(0)} ms), metrics ${t.metricsPct.toFixed(2)} % of the run; whole runs off ${Math.round(off.at(-1)!)} ev/s, on ${Math.round(on.at(-1)!)} ev/s\n`,
+    );
   }
   const checkers = spread(checks.map((c) => c.overheadPct));
   const traces = spread(telemetry.map((t) => t.tracesPct));
   const metrics = spread(telemetry.map((t) => t.metricsPct));
   const instrumentation = spread(telemetry.map((t) => t.totalPct));
   const duringRun = spread(telemetry.map((t) => t.duringRunPct));
-  const exportMs = spread(telemetry.map((t) => t.exportMs), 1);
+  const exportMs = spread(
+    telemetry.map((t) => t.exportMs),
+    1,
+  );
   return {
     checkerOverhead: {
       events,
@@ -114,7 +135,10 @@ async function overheads(poolName: string) {
       overheadPctRange: checkers.range,
       eventsPerSecChecksOff: Math.round(median(off)),
       eventsPerSecChecksOn: Math.round(median(on)),
-      wholeRunOverheadPct: { median: round(((median(off) - median(on)) / median(off)) * 100, 2), spreadPct: round(((Math.max(...off) - Math.min(...off)) / median(off)) * 100, 1) },
+      wholeRunOverheadPct: {
+        median: round(((median(off) - median(on)) / median(off)) * 100, 2),
+        spreadPct: round(((Math.max(...off) - Math.min(...off)) / median(off)) * 100, 1),
+      },
     },
     instrumentationOverhead: {
       duringRunPct: duringRun.median,

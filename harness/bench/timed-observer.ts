@@ -21,14 +21,16 @@ export function timedObserver(inner: RunObserver): TimedObserver {
   let inside = 0;
   let timing = 0;
   let closing = 0;
-  const time = <A, R>(call: (arg: A) => R) => (arg: A): R => {
-    let began = performance.now();
-    timing += performance.now() - began;
-    began = performance.now();
-    const result = call(arg);
-    inside += performance.now() - began;
-    return result;
-  };
+  const time =
+    <A, R>(call: (arg: A) => R) =>
+    (arg: A): R => {
+      let began = performance.now();
+      timing += performance.now() - began;
+      began = performance.now();
+      const result = call(arg);
+      inside += performance.now() - began;
+      return result;
+    };
   const observer: RunObserver = {};
   if (inner.event) observer.event = time(inner.event.bind(inner));
   if (inner.violation) observer.violation = time(inner.violation.bind(inner));

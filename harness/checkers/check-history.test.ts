@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyEvent } from '../history/events.ts';
 import { checkHistory, createCheckSuite } from './check-history.ts';
-import { countsOf } from './violation.ts';
 import { asChecker } from './invariant.ts';
 import { ALL_INVARIANTS, singleRelease } from './invariants/index.ts';
 import { HistoryBuilder } from './test-events.ts';
 import type { Violation } from './violation.ts';
+import { countsOf } from './violation.ts';
 
 /**
  * The story in small: j1 finishes cleanly; j2's watchdog fires, its work keeps running, both the
@@ -14,19 +14,31 @@ import type { Violation } from './violation.ts';
 function storyHistory(): AnyEvent[] {
   const b = new HistoryBuilder();
   b.start({ maxBrowsers: 2, watchdogMs: 300_000 });
-  for (const [job, browser] of [['j1', 'b1'], ['j2', 'b2']] as const) {
+  for (const [job, browser] of [
+    ['j1', 'b1'],
+    ['j2', 'b2'],
+  ] as const) {
     b.jobStart(job);
     b.counter(job, 1, 'launch', 'legacy-pool.ts:60:5 (getCamoufoxPage)');
     b.launch(browser, job);
   }
   b.settle({ counter: 2, sessions: [], locks: [] });
   b.advance(800);
-  for (const [job, browser] of [['j1', 'b1'], ['j2', 'b2']] as const) {
+  for (const [job, browser] of [
+    ['j1', 'b1'],
+    ['j2', 'b2'],
+  ] as const) {
     b.launched(browser, job);
     b.lock(job, 'attach', 1, 'lock-registry.ts:25:5 (attach)');
     b.jobWork(job, browser);
   }
-  b.settle({ sessions: ['j1', 'j2'], locks: [{ session: 'j1', holders: 1 }, { session: 'j2', holders: 1 }] });
+  b.settle({
+    sessions: ['j1', 'j2'],
+    locks: [
+      { session: 'j1', holders: 1 },
+      { session: 'j2', holders: 1 },
+    ],
+  });
   b.advance(5_000).jobWorkEnd('j1');
   b.lock('j1', 'release', 0);
   b.close('b1', 'j1');
@@ -56,7 +68,14 @@ describe('check suite', () => {
       ['lock-ownership', 'lock of j2 outlives its session (orphan)'],
       ['quiescence', 'after close: 1 locks, 1 browsers, 1 timers remain'],
     ]);
-    expect(counts).toEqual({ ...countsOf(), 'single-release': 1, 'work-cancelled': 1, 'counter-matches-browsers': 1, 'lock-ownership': 1, quiescence: 1 });
+    expect(counts).toEqual({
+      ...countsOf(),
+      'single-release': 1,
+      'work-cancelled': 1,
+      'counter-matches-browsers': 1,
+      'lock-ownership': 1,
+      quiescence: 1,
+    });
   });
 
   it('counts every invariant, budget included, from zero', () => {

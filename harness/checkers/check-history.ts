@@ -1,5 +1,5 @@
 import type { AnyEvent, EventKind } from '../history/events.ts';
-import { NO_VIOLATIONS, type Invariant } from './invariant.ts';
+import { type Invariant, NO_VIOLATIONS } from './invariant.ts';
 import { ALL_INVARIANTS } from './invariants/index.ts';
 import { countsOf, type InvariantName, type Violation } from './violation.ts';
 import { createWorld, foldEvent } from './world.ts';
@@ -22,7 +22,6 @@ interface Bound {
   invariant: Invariant;
   state: unknown;
 }
-
 
 /**
  * All invariants over one shared world: each event is folded once, then only the invariants that

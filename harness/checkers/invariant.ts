@@ -1,6 +1,6 @@
 import type { AnyEvent, EventKind } from '../history/events.ts';
-import type { Checker, InvariantName, Violation } from './violation.ts';
 import { RECENT_EVENTS } from './recent-events.ts';
+import type { Checker, InvariantName, Violation } from './violation.ts';
 import { createWorld, foldEvent, type World } from './world.ts';
 
 /**

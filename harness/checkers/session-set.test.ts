@@ -42,7 +42,8 @@ describe('updateSessionSet', () => {
       const roll = next();
       if (roll < 0.4) sessions = [...sessions, `j${++id}`];
       else if (roll < 0.8 && sessions.length > 0) sessions = sessions.filter((_, i) => i !== Math.floor(next() * sessions.length));
-      else if (roll < 0.9 && sessions.length > 0) sessions = sessions.map((s, i) => (i === Math.floor(next() * sessions.length) ? `j${++id}` : s));
+      else if (roll < 0.9 && sessions.length > 0)
+        sessions = sessions.map((s, i) => (i === Math.floor(next() * sessions.length) ? `j${++id}` : s));
       else sessions = sessions.filter(() => next() < 0.5).concat([`j${++id}`, `j${++id}`]);
       lists.push(sessions);
     }

@@ -41,7 +41,15 @@ export class HistoryBuilder {
   }
 
   start(poolConfig: Record<string, unknown> = { maxBrowsers: 50 }): HistoryEvent<'run.start'> {
-    return this.emit('run.start', { scenario: 'test', pool: 'test', driver: 'sim', seed: 1, durationMs: 60_000, pool_config: poolConfig, timeScale: 1 });
+    return this.emit('run.start', {
+      scenario: 'test',
+      pool: 'test',
+      driver: 'sim',
+      seed: 1,
+      durationMs: 60_000,
+      pool_config: poolConfig,
+      timeScale: 1,
+    });
   }
 
   /** A launch is called: the browser is in flight until `launched`. */
@@ -83,7 +91,13 @@ export class HistoryBuilder {
     return this.returns('close', browser, this.#take(this.#pendingClose, browser), session);
   }
 
-  returns(op: EventData['driver.return']['op'], target: string, call: number, session?: string, error?: string): HistoryEvent<'driver.return'> {
+  returns(
+    op: EventData['driver.return']['op'],
+    target: string,
+    call: number,
+    session?: string,
+    error?: string,
+  ): HistoryEvent<'driver.return'> {
     const data = error === undefined ? { op, target, call, ok: true } : { op, target, call, ok: false, error };
     return this.emit('driver.return', data, { session });
   }

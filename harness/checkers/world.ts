@@ -227,7 +227,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
       return;
     case 'run.start': {
       world.version++;
-      const max = event.data.pool_config['maxBrowsers'];
+      const max = event.data.pool_config.maxBrowsers;
       if (typeof max === 'number' && Number.isFinite(max)) world.maxBrowsers = max;
       return;
     }
@@ -252,12 +252,7 @@ function rememberEnded(world: World, session: string): void {
  * already reported as an orphan when it became one.
  */
 function canForget(world: World, track: SessionTrack): boolean {
-  return (
-    track.ended &&
-    track.workRunning === 0 &&
-    track.increments === track.decrements &&
-    !world.sessionSet.has(track.id)
-  );
+  return track.ended && track.workRunning === 0 && track.increments === track.decrements && !world.sessionSet.has(track.id);
 }
 
 /** A field absent from a settle event did not change since the previous one. */

@@ -21,10 +21,14 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal, label = 's
       clock.clearTimeout(id);
       reject(signal!.reason);
     };
-    const id = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms, label);
+    const id = clock.setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      ms,
+      label,
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -38,11 +42,15 @@ export function ownedClock(clock: Clock, onFire?: (label: string) => void): Cloc
   return {
     now: () => clock.now(),
     setTimeout(callback, ms, label = 'timer') {
-      const id = clock.setTimeout(() => {
-        mine.delete(id);
-        onFire?.(label);
-        callback();
-      }, ms, label);
+      const id = clock.setTimeout(
+        () => {
+          mine.delete(id);
+          onFire?.(label);
+          callback();
+        },
+        ms,
+        label,
+      );
       mine.set(id, label);
       return id;
     },

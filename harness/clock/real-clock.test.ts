@@ -16,7 +16,12 @@ describe('RealClock', () => {
     const clock = new RealClock(1);
     const a = clock.setTimeout(() => {}, 10_000, 'watchdog');
     clock.setTimeout(() => {}, 0, 'soon');
-    expect(clock.pendingTimers().map((timer) => timer.label).sort()).toEqual(['soon', 'watchdog']);
+    expect(
+      clock
+        .pendingTimers()
+        .map((timer) => timer.label)
+        .sort(),
+    ).toEqual(['soon', 'watchdog']);
     clock.clearTimeout(a);
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(clock.pendingTimers()).toEqual([]);
@@ -28,7 +33,12 @@ describe('RealClock', () => {
     clock.setTimeout(() => (fired = true), 1, 'late');
     clock.dispose();
     expect(clock.pendingTimers()).toEqual([]);
-    return new Promise<void>((resolve) => setTimeout(() => (expect(fired).toBe(false), resolve()), 10));
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        expect(fired).toBe(false);
+        resolve();
+      }, 10),
+    );
   });
 
   it('rejects a scale outside (0, 1]', () => {

@@ -13,7 +13,7 @@ export async function checkCommand(paths: string[]): Promise<number> {
   const given = paths[0]!;
   const path = existsSync(given) && statSync(given).isDirectory() ? join(given, 'history.ndjson') : given;
   if (!existsSync(path)) throw new InputError(`check: ${path}: no such file`);
-  let result;
+  let result: Awaited<ReturnType<typeof checkHistoryStream>>;
   try {
     result = await checkHistoryStream(streamHistory(path));
   } catch (error) {
@@ -21,7 +21,8 @@ export async function checkCommand(paths: string[]): Promise<number> {
   }
   const total = result.violations.length;
   for (const [name, count] of Object.entries(result.counts)) if (name !== 'budget') console.log(`${name.padEnd(26)} ${count}`);
-  for (const violation of result.violations.slice(0, 5)) console.log(`  #${violation.seq} [${violation.invariant}] ${violation.message}${violation.at ? ` at ${violation.at}` : ''}`);
+  for (const violation of result.violations.slice(0, 5))
+    console.log(`  #${violation.seq} [${violation.invariant}] ${violation.message}${violation.at ? ` at ${violation.at}` : ''}`);
   console.log(total === 0 ? 'every invariant held' : `${total} violation${total === 1 ? '' : 's'}`);
   return total === 0 ? 0 : 1;
 }

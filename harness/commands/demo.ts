@@ -7,7 +7,16 @@ import { executeRun } from '../runner/execute-run.ts';
 import { onInterrupt } from './interrupt.ts';
 
 /** The story's scenarios, each run before (legacy) and after (fixed) the fix. */
-export const DEMO_SCENARIOS = ['watchdog-timeout', 'browser-crash', 'network-stall', 'exception-mid-work', 'bad-pages', 'page-crash', 'watchdog-storm', 'soak'];
+export const DEMO_SCENARIOS = [
+  'watchdog-timeout',
+  'browser-crash',
+  'network-stall',
+  'exception-mid-work',
+  'bad-pages',
+  'page-crash',
+  'watchdog-storm',
+  'soak',
+];
 
 /**
  * `tally demo`: the before/after of the story. Every scenario runs against the legacy pool (which
@@ -25,7 +34,13 @@ export async function demoCommand(args: { out: string; seed: number | undefined 
       for (const pool of ['legacy', 'fixed']) {
         if (interrupt.signal.aborted) break;
         process.stderr.write(`running ${scenario} with the ${pool} pool...\n`);
-        const { report } = await executeRun({ scenario, pool, out: join(args.out, scenario, pool), signal: interrupt.signal, ...(args.seed === undefined ? {} : { seed: args.seed }) });
+        const { report } = await executeRun({
+          scenario,
+          pool,
+          out: join(args.out, scenario, pool),
+          signal: interrupt.signal,
+          ...(args.seed === undefined ? {} : { seed: args.seed }),
+        });
         runs[pool] = report;
       }
       const { legacy, fixed } = runs;
@@ -37,8 +52,16 @@ export async function demoCommand(args: { out: string; seed: number | undefined 
     }
     if (!interrupt.signal.aborted) {
       process.stderr.write('running watchdog-storm with the fixed pool, jitter off...\n');
-      const { report } = await executeRun({ scenario: 'watchdog-storm', pool: 'fixed', overrides: ['pool.jitterMs=0'], out: join(args.out, 'watchdog-storm', 'fixed-no-jitter'), signal: interrupt.signal });
-      details.push(`watchdog-storm, fixed pool: peak closes/s ${report.figures.peakClosesPerSecond} with jitter off (verdict ${report.verdict.verdict}), see the jitter-on row above.\n`);
+      const { report } = await executeRun({
+        scenario: 'watchdog-storm',
+        pool: 'fixed',
+        overrides: ['pool.jitterMs=0'],
+        out: join(args.out, 'watchdog-storm', 'fixed-no-jitter'),
+        signal: interrupt.signal,
+      });
+      details.push(
+        `watchdog-storm, fixed pool: peak closes/s ${report.figures.peakClosesPerSecond} with jitter off (verdict ${report.verdict.verdict}), see the jitter-on row above.\n`,
+      );
       expected &&= report.verdict.code === 1;
     }
   } finally {

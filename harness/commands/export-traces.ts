@@ -4,14 +4,17 @@ import { InputError } from '../errors.ts';
 import { countSpans, SPANS_PER_REQUEST, TRACES_FILE, type TraceRequest } from '../telemetry/traces/export-spans.ts';
 import { DEFAULT_OTLP_HTTP_ENDPOINT, traceConfigFromEnv, tracesUrl } from '../telemetry/traces/trace-config.ts';
 
-
 /**
  * `tally export-traces <run-folder> [--endpoint URL]`: POSTs the run's traces.otlp.json (an OTLP/HTTP
  * JSON body) to `<endpoint>/v1/traces`, in requests of at most SPANS_PER_REQUEST spans. Without
  * --endpoint: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT, else a collector on
  * this machine. Headers and timeout come from the OTEL_* variables too.
  */
-export async function exportTracesCommand(paths: string[], endpoint: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function exportTracesCommand(
+  paths: string[],
+  endpoint: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   if (paths.length !== 1) throw new InputError('export-traces: give one run folder');
   const folder = paths[0]!;
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new InputError(`export-traces: ${folder}: no such folder`);
@@ -28,7 +31,9 @@ export async function exportTracesCommand(paths: string[], endpoint: string | un
     spans += countSpans(batch);
   }
   const traces = new Set(request.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.traceId))));
-  console.log(`sent ${spans} span${spans === 1 ? '' : 's'} (${traces.size} trace${traces.size === 1 ? '' : 's'}) from ${file} to ${url} in ${batches.length} request${batches.length === 1 ? '' : 's'}`);
+  console.log(
+    `sent ${spans} span${spans === 1 ? '' : 's'} (${traces.size} trace${traces.size === 1 ? '' : 's'}) from ${file} to ${url} in ${batches.length} request${batches.length === 1 ? '' : 's'}`,
+  );
   return 0;
 }
 
@@ -40,8 +45,11 @@ function readTraceRequest(file: string): TraceRequest {
     throw new InputError(`export-traces: ${file}: not JSON (${(error as Error).message})`);
   }
   const resourceSpans = (parsed as Partial<TraceRequest> | null)?.resourceSpans;
-  const wellFormed = Array.isArray(resourceSpans) && resourceSpans.every((r) => Array.isArray(r?.scopeSpans) && r.scopeSpans.every((s) => Array.isArray(s?.spans)));
-  if (!wellFormed) throw new InputError(`export-traces: ${file}: not an OTLP ExportTraceServiceRequest (resourceSpans[].scopeSpans[].spans[] expected)`);
+  const wellFormed =
+    Array.isArray(resourceSpans) &&
+    resourceSpans.every((r) => Array.isArray(r?.scopeSpans) && r.scopeSpans.every((s) => Array.isArray(s?.spans)));
+  if (!wellFormed)
+    throw new InputError(`export-traces: ${file}: not an OTLP ExportTraceServiceRequest (resourceSpans[].scopeSpans[].spans[] expected)`);
   return parsed as TraceRequest;
 }
 
@@ -83,21 +91,31 @@ function split(request: TraceRequest): TraceRequest[] {
 async function post(url: string, body: TraceRequest, headers: Record<string, string>, timeoutMs: number): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (error) {
     const cause = (error as { cause?: { message?: string } }).cause?.message;
     throw new InputError(`export-traces: cannot reach ${url}: ${cause ?? (error as Error).message}`);
   }
   const text = await response.text().catch(() => '');
-  if (!response.ok) throw new InputError(`export-traces: ${url} answered ${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`);
+  if (!response.ok)
+    throw new InputError(
+      `export-traces: ${url} answered ${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`,
+    );
   const rejected = partialSuccess(text);
-  if (rejected) throw new InputError(`export-traces: ${url} rejected ${rejected.rejectedSpans} spans: ${rejected.errorMessage ?? 'no reason given'}`);
+  if (rejected)
+    throw new InputError(`export-traces: ${url} rejected ${rejected.rejectedSpans} spans: ${rejected.errorMessage ?? 'no reason given'}`);
 }
 
 /** OTLP's partial success: the collector took the request but not every span. */
 function partialSuccess(text: string): { rejectedSpans: number; errorMessage?: string } | undefined {
   try {
-    const partial = (JSON.parse(text) as { partialSuccess?: { rejectedSpans?: number | string; errorMessage?: string } } | null)?.partialSuccess;
+    const partial = (JSON.parse(text) as { partialSuccess?: { rejectedSpans?: number | string; errorMessage?: string } } | null)
+      ?.partialSuccess;
     const rejectedSpans = Number(partial?.rejectedSpans ?? 0);
     return rejectedSpans > 0 ? { rejectedSpans, ...(partial?.errorMessage ? { errorMessage: partial.errorMessage } : {}) } : undefined;
   } catch {

@@ -1,5 +1,5 @@
-import type { RunStatus } from '../runner/run-scenario.ts';
 import { formatVirtualTime } from '../report/format.ts';
+import type { RunStatus } from '../runner/run-scenario.ts';
 
 /**
  * One status line on stderr while a run goes: rewritten in place on a terminal, printed every
@@ -17,7 +17,7 @@ export function showProgress(label: string, durationMs: number): { attach(status
     if (tty) {
       process.stderr.write(`\r${line.padEnd(lastLength)}`);
       lastLength = line.length;
-    } else process.stderr.write(line + '\n');
+    } else process.stderr.write(`${line}\n`);
   };
   const timer = setInterval(render, tty ? 200 : 5_000);
   timer.unref();

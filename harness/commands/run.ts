@@ -1,10 +1,10 @@
 import { InputError } from '../errors.ts';
-import { executeRun } from '../runner/execute-run.ts';
 import { formatRate, missedFaultsLine } from '../report/format.ts';
+import { executeRun } from '../runner/execute-run.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
-import { showProgress } from './progress.ts';
+import { type MetricsArgs, type RunCommandMetrics, startRunMetrics } from '../telemetry/metrics/run-command-metrics.ts';
 import { onInterrupt } from './interrupt.ts';
-import { startRunMetrics, type MetricsArgs, type RunCommandMetrics } from '../telemetry/metrics/run-command-metrics.ts';
+import { showProgress } from './progress.ts';
 
 export interface RunArgs {
   scenario: string | undefined;
@@ -44,7 +44,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
       onViolation: (violation) => {
         if (!firstViolation || args.quiet) return;
         firstViolation = false;
-        process.stderr.write(`\nfirst violation: [${violation.invariant}] ${violation.message}${violation.at ? ` at ${violation.at}` : ''}\n`);
+        process.stderr.write(
+          `\nfirst violation: [${violation.invariant}] ${violation.message}${violation.at ? ` at ${violation.at}` : ''}\n`,
+        );
       },
     });
     progress?.stop();
@@ -52,7 +54,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
     console.log(`${report.verdict.verdict.toUpperCase()}: ${report.verdict.why}`);
     if (report.error) console.log(`  error: ${report.error}`);
     for (const [name, count] of Object.entries(report.invariants)) if (count > 0) console.log(`  ${name}: ${count}`);
-    console.log(`  counter mismatches/30min ${formatRate(f.counterMismatchesPer30Min)}, lock sweeps/30min ${formatRate(f.lockSweepsPer30Min)}, memory growth ${formatRate(f.memoryGrowthMBPerHour)} MB/h, peak closes/s ${f.peakClosesPerSecond}`);
+    console.log(
+      `  counter mismatches/30min ${formatRate(f.counterMismatchesPer30Min)}, lock sweeps/30min ${formatRate(f.lockSweepsPer30Min)}, memory growth ${formatRate(f.memoryGrowthMBPerHour)} MB/h, peak closes/s ${f.peakClosesPerSecond}`,
+    );
     if (f.faultsMissed > 0) console.log(`  note: ${missedFaultsLine(f.faultsMissed)}`);
     console.log(`  ${outDir}/report.md   replay: ${report.replay}`);
     await metrics?.held();

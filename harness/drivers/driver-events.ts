@@ -17,7 +17,9 @@ export class DriverEvents {
   }
 
   return(op: DriverOp, target: string, browser: string, call: number, error?: Error): void {
-    this.recorder.emit('driver.return', error ? { op, target, call, ok: false, error: error.message } : { op, target, call, ok: true }, { browser });
+    this.recorder.emit('driver.return', error ? { op, target, call, ok: false, error: error.message } : { op, target, call, ok: true }, {
+      browser,
+    });
   }
 
   up(browser: string, memoryMB: number, pid?: number): void {

@@ -2,8 +2,8 @@
 // every driver unchanged. `npm test` type-checks this file: a mismatch fails the build.
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { BrowserLike, ContextLike, PageLike } from './types.ts';
 import type { SimBrowser, SimContext, SimPage } from './sim/sim-browser.ts';
+import type { BrowserLike, ContextLike, PageLike } from './types.ts';
 
 describe('driver types', () => {
   it("are a subset of Playwright's", () => {

@@ -24,6 +24,6 @@ export function captureCallSite(): string | undefined {
 
 function relativeFile(file: string): string {
   const path = file.replace(/^file:\/\//, '');
-  const cwd = process.cwd() + '/';
+  const cwd = `${process.cwd()}/`;
   return path.startsWith(cwd) ? path.slice(cwd.length) : path;
 }

@@ -10,7 +10,10 @@ export class NdjsonSink {
   #buffer: string[] = [];
   #bytes = 0;
 
-  constructor(path: string, private readonly flushBytes = 256 * 1024) {
+  constructor(
+    path: string,
+    private readonly flushBytes = 256 * 1024,
+  ) {
     mkdirSync(dirname(path), { recursive: true });
     this.#fd = openSync(path, 'w');
   }
@@ -24,7 +27,7 @@ export class NdjsonSink {
 
   flush(): void {
     if (this.#buffer.length === 0 || this.#fd < 0) return;
-    writeSync(this.#fd, this.#buffer.join('\n') + '\n');
+    writeSync(this.#fd, `${this.#buffer.join('\n')}\n`);
     this.#buffer = [];
     this.#bytes = 0;
   }

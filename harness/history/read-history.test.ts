@@ -27,14 +27,14 @@ async function collect(iterable: AsyncIterable<AnyEvent>): Promise<AnyEvent[]> {
 
 describe('readHistory', () => {
   it('reads every line, with or without a trailing newline', () => {
-    expect(readHistory(historyFile(ndjson + '\n'))).toEqual(events);
+    expect(readHistory(historyFile(`${ndjson}\n`))).toEqual(events);
     expect(readHistory(historyFile(ndjson))).toEqual(events);
     expect(readHistory(historyFile(''))).toEqual([]);
   });
 
   it('names the file and line of a malformed line', () => {
     const lines = ndjson.split('\n');
-    const path = historyFile([lines[0], lines[1], '{"seq": 2, "t": 9, "kind"', lines[2]].join('\n') + '\n');
+    const path = historyFile(`${[lines[0], lines[1], '{"seq": 2, "t": 9, "kind"', lines[2]].join('\n')}\n`);
     expect(() => readHistory(path)).toThrow(`${path}:3: malformed history line`);
   });
 
@@ -53,8 +53,8 @@ describe('readHistory', () => {
 
 describe('streamHistory', () => {
   it('streams the same events', async () => {
-    expect(await collect(streamHistory(historyFile(ndjson + '\n')))).toEqual(events);
-    expect(await collect(streamHistory(historyFile(ndjson + '\r\n\n')))).toEqual(events);
+    expect(await collect(streamHistory(historyFile(`${ndjson}\n`)))).toEqual(events);
+    expect(await collect(streamHistory(historyFile(`${ndjson}\r\n\n`)))).toEqual(events);
   });
 
   it('names the file and line of a malformed line', async () => {

@@ -48,11 +48,11 @@ export function parseHistoryLine(line: string, path: string, lineNumber: number)
 function shapeProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const event = value as Record<string, unknown>;
-  if (typeof event['seq'] !== 'number') return 'missing numeric "seq"';
-  if (typeof event['t'] !== 'number') return 'missing numeric "t"';
-  if (typeof event['kind'] !== 'string') return 'missing string "kind"';
-  if (typeof event['data'] !== 'object' || event['data'] === null) return 'missing object "data"';
-  if (event['session'] !== undefined && typeof event['session'] !== 'string') return '"session" is not a string';
+  if (typeof event.seq !== 'number') return 'missing numeric "seq"';
+  if (typeof event.t !== 'number') return 'missing numeric "t"';
+  if (typeof event.kind !== 'string') return 'missing string "kind"';
+  if (typeof event.data !== 'object' || event.data === null) return 'missing object "data"';
+  if (event.session !== undefined && typeof event.session !== 'string') return '"session" is not a string';
   return undefined;
 }
 

@@ -14,8 +14,16 @@ function nemesisWith(working: Map<string, string>, faults: unknown[]) {
   const events: AnyEvent[] = [];
   recorder.subscribe((e) => events.push(e));
   const struck: string[] = [];
-  const record = (kind: string) => (browser: string, arg?: unknown) => void struck.push(`${kind} ${browser}${arg === undefined ? '' : ` ${arg}`}`);
-  const driverFaults: DriverFaults = { crash: record('crash'), stall: record('stall'), pageCrash: record('pageCrash'), hang: record('hang'), slowClose: record('slowClose'), badPage: record('badPage') };
+  const record = (kind: string) => (browser: string, arg?: unknown) =>
+    void struck.push(`${kind} ${browser}${arg === undefined ? '' : ` ${arg}`}`);
+  const driverFaults: DriverFaults = {
+    crash: record('crash'),
+    stall: record('stall'),
+    pageCrash: record('pageCrash'),
+    hang: record('hang'),
+    slowClose: record('slowClose'),
+    badPage: record('badPage'),
+  };
   const workload = { working, sabotage: new Map() } as unknown as Workload;
   const nemesis = new Nemesis(
     faults.map((f) => FaultSchema.parse(f)),
@@ -28,18 +36,34 @@ function nemesisWith(working: Map<string, string>, faults: unknown[]) {
 
 describe('Nemesis', () => {
   it('strikes every working session for target all, each strike an event', () => {
-    const { events, struck } = nemesisWith(new Map([['j1', 'b1'], ['j2', 'b2']]), [{ kind: 'stall', at: 1_000, target: 'all' }]);
+    const { events, struck } = nemesisWith(
+      new Map([
+        ['j1', 'b1'],
+        ['j2', 'b2'],
+      ]),
+      [{ kind: 'stall', at: 1_000, target: 'all' }],
+    );
     expect(struck).toEqual(['stall b1', 'stall b2']);
-    expect(events.filter((e) => e.kind === 'fault.start').map((e) => [e.session, e.t])).toEqual([['j1', 1_000], ['j2', 1_000]]);
+    expect(events.filter((e) => e.kind === 'fault.start').map((e) => [e.session, e.t])).toEqual([
+      ['j1', 1_000],
+      ['j2', 1_000],
+    ]);
   });
 
   it("hands the site's bad answers to the driver, at one working session", () => {
-    const { struck } = nemesisWith(new Map([['j1', 'b1']]), [{ kind: 'challenge', at: 1_000 }, { kind: 'reset', at: 2_000 }, { kind: 'serverError', at: 3_000 }]);
+    const { struck } = nemesisWith(new Map([['j1', 'b1']]), [
+      { kind: 'challenge', at: 1_000 },
+      { kind: 'reset', at: 2_000 },
+      { kind: 'serverError', at: 3_000 },
+    ]);
     expect(struck).toEqual(['badPage b1 challenge', 'badPage b1 reset', 'badPage b1 serverError']);
   });
 
   it('says so when its time comes and no session is working, instead of striking nothing in silence', () => {
-    const { events, struck } = nemesisWith(new Map(), [{ kind: 'crash', at: 1_000 }, { kind: 'stall', every: 4_000 }]);
+    const { events, struck } = nemesisWith(new Map(), [
+      { kind: 'crash', at: 1_000 },
+      { kind: 'stall', every: 4_000 },
+    ]);
     expect(struck).toEqual([]);
     expect(events.map((e) => [e.kind, e.t, e.data])).toEqual([
       ['fault.missed', 1_000, { fault: 'crash' }],

@@ -2,8 +2,8 @@ import type { Clock, TimerId } from '../clock/clock.ts';
 import type { DriverFaults } from '../drivers/types.ts';
 import type { Recorder } from '../history/recorder.ts';
 import type { Random } from '../random.ts';
-import type { FaultSpec } from '../scenario/schema.ts';
 import type { Workload } from '../runner/workload.ts';
+import type { FaultSpec } from '../scenario/schema.ts';
 
 /**
  * The fault schedule: each scenario fault strikes at its time (or every interval), with its
@@ -16,7 +16,14 @@ export class Nemesis {
 
   constructor(
     private readonly faults: readonly FaultSpec[],
-    private readonly deps: { clock: Clock; recorder: Recorder; random: Random; driverFaults: DriverFaults; workload: Workload; durationMs: number },
+    private readonly deps: {
+      clock: Clock;
+      recorder: Recorder;
+      random: Random;
+      driverFaults: DriverFaults;
+      workload: Workload;
+      durationMs: number;
+    },
   ) {}
 
   start(): void {
@@ -33,13 +40,17 @@ export class Nemesis {
   }
 
   #schedule(fault: FaultSpec, at: number): void {
-    const id = this.deps.clock.setTimeout(() => {
-      this.#timers.delete(id);
-      if (this.#stopped) return;
-      this.#strike(fault);
-      const next = this.deps.clock.now() + (fault.every ?? Infinity);
-      if (fault.every !== undefined && next <= (fault.until ?? this.deps.durationMs)) this.#schedule(fault, next);
-    }, at - this.deps.clock.now(), `fault:${fault.kind}`);
+    const id = this.deps.clock.setTimeout(
+      () => {
+        this.#timers.delete(id);
+        if (this.#stopped) return;
+        this.#strike(fault);
+        const next = this.deps.clock.now() + (fault.every ?? Infinity);
+        if (fault.every !== undefined && next <= (fault.until ?? this.deps.durationMs)) this.#schedule(fault, next);
+      },
+      at - this.deps.clock.now(),
+      `fault:${fault.kind}`,
+    );
     this.#timers.add(id);
   }
 
@@ -55,7 +66,11 @@ export class Nemesis {
   #apply(fault: FaultSpec, session: string, browser: string): void {
     const { recorder, driverFaults, clock } = this.deps;
     const id = this.#nextId++;
-    recorder.emit('fault.start', { fault: fault.kind, id, target: browser, ...(fault.forMs === undefined ? {} : { forMs: fault.forMs }) }, { session });
+    recorder.emit(
+      'fault.start',
+      { fault: fault.kind, id, target: browser, ...(fault.forMs === undefined ? {} : { forMs: fault.forMs }) },
+      { session },
+    );
     switch (fault.kind) {
       case 'crash':
         return driverFaults.crash(browser);
@@ -76,10 +91,14 @@ export class Nemesis {
       }
       case 'hang': {
         driverFaults.hang(browser, fault.forMs!);
-        const end = clock.setTimeout(() => {
-          this.#timers.delete(end);
-          recorder.emit('fault.end', { fault: 'hang', id, target: browser }, { session });
-        }, fault.forMs!, 'fault:hang-end');
+        const end = clock.setTimeout(
+          () => {
+            this.#timers.delete(end);
+            recorder.emit('fault.end', { fault: 'hang', id, target: browser }, { session });
+          },
+          fault.forMs!,
+          'fault:hang-end',
+        );
         this.#timers.add(end);
         return;
       }

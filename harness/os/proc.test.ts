@@ -19,7 +19,7 @@ describe('proc readers', () => {
   });
 
   it('finds the marker only at the start of an environment entry', () => {
-    const env = (entries: string[]) => Buffer.from(entries.join('\0') + '\0');
+    const env = (entries: string[]) => Buffer.from(`${entries.join('\0')}\0`);
     expect(parseRunMarker(env(['PATH=/bin', 'TALLY_RUN=r1', 'TALLY_BROWSER=b7']))).toEqual({ run: 'r1', browser: 'b7' });
     expect(parseRunMarker(env(['TALLY_RUN=r1']))).toEqual({ run: 'r1', browser: undefined });
     expect(parseRunMarker(env(['XTALLY_RUN=r0', 'TALLY_RUN=r2']))).toEqual({ run: 'r2', browser: undefined });
@@ -28,7 +28,10 @@ describe('proc readers', () => {
   });
 
   it('reads the marker of a real process whose environment is larger than the read buffer', async () => {
-    const child = spawn('sleep', ['30'], { env: { PADDING: 'x'.repeat(100_000), TALLY_RUN: 'r-long', TALLY_BROWSER: 'b2' }, stdio: 'ignore' });
+    const child = spawn('sleep', ['30'], {
+      env: { PADDING: 'x'.repeat(100_000), TALLY_RUN: 'r-long', TALLY_BROWSER: 'b2' },
+      stdio: 'ignore',
+    });
     try {
       await new Promise((resolve) => child.once('spawn', resolve));
       // Until exec has happened the child still carries this process's environment.

@@ -48,7 +48,8 @@ export function parseStat(text: string): ProcStat | undefined {
   const ppid = Number(fields[1]);
   const pgid = Number(fields[2]);
   const startTime = Number(fields[19]);
-  if (!state || !Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(pgid) || !Number.isFinite(startTime)) return undefined;
+  if (!state || !Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(pgid) || !Number.isFinite(startTime))
+    return undefined;
   return { pid, ppid, pgid, state, startTime };
 }
 
@@ -100,7 +101,10 @@ export function readPssKB(pid: number): number | undefined {
 export function readCmdline(pid: number): string[] {
   const bytes = readProcFile(`/proc/${pid}/cmdline`);
   if (bytes === undefined || bytes.length === 0) return [];
-  return bytes.toString('utf8').split('\0').filter((arg) => arg.length > 0);
+  return bytes
+    .toString('utf8')
+    .split('\0')
+    .filter((arg) => arg.length > 0);
 }
 
 /** Grows when a file does not fit (a long environment); /proc files report no size to allocate by. */

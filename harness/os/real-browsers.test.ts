@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { chromium, firefox, type Browser } from 'playwright';
+import { type Browser, chromium, firefox } from 'playwright';
 import { afterAll, describe, expect, it } from 'vitest';
 import { needsBrowser } from '../../test/needs.ts';
 import { launchOptionsFor, type RealBrowserName } from '../drivers/playwright/installed-browsers.ts';

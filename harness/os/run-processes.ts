@@ -1,5 +1,5 @@
 import type { EventData, OsBrowserTree, OsSampleReason } from '../history/events.ts';
-import { isGone, listPids, readPssKB, readRunMarker, readStat, type ProcStat, readCmdline } from './proc.ts';
+import { isGone, listPids, type ProcStat, readCmdline, readPssKB, readRunMarker, readStat } from './proc.ts';
 
 /**
  * The operating system's view of a run: every live process started for it, by browser.

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { newRunId } from './browser-marker.ts';
 import { readStat } from './proc.ts';
 import { listRunProcesses, waitForExit } from './run-processes.ts';
-import { ownerAlive, reapAbandonedRuns, registerRun, type RunRecord } from './run-registry.ts';
+import { ownerAlive, type RunRecord, reapAbandonedRuns, registerRun } from './run-registry.ts';
 import { killRuns, spawnTree, untilProcesses } from './test-processes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tally-registry-test-'));
@@ -74,7 +74,12 @@ describe('run registry', () => {
     writeFileSync(join(dir, 'broken.json'), '{');
 
     const reaped = reapAbandonedRuns(dir).sort((a, b) => a.runId.localeCompare(b.runId));
-    expect(reaped).toEqual([{ runId: deadOwner, killed: 3 }, { runId: reusedPid, killed: 3 }].sort((a, b) => a.runId.localeCompare(b.runId)));
+    expect(reaped).toEqual(
+      [
+        { runId: deadOwner, killed: 3 },
+        { runId: reusedPid, killed: 3 },
+      ].sort((a, b) => a.runId.localeCompare(b.runId)),
+    );
     expect(await waitForExit(deadOwner)).toBe(true);
     expect(await waitForExit(reusedPid)).toBe(true);
     expect(existsSync(join(dir, `${deadOwner}.json`))).toBe(false);

@@ -87,5 +87,5 @@ function readRecord(path: string): RunRecord | undefined {
 function isRecord(value: unknown): value is RunRecord {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
-  return typeof r['runId'] === 'string' && Number.isInteger(r['pid']) && Number.isInteger(r['startTime']);
+  return typeof r.runId === 'string' && Number.isInteger(r.pid) && Number.isInteger(r.startTime);
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { markerEnv } from './browser-marker.ts';
 import { killRun, listRunProcesses } from './run-processes.ts';
 
@@ -30,7 +30,10 @@ export async function until(what: string, condition: () => boolean, timeoutMs = 
 
 /** Wait until the run has `count` live processes for `browserId`. */
 export function untilProcesses(runId: string, browserId: string, count: number): Promise<void> {
-  return until(`${count} processes of ${runId}/${browserId}`, () => listRunProcesses(runId).filter((p) => p.browser === browserId).length === count);
+  return until(
+    `${count} processes of ${runId}/${browserId}`,
+    () => listRunProcesses(runId).filter((p) => p.browser === browserId).length === count,
+  );
 }
 
 /** Kill whatever the runs left, for afterAll. */

@@ -7,7 +7,10 @@ export class PoolFullError extends Error {
 }
 
 export class WatchdogTimeout extends Error {
-  constructor(readonly session: string, readonly afterMs: number) {
+  constructor(
+    readonly session: string,
+    readonly afterMs: number,
+  ) {
     super(`watchdog timeout after ${afterMs} ms (${session})`);
     this.name = 'WatchdogTimeout';
   }

@@ -18,7 +18,8 @@ const BUILT_IN: Record<string, CreatePool> = { legacy: createLegacy, fixed: crea
 export async function loadPool(spec: string): Promise<LoadedPool> {
   const builtIn = BUILT_IN[spec];
   if (builtIn) return { name: spec, create: builtIn };
-  if (!existsSync(resolve(spec))) throw new InputError(`--pool ${spec}: no such pool; use legacy, fixed, or a path to a module exporting createPool(env)`);
+  if (!existsSync(resolve(spec)))
+    throw new InputError(`--pool ${spec}: no such pool; use legacy, fixed, or a path to a module exporting createPool(env)`);
   const module = await importUserModule(spec, 'pool module');
   const create = module.createPool ?? (module.default as Record<string, unknown> | undefined)?.createPool;
   if (typeof create !== 'function') {
@@ -30,10 +31,12 @@ export async function loadPool(spec: string): Promise<LoadedPool> {
 /** Checks what `createPool(env)` returned against the contract; names the first field that is off. */
 export function checkPoolContract(pool: unknown, name: string): Pool {
   const where = `${name}: createPool(env) returned`;
-  if (typeof pool !== 'object' || pool === null) throw new InputError(`${where} ${pool === null ? 'null' : typeof pool}, not a pool object`);
+  if (typeof pool !== 'object' || pool === null)
+    throw new InputError(`${where} ${pool === null ? 'null' : typeof pool}, not a pool object`);
   const candidate = pool as Record<string, unknown>;
   for (const method of ['run', 'inspect', 'close'] as const) {
-    if (typeof candidate[method] !== 'function') throw new InputError(`${where} an object without ${method}() (the contract is { run(job), inspect(), close() })`);
+    if (typeof candidate[method] !== 'function')
+      throw new InputError(`${where} an object without ${method}() (the contract is { run(job), inspect(), close() })`);
   }
   checkSnapshot((pool as Pool).inspect(), name);
   return pool as Pool;
@@ -42,9 +45,11 @@ export function checkPoolContract(pool: unknown, name: string): Pool {
 /** `inspect()` must return `{ counter: number, sessions: string[], locks: { session, holders }[] }`. */
 export function checkSnapshot(snapshot: unknown, name: string): void {
   const where = `${name}: inspect() returned`;
-  if (typeof snapshot !== 'object' || snapshot === null) throw new InputError(`${where} ${String(snapshot)}, not { counter, sessions, locks }`);
+  if (typeof snapshot !== 'object' || snapshot === null)
+    throw new InputError(`${where} ${String(snapshot)}, not { counter, sessions, locks }`);
   const s = snapshot as Record<string, unknown>;
-  if (typeof s.counter !== 'number' || !Number.isFinite(s.counter)) throw new InputError(`${where} counter = ${JSON.stringify(s.counter)}; it must be a number`);
+  if (typeof s.counter !== 'number' || !Number.isFinite(s.counter))
+    throw new InputError(`${where} counter = ${JSON.stringify(s.counter)}; it must be a number`);
   if (!Array.isArray(s.sessions) || s.sessions.some((id) => typeof id !== 'string')) {
     throw new InputError(`${where} sessions = ${JSON.stringify(s.sessions)}; it must be an array of session ids (strings)`);
   }

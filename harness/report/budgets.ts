@@ -9,11 +9,7 @@ import { formatNumber } from './format.ts';
  * run, so their violations are placed at its last event. A figure that could not be measured
  * (no memory slope) does not break its budget. Equal to the budget is within it.
  */
-export function budgetViolations(
-  budgets: Scenario['budgets'],
-  figures: Figures,
-  lastEvent: { seq: number; t: number },
-): Violation[] {
+export function budgetViolations(budgets: Scenario['budgets'], figures: Figures, lastEvent: { seq: number; t: number }): Violation[] {
   const violations: Violation[] = [];
   const growth = figures.memoryGrowthMBPerHour;
   if (budgets.memoryGrowthMBPerHour !== undefined && growth !== null && growth > budgets.memoryGrowthMBPerHour) {

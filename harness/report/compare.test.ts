@@ -13,9 +13,13 @@ function storyPair() {
 }
 
 function rowOf(table: string, metric: string): string[] {
-  const line = table.split('\n').find((l) => l.trimStart().startsWith(metric + ' ') || l.trim() === metric);
+  const line = table.split('\n').find((l) => l.trimStart().startsWith(`${metric} `) || l.trim() === metric);
   if (line === undefined) throw new Error(`no row ${metric} in\n${table}`);
-  return line.trim().slice(metric.length).trim().split(/\s{2,}/);
+  return line
+    .trim()
+    .slice(metric.length)
+    .trim()
+    .split(/\s{2,}/);
 }
 
 describe('compare', () => {

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatRate } from './format.ts';
 import { INVARIANT_NAMES } from '../checkers/violation.ts';
-import { parseReport } from './report-json.ts';
+import { formatRate } from './format.ts';
 import type { RunReport } from './report-json.ts';
+import { parseReport } from './report-json.ts';
 
 /**
  * The before/after table of `tally compare runA runB`, for a monospace terminal: the story's
@@ -25,7 +25,7 @@ export function compareReports(before: RunReport, after: RunReport): string {
     row('peak browsers', (r) => String(r.figures.peakBrowsers)),
     row('jobs ok / failed', (r) => `${r.figures.jobs.ok} / ${r.figures.jobs.failed}`),
   ];
-  return alignColumns(['metric', beforeLabel, afterLabel], rows).join('\n') + '\n';
+  return `${alignColumns(['metric', beforeLabel, afterLabel], rows).join('\n')}\n`;
 }
 
 /** `pool@scenario`; when both runs share it (e.g. two seeds), the seed or the side tells them apart. */

@@ -18,7 +18,13 @@ describe('figures', () => {
 
   it('fits the slope through noisy points the way the closed form does', () => {
     const h = history();
-    const points: [number, number][] = [[0, 1000], [0.5, 1040], [1, 1030], [1.5, 1090], [2, 1100]];
+    const points: [number, number][] = [
+      [0, 1000],
+      [0.5, 1040],
+      [1, 1030],
+      [1.5, 1090],
+      [2, 1100],
+    ];
     for (const [x, y] of points) h.add('sample', x * HOUR, { browsers: 1, pages: 1, memoryMB: y });
     const n = points.length;
     const mx = points.reduce((s, [x]) => s + x, 0) / n;
@@ -60,7 +66,12 @@ describe('figures', () => {
 
     const driverOnly = history();
     for (let hour = 0; hour <= 2; hour++) driverOnly.add('sample', hour * HOUR, { browsers: 1, pages: 1, memoryMB: 300 + hour * 10 });
-    expect(figuresOf(driverOnly.events)).toMatchObject({ memorySource: 'sample', memoryGrowthMBPerHour: expect.closeTo(10, 9), memorySamples: 3, peakMemoryMB: 320 });
+    expect(figuresOf(driverOnly.events)).toMatchObject({
+      memorySource: 'sample',
+      memoryGrowthMBPerHour: expect.closeTo(10, 9),
+      memorySamples: 3,
+      peakMemoryMB: 320,
+    });
   });
 
   it('leaves samples before memoryFromMs out of the slope but not out of the peak', () => {

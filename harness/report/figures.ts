@@ -180,10 +180,7 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
     }
   }
 
-  function result(
-    violationCounts: Readonly<Partial<Record<InvariantName, number>>>,
-    violations: readonly Violation[],
-  ): Figures {
+  function result(violationCounts: Readonly<Partial<Record<InvariantName, number>>>, violations: readonly Violation[]): Figures {
     const counterMismatches = violationCounts['counter-matches-sessions'] ?? 0;
     const memory = osMemory.fitted() > 0 ? osMemory : driverMemory;
     const firstMismatch = violations.find((v) => v.invariant === 'counter-matches-sessions');

@@ -30,7 +30,9 @@ describe('report.md', () => {
     expect(md).toContain('- at: `pools/story.ts:88:5 (closeSession)`');
     expect(md).toContain('- values: counter=3, sessions=4, ids=[job-7, job-8]');
     expect(md).toContain('3 00:05:00.010 pool.counter  job-7 {"delta":-1,"value":3,"path":"closeSession"}');
-    expect(md).toMatch(/## Counter decrements by path\n\n\| path +\| decrements \|\n\| -+ \| -+: \|\n\| safeCloseSession \| +47 \|\n\| closeSession +\| +40 \|/);
+    expect(md).toMatch(
+      /## Counter decrements by path\n\n\| path +\| decrements \|\n\| -+ \| -+: \|\n\| safeCloseSession \| +47 \|\n\| closeSession +\| +40 \|/,
+    );
     expect(md).toContain('tally run scenarios/watchdog-storm.ts --pool story --driver sim --seed 7');
     expect(md).not.toMatch(/\p{Extended_Pictographic}/u);
   });

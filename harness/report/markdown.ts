@@ -41,7 +41,11 @@ function invariantsSection(report: RunReport): string[] {
   return [
     '## Invariants',
     '',
-    ...table(['invariant', 'violations'], INVARIANT_NAMES.map((name) => [name, String(report.invariants[name] ?? 0)]), ['left', 'right']),
+    ...table(
+      ['invariant', 'violations'],
+      INVARIANT_NAMES.map((name) => [name, String(report.invariants[name] ?? 0)]),
+      ['left', 'right'],
+    ),
     '',
   ];
 }
@@ -50,7 +54,10 @@ function figuresSection(report: RunReport): string[] {
   const f = report.figures;
   const at = (ms: number | null): string => (ms === null ? '' : ` (at ${formatVirtualTime(ms)})`);
   const rows: string[][] = [
-    ['counter mismatches / 30 min', `${formatRate(f.counterMismatchesPer30Min)} (${f.counterMismatches} in total${f.firstCounterMismatchMs === null ? '' : `, first at ${formatVirtualTime(f.firstCounterMismatchMs)}`})`],
+    [
+      'counter mismatches / 30 min',
+      `${formatRate(f.counterMismatchesPer30Min)} (${f.counterMismatches} in total${f.firstCounterMismatchMs === null ? '' : `, first at ${formatVirtualTime(f.firstCounterMismatchMs)}`})`,
+    ],
     ['lock sweeps / 30 min', `${formatRate(f.lockSweepsPer30Min)} (${f.lockSweeps} sweeps removed ${f.orphanLocksSwept} orphan locks)`],
     ['memory growth MB/h', `${formatRate(f.memoryGrowthMBPerHour)} (fitted on ${f.memorySamples} samples)`],
     ['peak memory MB', formatNumber(f.peakMemoryMB)],
@@ -61,7 +68,8 @@ function figuresSection(report: RunReport): string[] {
   ];
   const budgets = Object.entries(report.budgets).filter(([, value]) => value !== undefined);
   const lines = ['## Figures', '', ...table(['figure', 'value'], rows, ['left', 'left']), ''];
-  if (budgets.length > 0) lines.push(`Budgets: ${budgets.map(([name, value]) => `${name} ${formatNumber(value ?? null)}`).join(', ')}.`, '');
+  if (budgets.length > 0)
+    lines.push(`Budgets: ${budgets.map(([name, value]) => `${name} ${formatNumber(value ?? null)}`).join(', ')}.`, '');
   return lines;
 }
 
@@ -69,14 +77,23 @@ function figuresSection(report: RunReport): string[] {
 function decrementsSection(report: RunReport): string[] {
   const paths = Object.entries(report.figures.decrementsByPath).sort((a, b) => b[1] - a[1]);
   if (paths.length === 0) return [];
-  return ['## Counter decrements by path', '', ...table(['path', 'decrements'], paths.map(([path, n]) => [path, String(n)]), ['left', 'right']), ''];
+  return [
+    '## Counter decrements by path',
+    '',
+    ...table(
+      ['path', 'decrements'],
+      paths.map(([path, n]) => [path, String(n)]),
+      ['left', 'right'],
+    ),
+    '',
+  ];
 }
 
 function violationsSection(report: RunReport): string[] {
   if (report.violationsTotal === 0) return ['## Violations', '', 'None.', ''];
   const shown = report.violations.slice(0, SHOWN_VIOLATIONS);
   const lines = [`## Violations (first ${shown.length} of ${report.violationsTotal})`, ''];
-  shown.forEach((violation, i) => lines.push(...violationBlock(violation, i + 1)));
+  for (const [i, violation] of shown.entries()) lines.push(...violationBlock(violation, i + 1));
   if (report.violationsTotal > shown.length) {
     lines.push(`The first ${report.violations.length} violations, with their context, are in report.json.`, '');
   }
@@ -91,7 +108,11 @@ function violationBlock(v: Violation, number: number): string[] {
     `- virtual time: ${formatVirtualTime(v.t)} (event ${v.seq})`,
     `- session: ${v.session ?? '-'}`,
     `- at: ${v.at === undefined ? '-' : codeSpan(v.at)}`,
-    `- values: ${Object.entries(v.values).map(([key, value]) => `${key}=${formatValue(value)}`).join(', ') || '-'}`,
+    `- values: ${
+      Object.entries(v.values)
+        .map(([key, value]) => `${key}=${formatValue(value)}`)
+        .join(', ') || '-'
+    }`,
     '',
   ];
   if (v.recent.length > 0) lines.push('Recent events:', '', ...codeBlock(recentEvents(v.recent)), '');
@@ -111,7 +132,13 @@ function recentEvents(events: readonly AnyEvent[]): string[] {
   const kindWidth = Math.max(...events.map((e) => e.kind.length));
   const sessionWidth = Math.max(...events.map((e) => (e.session ?? '-').length));
   return events.map((e) =>
-    [String(e.seq).padStart(seqWidth), formatVirtualTime(e.t), e.kind.padEnd(kindWidth), (e.session ?? '-').padEnd(sessionWidth), JSON.stringify(e.data)].join(' '),
+    [
+      String(e.seq).padStart(seqWidth),
+      formatVirtualTime(e.t),
+      e.kind.padEnd(kindWidth),
+      (e.session ?? '-').padEnd(sessionWidth),
+      JSON.stringify(e.data),
+    ].join(' '),
   );
 }
 
@@ -121,7 +148,13 @@ function faultsSection(report: RunReport): string[] {
   if (faultCount === 0) return missed.length > 0 ? ['## Fault windows', '', ...missed] : [];
   const shown = faultWindows.slice(0, SHOWN_FAULT_WINDOWS);
   const rows = shown.map((w) => [w.fault, w.target, formatVirtualTime(w.fromMs), formatVirtualTime(w.toMs)]);
-  return [`## Fault windows (first ${shown.length} of ${faultCount})`, '', ...missed, ...table(['fault', 'target', 'from', 'to'], rows, ['left', 'left', 'left', 'left']), ''];
+  return [
+    `## Fault windows (first ${shown.length} of ${faultCount})`,
+    '',
+    ...missed,
+    ...table(['fault', 'target', 'from', 'to'], rows, ['left', 'left', 'left', 'left']),
+    '',
+  ];
 }
 
 function replaySection(report: RunReport): string[] {
@@ -136,7 +169,7 @@ function table(headers: string[], rows: string[][], align: Align[]): string[] {
   const widths = headers.map((_, col) => Math.max(3, ...cells.map((row) => (row[col] ?? '').length)));
   const line = (row: string[]): string =>
     `| ${widths.map((width, col) => (align[col] === 'right' ? (row[col] ?? '').padStart(width) : (row[col] ?? '').padEnd(width))).join(' | ')} |`;
-  const rule = `| ${widths.map((width, col) => (align[col] === 'right' ? '-'.repeat(width - 1) + ':' : '-'.repeat(width))).join(' | ')} |`;
+  const rule = `| ${widths.map((width, col) => (align[col] === 'right' ? `${'-'.repeat(width - 1)}:` : '-'.repeat(width))).join(' | ')} |`;
   const [head, ...body] = cells;
   return [line(head ?? []), rule, ...body.map(line)];
 }

@@ -45,8 +45,12 @@ describe('report.json', () => {
   });
 
   it('rejects what is not a Tally report, naming the file', () => {
-    expect(() => parseReport('{"name":"tally"}', 'package.json')).toThrow(/^package\.json is not a Tally report: expected schema 'tally\.report\/1', found no schema field$/);
-    expect(() => parseReport('not json', 'runs/x/report.json')).toThrow(/runs\/x\/report\.json is not a Tally report: it is not valid JSON/);
+    expect(() => parseReport('{"name":"tally"}', 'package.json')).toThrow(
+      /^package\.json is not a Tally report: expected schema 'tally\.report\/1', found no schema field$/,
+    );
+    expect(() => parseReport('not json', 'runs/x/report.json')).toThrow(
+      /runs\/x\/report\.json is not a Tally report: it is not valid JSON/,
+    );
     expect(() => parseReport('[1]', 'list.json')).toThrow(/list\.json is not a Tally report/);
     expect(() => parseReport('{"schema":"tally.report/9"}', 'future.json')).toThrow(/future\.json is a Tally report of another version/);
   });

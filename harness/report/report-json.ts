@@ -2,8 +2,8 @@ import { countsOf, type InvariantName, type Violation } from '../checkers/violat
 import type { Scenario } from '../scenario/schema.ts';
 import { budgetViolations } from './budgets.ts';
 import type { Figures } from './figures.ts';
-import { decideVerdict } from './verdict.ts';
 import type { EndReason, Verdict } from './verdict.ts';
+import { decideVerdict } from './verdict.ts';
 
 export const REPORT_SCHEMA = 'tally.report/1';
 
@@ -96,9 +96,26 @@ export function buildReport(input: ReportInput): RunReport {
 }
 
 /** `tally run <scenarioPath> --pool <pool> --driver <driver> --seed <seed> [--set k=v]...`, quoted for a POSIX shell. */
-export function replayCommand(run: { scenarioPath: string; pool: string; driver: string; seed: number; overrides?: readonly string[] }): string {
+export function replayCommand(run: {
+  scenarioPath: string;
+  pool: string;
+  driver: string;
+  seed: number;
+  overrides?: readonly string[];
+}): string {
   const sets = (run.overrides ?? []).flatMap((assignment) => ['--set', shellQuote(assignment)]);
-  return ['tally', 'run', shellQuote(run.scenarioPath), '--pool', shellQuote(run.pool), '--driver', shellQuote(run.driver), '--seed', String(run.seed), ...sets].join(' ');
+  return [
+    'tally',
+    'run',
+    shellQuote(run.scenarioPath),
+    '--pool',
+    shellQuote(run.pool),
+    '--driver',
+    shellQuote(run.driver),
+    '--seed',
+    String(run.seed),
+    ...sets,
+  ].join(' ');
 }
 
 function shellQuote(word: string): string {
@@ -124,5 +141,7 @@ export function parseReport(text: string, path: string): RunReport {
   if (typeof schema === 'string' && schema.startsWith('tally.report/')) {
     throw new Error(`${path} is a Tally report of another version (schema '${schema}'); this Tally reads '${REPORT_SCHEMA}'`);
   }
-  throw new Error(`${path} is not a Tally report: expected schema '${REPORT_SCHEMA}', found ${schema === undefined ? 'no schema field' : JSON.stringify(schema)}`);
+  throw new Error(
+    `${path} is not a Tally report: expected schema '${REPORT_SCHEMA}', found ${schema === undefined ? 'no schema field' : JSON.stringify(schema)}`,
+  );
 }

@@ -1,10 +1,10 @@
 /** Hand-built histories and reports for the report tests. */
 import type { InvariantName, Violation } from '../checkers/violation.ts';
 import type { AnyEvent, EventData, EventKind } from '../history/events.ts';
-import { createFigures } from './figures.ts';
 import type { Figures } from './figures.ts';
-import { buildReport } from './report-json.ts';
+import { createFigures } from './figures.ts';
 import type { ReportInput, RunReport } from './report-json.ts';
+import { buildReport } from './report-json.ts';
 
 /** An event list that numbers events in order; `wall` is a tenth of `t`, as if the run were ten times faster. */
 export function history() {
@@ -49,10 +49,20 @@ export function driftViolation(): Violation {
 }
 
 /** A report built the way the runner builds one, from a history of `minutes` of virtual time. */
-export function sampleReport(overrides: Partial<ReportInput> & { pool?: string; mismatches?: number; growthMBPerHour?: number; minutes?: number } = {}): RunReport {
+export function sampleReport(
+  overrides: Partial<ReportInput> & { pool?: string; mismatches?: number; growthMBPerHour?: number; minutes?: number } = {},
+): RunReport {
   const { mismatches = 0, growthMBPerHour = 5, minutes = 30, ...input } = overrides;
   const h = history();
-  h.add('run.start', 0, { scenario: 'watchdog-storm', pool: input.pool ?? 'story', driver: 'sim', seed: 7, durationMs: minutes * 60_000, pool_config: {}, timeScale: 1 });
+  h.add('run.start', 0, {
+    scenario: 'watchdog-storm',
+    pool: input.pool ?? 'story',
+    driver: 'sim',
+    seed: 7,
+    durationMs: minutes * 60_000,
+    pool_config: {},
+    timeScale: 1,
+  });
   h.add('job.start', 0, { pages: 1 }, 'job-1');
   for (let m = 0; m <= minutes; m++) h.add('sample', m * 60_000, { browsers: 10, pages: 10, memoryMB: 3000 + (growthMBPerHour * m) / 60 });
   h.add('job.end', minutes * 60_000, { ok: true, ms: minutes * 60_000 }, 'job-1');

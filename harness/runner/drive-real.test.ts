@@ -25,7 +25,12 @@ describe('driveReal', () => {
       await Promise.resolve();
       counter++;
     })();
-    const outcome = await driveReal(clock, recorder, { until: work, deadline: 10_000, settle: () => counterAtSettle.push(counter), interrupted: () => false });
+    const outcome = await driveReal(clock, recorder, {
+      until: work,
+      deadline: 10_000,
+      settle: () => counterAtSettle.push(counter),
+      interrupted: () => false,
+    });
     expect(outcome).toBe('done');
     expect(counterAtSettle).not.toContain(1);
     expect(counterAtSettle.at(-1)).toBe(2);
@@ -37,12 +42,23 @@ describe('driveReal', () => {
     expect(await driveReal(clock, recorder, { until: never, deadline: 60, settle: () => {}, interrupted: () => false })).toBe('deadline');
     let stop = false;
     setTimeout(() => (stop = true), 30);
-    expect(await driveReal(clock, recorder, { until: never, deadline: 60_000, settle: () => {}, interrupted: () => stop })).toBe('interrupted');
+    expect(await driveReal(clock, recorder, { until: never, deadline: 60_000, settle: () => {}, interrupted: () => stop })).toBe(
+      'interrupted',
+    );
   });
 
   it('a settle that throws ends the drive with that error', async () => {
     const { clock, recorder } = setup();
     const never = new Promise(() => {});
-    await expect(driveReal(clock, recorder, { until: never, deadline: 60_000, settle: () => { throw new Error('inspect() threw'); }, interrupted: () => false })).rejects.toThrow('inspect() threw');
+    await expect(
+      driveReal(clock, recorder, {
+        until: never,
+        deadline: 60_000,
+        settle: () => {
+          throw new Error('inspect() threw');
+        },
+        interrupted: () => false,
+      }),
+    ).rejects.toThrow('inspect() threw');
   });
 });

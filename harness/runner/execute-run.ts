@@ -4,12 +4,12 @@ import type { Violation } from '../checkers/violation.ts';
 import { InputError } from '../errors.ts';
 import { loadPool } from '../pool/load-pool.ts';
 import type { RunReport } from '../report/report-json.ts';
-import { loadScenario, type LoadedScenario } from '../scenario/load-scenario.ts';
-import { RUN_FILES, writeRunFolder } from './run-folder.ts';
-import type { RunObserver } from './observer.ts';
-import { runScenario, type RunStatus } from './run-scenario.ts';
+import { type LoadedScenario, loadScenario } from '../scenario/load-scenario.ts';
 import { createTraceObserver } from '../telemetry/traces/trace-observer.ts';
 import { checkDriverName, checkFaultsSupported, isRealDriver, launcherFor, scenarioForDriver } from './backends/create-backend.ts';
+import type { RunObserver } from './observer.ts';
+import { RUN_FILES, writeRunFolder } from './run-folder.ts';
+import { type RunStatus, runScenario } from './run-scenario.ts';
 
 export interface ExecuteOptions {
   /** A scenario path or name, or one already loaded (with `overrides` applied). */
@@ -31,7 +31,10 @@ export interface ExecuteOptions {
 /** Load, run, write the folder: what `tally run` and `tally demo` both do. */
 export async function executeRun(options: ExecuteOptions): Promise<{ report: RunReport; outDir: string }> {
   const driver = checkDriverName(options.driver ?? 'sim');
-  if (options.pace !== undefined && isRealDriver(driver)) throw new InputError(`--pace ${options.pace}: only the sim driver can be paced (real browsers run in real time; see the scenario's real.timeScale)`);
+  if (options.pace !== undefined && isRealDriver(driver))
+    throw new InputError(
+      `--pace ${options.pace}: only the sim driver can be paced (real browsers run in real time; see the scenario's real.timeScale)`,
+    );
   // A real driver whose browser is missing is bad input, said before anything is loaded or written.
   const launcher = isRealDriver(driver) ? await launcherFor(driver as Exclude<typeof driver, 'sim'>) : undefined;
   const loaded = typeof options.scenario === 'string' ? await loadScenario(options.scenario, options.overrides) : options.scenario;
@@ -45,8 +48,26 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
   mkdirSync(outDir, { recursive: true });
   for (const file of RUN_FILES) rmSync(join(outDir, file), { force: true });
   const startedAt = new Date();
-  const result = await runScenario({ scenario, pool, seed, driver, outDir, ...(launcher ? { launcher } : {}), ...(options.pace === undefined ? {} : { pace: options.pace }), ...(options.signal ? { signal: options.signal } : {}), ...(options.onViolation ? { onViolation: options.onViolation } : {}), observers: [createTraceObserver(), ...(options.observers ?? [])] }, options.onStatus);
-  const report = writeRunFolder(outDir, { scenario, scenarioPath: path, pool: pool.name, driver, seed, overrides: options.overrides ?? [], startedAt }, result);
+  const result = await runScenario(
+    {
+      scenario,
+      pool,
+      seed,
+      driver,
+      outDir,
+      ...(launcher ? { launcher } : {}),
+      ...(options.pace === undefined ? {} : { pace: options.pace }),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onViolation ? { onViolation: options.onViolation } : {}),
+      observers: [createTraceObserver(), ...(options.observers ?? [])],
+    },
+    options.onStatus,
+  );
+  const report = writeRunFolder(
+    outDir,
+    { scenario, scenarioPath: path, pool: pool.name, driver, seed, overrides: options.overrides ?? [], startedAt },
+    result,
+  );
   return { report, outDir };
 }
 

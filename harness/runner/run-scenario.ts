@@ -1,22 +1,22 @@
 import { join } from 'node:path';
-import { ownedClock, type Clock } from '../clock/clock.ts';
 import { createCheckSuite } from '../checkers/check-history.ts';
 import type { InvariantName, Violation } from '../checkers/violation.ts';
+import { type Clock, ownedClock } from '../clock/clock.ts';
+import type { Launcher } from '../drivers/playwright/playwright-driver.ts';
+import { InputError } from '../errors.ts';
 import { captureCallSite } from '../history/call-site.ts';
 import type { AnyEvent } from '../history/events.ts';
 import { NdjsonSink } from '../history/ndjson-sink.ts';
 import { Recorder } from '../history/recorder.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
 import type { Pool, PoolEnv, PoolSnapshot } from '../pool/contract.ts';
-import { InputError } from '../errors.ts';
 import { checkPoolContract, type LoadedPool } from '../pool/load-pool.ts';
 import { seededRandom } from '../random.ts';
 import { createFigures, type Figures } from '../report/figures.ts';
 import type { EndReason } from '../report/verdict.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { DriveOutcome } from './drive-virtual.ts';
 import { createBackend, type DriverName } from './backends/create-backend.ts';
-import type { Launcher } from '../drivers/playwright/playwright-driver.ts';
+import type { DriveOutcome } from './drive-virtual.ts';
 import type { RunObserver } from './observer.ts';
 import { describe, startWorkload } from './workload.ts';
 
@@ -97,7 +97,9 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
   });
   const observers = options.observers ?? [];
   for (const observer of observers) if (observer.event) recorder.subscribe(observer.event.bind(observer));
-  const onViolation = [options.onViolation, ...observers.map((observer) => observer.violation?.bind(observer))].filter((f) => f !== undefined);
+  const onViolation = [options.onViolation, ...observers.map((observer) => observer.violation?.bind(observer))].filter(
+    (f) => f !== undefined,
+  );
   if (options.checks !== false) {
     recorder.subscribe((event) => {
       const found = suite.step(event);

@@ -1,4 +1,4 @@
-import { sleep, type Clock } from '../clock/clock.ts';
+import { type Clock, sleep } from '../clock/clock.ts';
 import type { Driver } from '../drivers/types.ts';
 import type { Recorder } from '../history/recorder.ts';
 import type { Pool } from '../pool/contract.ts';
@@ -22,7 +22,14 @@ export interface Workload {
  * `concurrency` slots, each starting one job after another until the scenario's duration or job
  * count is reached. Each job is the review scrape of pages at `origin`, handed to `pool.run`.
  */
-export function startWorkload(scenario: Scenario, pool: Pool, driver: Pick<Driver, 'browserIdOf'>, recorder: Recorder, clock: Clock, origin: string): Workload {
+export function startWorkload(
+  scenario: Scenario,
+  pool: Pool,
+  driver: Pick<Driver, 'browserIdOf'>,
+  recorder: Recorder,
+  clock: Clock,
+  origin: string,
+): Workload {
   const { concurrency, jobs, pagesPerJob, rampMs } = scenario.workload;
   const working = new Map<string, string>();
   const sabotage = new Map<string, Sabotage>();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import { importUserModule } from '../load-module.ts';
 import { applyOverrides } from './overrides.ts';
-import { ScenarioSchema, type Scenario } from './schema.ts';
+import { type Scenario, ScenarioSchema } from './schema.ts';
 
 export interface LoadedScenario {
   /** The path as the user can pass it again (for the replay command). */

@@ -27,7 +27,10 @@ export const FaultSchema = z
   })
   .strict()
   .refine((f) => (f.at === undefined) !== (f.every === undefined), { message: 'give exactly one of `at` or `every`' })
-  .refine((f) => !['hang', 'slowClose'].includes(f.kind) || f.forMs !== undefined, { message: '`forMs` is required for hang and slowClose', path: ['forMs'] });
+  .refine((f) => !['hang', 'slowClose'].includes(f.kind) || f.forMs !== undefined, {
+    message: '`forMs` is required for hang and slowClose',
+    path: ['forMs'],
+  });
 
 export const ScenarioSchema = z
   .object({
@@ -80,7 +83,13 @@ export const ScenarioSchema = z
         timeScale: z.number().positive().max(1).default(1),
         durationMs: positiveInt.optional(),
         workload: z
-          .object({ jobs: positiveInt.optional(), concurrency: positiveInt.optional(), pagesPerJob: positiveInt.optional(), pageMs: positiveInt.optional(), rampMs: ms.optional() })
+          .object({
+            jobs: positiveInt.optional(),
+            concurrency: positiveInt.optional(),
+            pagesPerJob: positiveInt.optional(),
+            pageMs: positiveInt.optional(),
+            rampMs: ms.optional(),
+          })
           .strict()
           .default({}),
         faults: z.array(FaultSchema).optional(),

@@ -55,6 +55,7 @@ function msParam(query: URLSearchParams, name: string): number | undefined {
   const text = query.get(name);
   if (text === null) return undefined;
   const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) throw new BadKnobError(`${name}=${text}: expected whole milliseconds from 0 to 600000`);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000)
+    throw new BadKnobError(`${name}=${text}: expected whole milliseconds from 0 to 600000`);
   return ms;
 }

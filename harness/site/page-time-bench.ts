@@ -5,11 +5,11 @@
  *
  *   node --import tsx harness/site/page-time-bench.ts [pages=20] [latencyMs=0]
  */
-import { chromium, firefox, type BrowserType } from 'playwright';
+import { type BrowserType, chromium, firefox } from 'playwright';
 import { isInstalled, launchOptionsFor, missingBrowserMessage, type RealBrowserName } from '../drivers/playwright/installed-browsers.ts';
 import { reviewPageUrl } from '../drivers/sim/site-model.ts';
 import { extractReviews } from '../runner/review-job.ts';
-import { SITE_BROWSER_HEADER, startSite, type Site } from './site.ts';
+import { SITE_BROWSER_HEADER, type Site, startSite } from './site.ts';
 
 const WARMUP_PAGES = 2;
 
@@ -41,14 +41,19 @@ const latencyMs = Number(process.argv[3] ?? 0);
 const site = await startSite({ latencyMs });
 try {
   console.log(`page = goto + extractReviews, ${pages} pages after ${WARMUP_PAGES} warm-up, site latency ${latencyMs} ms`);
-  for (const [name, engine] of [['chromium', chromium], ['firefox', firefox]] as const) {
+  for (const [name, engine] of [
+    ['chromium', chromium],
+    ['firefox', firefox],
+  ] as const) {
     if (!isInstalled(name)) {
       console.log(`${name}: skipped, ${missingBrowserMessage(name)}`);
       continue;
     }
     const times = await pageTimes(name, engine, site, pages);
     const ms = (value: number) => `${value.toFixed(1)} ms`;
-    console.log(`${name}: median ${ms(percentile(times, 0.5))}, p90 ${ms(percentile(times, 0.9))}, min ${ms(times[0]!)}, max ${ms(times.at(-1)!)}`);
+    console.log(
+      `${name}: median ${ms(percentile(times, 0.5))}, p90 ${ms(percentile(times, 0.9))}, min ${ms(times[0]!)}, max ${ms(times.at(-1)!)}`,
+    );
   }
 } finally {
   await site.close();

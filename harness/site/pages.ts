@@ -1,4 +1,4 @@
-import { reviewApiUrl, reviewPageUrl, reviewsOf, type Review } from '../drivers/sim/site-model.ts';
+import { type Review, reviewApiUrl, reviewPageUrl, reviewsOf } from '../drivers/sim/site-model.ts';
 
 /**
  * What the target site serves. A review page carries no reviews in its HTML: its script fetches

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reviewApiUrl, reviewPageUrl, reviewsFor } from '../drivers/sim/site-model.ts';
 import { DRIP_CHUNKS } from './faults.ts';
 import type { ReviewApiBody } from './pages.ts';
-import { SITE_BROWSER_HEADER, startSite, type Site, type SiteOptions } from './site.ts';
+import { SITE_BROWSER_HEADER, type Site, type SiteOptions, startSite } from './site.ts';
 
 let site: Site | undefined;
 
@@ -22,7 +22,10 @@ function asBrowser(browser: string): RequestInit {
 
 /** Whether `promise` is still pending after `ms`. */
 async function pendingAfter(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  const settled = promise.then(() => false, () => false);
+  const settled = promise.then(
+    () => false,
+    () => false,
+  );
   return Promise.race([settled, new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms))]);
 }
 
@@ -96,7 +99,10 @@ describe('target site: fault knobs in the query string', () => {
 
   it('fault=reset: the connection is reset', async () => {
     const { origin } = await open();
-    const error = await fetch(`${reviewPageUrl(origin, 'acme', 0)}&fault=reset`).then(() => undefined, (e: Error) => e);
+    const error = await fetch(`${reviewPageUrl(origin, 'acme', 0)}&fault=reset`).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect((error?.cause as { code?: string } | undefined)?.code).toBe('ECONNRESET');
     expect(site!.stats().byOutcome.reset).toBe(1);
   });
@@ -146,7 +152,7 @@ describe('target site: faults armed per browser', () => {
     site!.arm('b1', { kind: 'challenge' });
     site!.arm('b1', { kind: '5xx' });
     const page = reviewPageUrl(origin, 'acme', 0);
-    expect((await (await fetch(page, asBrowser('b2'))).text())).toContain('reviews-page');
+    expect(await (await fetch(page, asBrowser('b2'))).text()).toContain('reviews-page');
     expect((await fetch(reviewApiUrl(origin, 'acme', 0), asBrowser('b1'))).headers.get('content-type')).toBe('application/json');
     expect(await (await fetch(page, asBrowser('b1'))).text()).toContain('class="challenge"');
     expect((await fetch(page, asBrowser('b1'))).status).toBe(503);

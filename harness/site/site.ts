@@ -80,12 +80,23 @@ function html(status: number, body: string, outcome: SiteOutcome): Answer {
 export async function startSite(options: SiteOptions = {}): Promise<Site> {
   const latencyMs = options.latencyMs ?? 0;
   const pagesPerStore = options.pagesPerStore ?? DEFAULT_PAGES_PER_STORE;
-  if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new Error(`startSite: latencyMs must be whole milliseconds >= 0, got ${latencyMs}`);
-  if (!Number.isInteger(pagesPerStore) || pagesPerStore < 1) throw new Error(`startSite: pagesPerStore must be a whole number >= 1, got ${pagesPerStore}`);
+  if (!Number.isInteger(latencyMs) || latencyMs < 0)
+    throw new Error(`startSite: latencyMs must be whole milliseconds >= 0, got ${latencyMs}`);
+  if (!Number.isInteger(pagesPerStore) || pagesPerStore < 1)
+    throw new Error(`startSite: pagesPerStore must be a whole number >= 1, got ${pagesPerStore}`);
 
   const armed = new Map<string, SiteFault[]>();
   const inFlight = new Set<InFlight>();
-  const byOutcome: Record<SiteOutcome, number> = { ok: 0, notFound: 0, badRequest: 0, challenge: 0, serverError: 0, reset: 0, stalled: 0, aborted: 0 };
+  const byOutcome: Record<SiteOutcome, number> = {
+    ok: 0,
+    notFound: 0,
+    badRequest: 0,
+    challenge: 0,
+    serverError: 0,
+    reset: 0,
+    stalled: 0,
+    aborted: 0,
+  };
   const byBrowser: Record<string, number> = {};
   const resetRetries = new Map<string, { url: string | undefined; until: number }>();
   let requests = 0;
@@ -127,9 +138,15 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
     if (fault?.kind === '5xx') return html(503, errorPageHtml(503, 'Service temporarily unavailable'), 'serverError');
     if (fault?.kind === 'challenge') return html(200, challengePageHtml(), 'challenge');
     if (route.kind === 'unknown') return html(404, errorPageHtml(404, 'No such page'), 'notFound');
-    if (route.page >= pagesPerStore) return html(404, errorPageHtml(404, `${route.store} has ${pagesPerStore} pages of reviews`), 'notFound');
+    if (route.page >= pagesPerStore)
+      return html(404, errorPageHtml(404, `${route.store} has ${pagesPerStore} pages of reviews`), 'notFound');
     if (route.kind === 'page') return html(200, reviewPageHtml(route.store, route.page, pagesPerStore), 'ok');
-    return { status: 200, contentType: 'application/json', body: JSON.stringify(reviewApiBody(route.store, route.page, pagesPerStore)), outcome: 'ok' };
+    return {
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify(reviewApiBody(route.store, route.page, pagesPerStore)),
+      outcome: 'ok',
+    };
   }
 
   async function send(res: ServerResponse, gate: RequestGate, answer: Answer, dripMs: number | undefined): Promise<void> {
@@ -164,7 +181,7 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
 
     const url = new URL(req.url ?? '/', 'http://site.invalid');
     const route = routeOf(url);
-    let knobs;
+    let knobs: ReturnType<typeof knobsFromQuery>;
     try {
       knobs = knobsFromQuery(url.searchParams);
     } catch (error) {
@@ -173,7 +190,7 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
       outcome = 'badRequest';
       return send(res, request.gate, html(400, errorPageHtml(400, error.message), 'badRequest'), undefined);
     }
-    const armedFault = knobs.fault ? undefined : route.kind === 'page' ? retriedReset(browser, req.url) ?? takeArmed(browser) : undefined;
+    const armedFault = knobs.fault ? undefined : route.kind === 'page' ? (retriedReset(browser, req.url) ?? takeArmed(browser)) : undefined;
     const fault = knobs.fault ?? armedFault;
     if (fault?.kind === 'stall') {
       hold(request);
@@ -182,7 +199,8 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
     await request.gate.pass(latencyMs + knobs.extraLatencyMs + (fault?.kind === 'latency' ? fault.ms : 0));
     if (fault?.kind === 'reset') {
       outcome = 'reset';
-      if (armedFault?.kind === 'reset' && browser !== undefined) resetRetries.set(browser, { url: req.url, until: Date.now() + RESET_RETRY_WINDOW_MS });
+      if (armedFault?.kind === 'reset' && browser !== undefined)
+        resetRetries.set(browser, { url: req.url, until: Date.now() + RESET_RETRY_WINDOW_MS });
       req.socket.resetAndDestroy();
       return;
     }

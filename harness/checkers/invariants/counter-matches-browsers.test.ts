@@ -42,7 +42,7 @@ describe('counter-matches-browsers', () => {
     b.settle({});
     const [violation] = violationsOf(counterMatchesBrowsers, b.events);
     expect(violation?.message).toBe('counter(1) > browsers(0)');
-    expect(violation?.values['browserIds']).toEqual([]);
+    expect(violation?.values.browserIds).toEqual([]);
   });
 
   it('tolerates launches and closes in flight', () => {

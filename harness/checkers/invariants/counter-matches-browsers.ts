@@ -1,4 +1,4 @@
-import { NO_VIOLATIONS, reportsDrift, violationAt, type DriftState, type Invariant } from '../invariant.ts';
+import { type DriftState, type Invariant, NO_VIOLATIONS, reportsDrift, violationAt } from '../invariant.ts';
 import { comparison, counterCulprit } from './counter-culprit.ts';
 
 /**
@@ -22,7 +22,16 @@ export const counterMatchesBrowsers: Invariant<DriftState> = {
         'counter-matches-browsers',
         event,
         comparison('counter', counter, 'browsers', browsers),
-        { counter, browsers, drift: state.drift, launching, opening, closing, browserIds: [...world.alive], closingIds: [...world.closing] },
+        {
+          counter,
+          browsers,
+          drift: state.drift,
+          launching,
+          opening,
+          closing,
+          browserIds: [...world.alive],
+          closingIds: [...world.closing],
+        },
         counterCulprit(world, counter > browsers),
       ),
     ];

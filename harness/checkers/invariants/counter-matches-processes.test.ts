@@ -5,7 +5,12 @@ import { counterMatchesProcesses, PROCESS_EXIT_GRACE_MS } from './counter-matche
 
 /** The operating system's view: browsers by id, with 3 processes each (main first). */
 function osSample(b: HistoryBuilder, browsers: string[], reason: OsSampleReason = 'interval'): HistoryEvent<'os.sample'> {
-  const trees: OsBrowserTree[] = browsers.map((browser, i) => ({ browser, mainPid: 100 * (i + 1), pids: [100 * (i + 1), 100 * (i + 1) + 1, 100 * (i + 1) + 2], pssMB: 120 }));
+  const trees: OsBrowserTree[] = browsers.map((browser, i) => ({
+    browser,
+    mainPid: 100 * (i + 1),
+    pids: [100 * (i + 1), 100 * (i + 1) + 1, 100 * (i + 1) + 2],
+    pssMB: 120,
+  }));
   return b.emit('os.sample', { browsers: trees, processes: trees.length * 3, pssMB: trees.length * 120, reason });
 }
 
@@ -34,7 +39,18 @@ describe('counter-matches-processes', () => {
     expect(violation).toMatchObject({
       invariant: 'counter-matches-processes',
       message: 'counter(1) < browsers with processes(3)',
-      values: { counter: 1, browsers: 3, drift: -2, launching: 0, opening: 0, closing: 0, recentlyDown: 0, browserIds: ['b1', 'b2', 'b3'], processes: 9, pssMB: 360 },
+      values: {
+        counter: 1,
+        browsers: 3,
+        drift: -2,
+        launching: 0,
+        opening: 0,
+        closing: 0,
+        recentlyDown: 0,
+        browserIds: ['b1', 'b2', 'b3'],
+        processes: 9,
+        pssMB: 360,
+      },
       seq: sample.seq,
       session: 'j2',
       at: 'legacy-pool.ts:120:5 (closeSession)',

@@ -1,4 +1,4 @@
-import { NO_VIOLATIONS, reportsDrift, violationAt, type DriftState, type Invariant } from '../invariant.ts';
+import { type DriftState, type Invariant, NO_VIOLATIONS, reportsDrift, violationAt } from '../invariant.ts';
 import { comparison, counterCulprit } from './counter-culprit.ts';
 
 /**

@@ -164,6 +164,9 @@ describe('counter-matches-sessions', () => {
     fourSessions(b);
     b.settle({ counter: 3 });
     b.settle({ counter: 2 });
-    expect(violationsOf(counterMatchesSessions, b.events).map((v) => v.message)).toEqual(['counter(3) < sessions(4)', 'counter(2) < sessions(4)']);
+    expect(violationsOf(counterMatchesSessions, b.events).map((v) => v.message)).toEqual([
+      'counter(3) < sessions(4)',
+      'counter(2) < sessions(4)',
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { NO_VIOLATIONS, startsEpisode, violationAt, type EpisodeState, type Invariant } from '../invariant.ts';
+import { type EpisodeState, type Invariant, NO_VIOLATIONS, startsEpisode, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
 import { counterCulprit } from './counter-culprit.ts';
 
@@ -13,7 +13,7 @@ export const counterWithinBounds: Invariant<EpisodeState> = {
     if (!startsEpisode(state, counter < 0 || tooHigh)) return NO_VIOLATIONS;
     const message = counter < 0 ? `counter(${counter}) < 0` : `counter(${counter}) > maxBrowsers(${maxBrowsers})`;
     const values: Violation['values'] = { counter };
-    if (maxBrowsers !== undefined) values['maxBrowsers'] = maxBrowsers;
+    if (maxBrowsers !== undefined) values.maxBrowsers = maxBrowsers;
     return [violationAt(world, 'counter-within-bounds', event, message, values, counterCulprit(world, counter >= 0))];
   },
 };

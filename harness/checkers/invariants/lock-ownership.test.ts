@@ -63,7 +63,13 @@ describe('lock-ownership', () => {
     const b = new HistoryBuilder();
     b.lock('j1', 'attach', 1);
     b.settle({ sessions: ['j1'], locks: [{ session: 'j1', holders: 1 }] });
-    b.settle({ sessions: ['j1', 'j2'], locks: [{ session: 'j1', holders: 1 }, { session: 'j2', holders: 1 }] });
+    b.settle({
+      sessions: ['j1', 'j2'],
+      locks: [
+        { session: 'j1', holders: 1 },
+        { session: 'j2', holders: 1 },
+      ],
+    });
     b.lock('j1', 'release', 0);
     b.settle({ sessions: ['j2'], locks: [{ session: 'j2', holders: 1 }] });
     b.settle({ sessions: [], locks: [] });

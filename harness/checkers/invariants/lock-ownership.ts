@@ -1,5 +1,5 @@
 import type { AnyEvent } from '../../history/events.ts';
-import { NO_VIOLATIONS, violationAt, type Invariant } from '../invariant.ts';
+import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
 import type { World } from '../world.ts';
 

@@ -31,7 +31,8 @@ describe('processes-at-quiescence', () => {
     expect(rest).toEqual([]);
     expect(violation).toMatchObject({
       invariant: 'processes-at-quiescence',
-      message: 'after close: 5 processes of 2 browsers remain (252.5 MB PSS): b1 (never closed, main 4121, 3 processes, 212.5 MB), b2 (main gone, 2 processes, 40 MB)',
+      message:
+        'after close: 5 processes of 2 browsers remain (252.5 MB PSS): b1 (never closed, main 4121, 3 processes, 212.5 MB), b2 (main gone, 2 processes, 40 MB)',
       values: {
         browsers: 2,
         browserIds: ['b1', 'b2'],

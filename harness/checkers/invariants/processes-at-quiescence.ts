@@ -1,5 +1,5 @@
 import type { OsBrowserTree } from '../../history/events.ts';
-import { NO_VIOLATIONS, violationAt, type Invariant } from '../invariant.ts';
+import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 import type { World } from '../world.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { NO_VIOLATIONS, violationAt, type Invariant } from '../invariant.ts';
+import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 
 /**
  * Once every job has settled and the pool is closed, nothing is left: no counter, session, lock,

@@ -1,4 +1,4 @@
-import { NO_VIOLATIONS, violationAt, type Invariant } from '../invariant.ts';
+import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 
 /**
  * A session gives its counter slot back at most as often as it took one. The story's counter had

@@ -1,4 +1,4 @@
-import { NO_VIOLATIONS, violationAt, type Invariant } from '../invariant.ts';
+import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 
 /**
  * A job is over only once its work has stopped. `Promise.race` against a watchdog ends the job
@@ -15,6 +15,8 @@ export const workCancelled: Invariant<undefined> = {
     const values = { job: track.id, workRunning: track.workRunning, watchdog: track.watchdogAt === undefined ? 'not fired' : 'fired' };
     // The watchdog's race is what let the job end early, so its call site is the one to look at.
     const at = track.watchdogAt ?? event.at;
-    return [violationAt(world, 'work-cancelled', event, `job ${track.id} ended while its work still runs`, values, { session: track.id, at })];
+    return [
+      violationAt(world, 'work-cancelled', event, `job ${track.id} ended while its work still runs`, values, { session: track.id, at }),
+    ];
   },
 };

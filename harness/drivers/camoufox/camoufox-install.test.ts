@@ -48,7 +48,11 @@ describe('camoufoxInstallDir: the folder camoufox-js would use', () => {
   });
 
   it('knows where each platform keeps the files', () => {
-    expect(camoufoxLayout('/c', 'linux')).toMatchObject({ executable: '/c/camoufox-bin', versionJson: '/c/version.json', propertiesJson: '/c/properties.json' });
+    expect(camoufoxLayout('/c', 'linux')).toMatchObject({
+      executable: '/c/camoufox-bin',
+      versionJson: '/c/version.json',
+      propertiesJson: '/c/properties.json',
+    });
     expect(camoufoxLayout('/c', 'darwin')).toMatchObject({
       executable: '/c/Camoufox.app/Contents/MacOS/camoufox',
       versionJson: '/c/version.json',
@@ -80,7 +84,11 @@ describe('checkCamoufoxInstalled', () => {
   // A stand-in install: this tests our detection of the files, not a real Camoufox.
   it('on an install with the browser, version.json and properties.json: its paths and version', () => {
     const fake = fakeInstall();
-    expect(checkCamoufoxInstalled({ TALLY_CAMOUFOX_DIR: fake.dir })).toEqual({ dir: fake.dir, executable: fake.executable, version: '135.0.1-beta.24' });
+    expect(checkCamoufoxInstalled({ TALLY_CAMOUFOX_DIR: fake.dir })).toEqual({
+      dir: fake.dir,
+      executable: fake.executable,
+      version: '135.0.1-beta.24',
+    });
   });
 
   it('names the file that is missing', () => {
@@ -116,7 +124,10 @@ describe('no network, no stray rejection, on the failing paths', () => {
   const runGuarded = async (action: string, env: Record<string, string>): Promise<GuardedReport> => {
     const script = join(import.meta.dirname, 'testing', 'network-guarded-child.ts');
     const { TALLY_CAMOUFOX_DIR: _ours, CAMOUFOX_INSTALL_DIR: _theirs, ...parent } = process.env;
-    const { stdout } = await child(process.execPath, ['--import', 'tsx', script, action, '2000'], { env: { ...parent, ...env }, timeout: 20_000 });
+    const { stdout } = await child(process.execPath, ['--import', 'tsx', script, action, '2000'], {
+      env: { ...parent, ...env },
+      timeout: 20_000,
+    });
     return JSON.parse(stdout.trim().split('\n').at(-1)!) as GuardedReport;
   };
 

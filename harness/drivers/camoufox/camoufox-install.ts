@@ -49,7 +49,13 @@ export function camoufoxLayout(dir: string, platform: NodeJS.Platform = process.
   const versionJson = join(dir, 'version.json');
   if (platform === 'darwin') {
     const resources = join(dir, 'Camoufox.app', 'Contents', 'Resources');
-    return { dir, resources, executable: resolve(resources, '..', 'MacOS', 'camoufox'), versionJson, propertiesJson: join(resources, 'properties.json') };
+    return {
+      dir,
+      resources,
+      executable: resolve(resources, '..', 'MacOS', 'camoufox'),
+      versionJson,
+      propertiesJson: join(resources, 'properties.json'),
+    };
   }
   const binary = platform === 'win32' ? 'camoufox.exe' : 'camoufox-bin';
   return { dir, resources: dir, executable: join(dir, binary), versionJson, propertiesJson: join(dir, 'properties.json') };
@@ -90,7 +96,9 @@ function readVersion(layout: CamoufoxLayout): string {
   }
   const { version, release } = (data ?? {}) as { version?: unknown; release?: unknown };
   if (typeof version !== 'string' || typeof release !== 'string') {
-    throw new InputError(notInstalledMessage(layout.dir, `${file} needs the string fields "version" and "release", as \`camoufox-js fetch\` writes them`));
+    throw new InputError(
+      notInstalledMessage(layout.dir, `${file} needs the string fields "version" and "release", as \`camoufox-js fetch\` writes them`),
+    );
   }
   return `${version}-${release}`;
 }

@@ -2,7 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../errors.ts';
 import { camoufoxLauncher, camoufoxLaunchOptions } from './camoufox-launcher.ts';
-import { makeFakeCamoufoxInstall, type FakeInstall } from './testing/fake-camoufox-install.ts';
+import { type FakeInstall, makeFakeCamoufoxInstall } from './testing/fake-camoufox-install.ts';
 import { probeWebglDatabase } from './webgl-database.ts';
 
 /** The fingerprint camoufox-js put in the env, from its CAMOU_CONFIG_<n> chunks. */
@@ -39,7 +39,10 @@ describe('camoufoxLaunchOptions, through camoufox-js, on a stand-in install', ()
   });
 
   it('builds the options: our install, a fingerprint in CAMOU_CONFIG_*, our env on top, no download', async () => {
-    const options = await camoufoxLaunchOptions({ headless: true, os: 'linux', locale: 'en-US', humanize: 1.5, blockImages: true }, { TALLY_MARK: 'run-7' });
+    const options = await camoufoxLaunchOptions(
+      { headless: true, os: 'linux', locale: 'en-US', humanize: 1.5, blockImages: true },
+      { TALLY_MARK: 'run-7' },
+    );
     const env = options.env as Record<string, string>;
     expect(options.executablePath).toBe(fake.executable);
     expect(options.headless).toBe(true);
@@ -66,16 +69,20 @@ describe('camoufoxLaunchOptions, through camoufox-js, on a stand-in install', ()
     const other = makeFakeCamoufoxInstall();
     process.env.TALLY_CAMOUFOX_DIR = other.dir;
     try {
-      await expect(camoufoxLaunchOptions({ headless: true }, {})).rejects.toThrow(`camoufox-js is already loaded with the install folder ${fake.dir}`);
+      await expect(camoufoxLaunchOptions({ headless: true }, {})).rejects.toThrow(
+        `camoufox-js is already loaded with the install folder ${fake.dir}`,
+      );
     } finally {
       process.env.TALLY_CAMOUFOX_DIR = fake.dir;
       rmSync(other.dir, { recursive: true, force: true });
     }
   });
 
-  it("camoufoxLauncher: Playwright starts the stand-in as its Firefox (Juggler); its failure reaches the caller", async () => {
+  it('camoufoxLauncher: Playwright starts the stand-in as its Firefox (Juggler); its failure reaches the caller', async () => {
     const launch = camoufoxLauncher({ headless: true, blockWebgl: true });
-    await expect(launch({ TALLY_MARK: 'run-8' })).rejects.toThrow(/Failed to launch the browser process[\s\S]*camoufox-bin[\s\S]*-juggler-pipe[\s\S]*not a browser/);
+    await expect(launch({ TALLY_MARK: 'run-8' })).rejects.toThrow(
+      /Failed to launch the browser process[\s\S]*camoufox-bin[\s\S]*-juggler-pipe[\s\S]*not a browser/,
+    );
   });
 });
 

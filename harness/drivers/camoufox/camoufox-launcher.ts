@@ -3,15 +3,30 @@ import { join, resolve } from 'node:path';
 import type { Browser, LaunchOptions } from 'playwright';
 import { InputError } from '../../errors.ts';
 import { SIGNALS_LEFT_TO_TALLY } from '../playwright/installed-browsers.ts';
-import { CAMOUFOX_INSTALL_DIR, camoufoxLayout, checkCamoufoxInstalled, notInstalledMessage, type CamoufoxInstall } from './camoufox-install.ts';
-import { toCamoufoxJsOptions, type CamoufoxOptions } from './camoufox-options.ts';
+import {
+  CAMOUFOX_INSTALL_DIR,
+  type CamoufoxInstall,
+  camoufoxLayout,
+  checkCamoufoxInstalled,
+  notInstalledMessage,
+} from './camoufox-install.ts';
+import { type CamoufoxOptions, toCamoufoxJsOptions } from './camoufox-options.ts';
 import { probeWebglDatabase, WEBGL_DATABASE_FIX } from './webgl-database.ts';
 
-export { checkCamoufoxInstalled, type CamoufoxInstall } from './camoufox-install.ts';
+export { type CamoufoxInstall, checkCamoufoxInstalled } from './camoufox-install.ts';
 export type { CamoufoxOptions } from './camoufox-options.ts';
 
 /** camoufox-js errors that mean the options were wrong, not that something broke. */
-const CAMOUFOX_INPUT_ERRORS = new Set(['InvalidOS', 'InvalidLocale', 'UnknownTerritory', 'UnknownLanguage', 'LocaleError', 'InvalidAddonPath', 'UnknownProperty', 'InvalidPropertyType']);
+const CAMOUFOX_INPUT_ERRORS = new Set([
+  'InvalidOS',
+  'InvalidLocale',
+  'UnknownTerritory',
+  'UnknownLanguage',
+  'LocaleError',
+  'InvalidAddonPath',
+  'UnknownProperty',
+  'InvalidPropertyType',
+]);
 
 /**
  * Playwright options for `firefox.launch()` that start Camoufox with a generated fingerprint (in
@@ -67,12 +82,16 @@ async function loadCamoufoxJs(install: CamoufoxInstall): Promise<typeof import('
   if (!current || resolve(current) !== install.dir) process.env[CAMOUFOX_INSTALL_DIR] = install.dir;
   const pkgman = await import('camoufox-js/dist/pkgman.js');
   if (pkgman.INSTALL_DIR !== install.dir) {
-    throw new InputError(`camoufox-js is already loaded with the install folder ${pkgman.INSTALL_DIR}, not ${install.dir}: one install folder per process (set it before the first launch)`);
+    throw new InputError(
+      `camoufox-js is already loaded with the install folder ${pkgman.INSTALL_DIR}, not ${install.dir}: one install folder per process (set it before the first launch)`,
+    );
   }
   try {
     pkgman.camoufoxPath(false);
   } catch (error) {
-    throw new InputError(notInstalledMessage(install.dir, `camoufox-js does not accept version ${install.version} (${(error as Error).message})`));
+    throw new InputError(
+      notInstalledMessage(install.dir, `camoufox-js does not accept version ${install.version} (${(error as Error).message})`),
+    );
   }
   return import('camoufox-js');
 }
@@ -90,5 +109,8 @@ let warnedWebglBlocked = false;
 function warnWebglBlocked(reason: string | undefined): void {
   if (warnedWebglBlocked) return;
   warnedWebglBlocked = true;
-  process.emitWarning(`Camoufox runs with WebGL blocked: camoufox-js's WebGL database cannot be read here (${reason}). To spoof WebGL instead, ${WEBGL_DATABASE_FIX}.`, { code: 'TALLY_CAMOUFOX_WEBGL' });
+  process.emitWarning(
+    `Camoufox runs with WebGL blocked: camoufox-js's WebGL database cannot be read here (${reason}). To spoof WebGL instead, ${WEBGL_DATABASE_FIX}.`,
+    { code: 'TALLY_CAMOUFOX_WEBGL' },
+  );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../errors.ts';
-import { toCamoufoxJsOptions, type CamoufoxHost } from './camoufox-options.ts';
+import { type CamoufoxHost, toCamoufoxJsOptions } from './camoufox-options.ts';
 
 const host = (over: Partial<CamoufoxHost> = {}): CamoufoxHost => ({
   defaultAddonInstalled: false,
@@ -21,7 +21,17 @@ describe('toCamoufoxJsOptions', () => {
 
   it('maps every option to its camoufox-js name', () => {
     const mapped = toCamoufoxJsOptions(
-      { headless: false, os: ['linux', 'windows'], locale: ['de-DE', 'en-US'], humanize: 1.5, blockImages: true, blockWebrtc: true, blockWebgl: true, window: [1280, 800], enableCache: true },
+      {
+        headless: false,
+        os: ['linux', 'windows'],
+        locale: ['de-DE', 'en-US'],
+        humanize: 1.5,
+        blockImages: true,
+        blockWebrtc: true,
+        blockWebgl: true,
+        window: [1280, 800],
+        enableCache: true,
+      },
       host(),
     );
     expect(mapped).toEqual({

@@ -46,7 +46,9 @@ export interface CamoufoxHost {
 export function toCamoufoxJsOptions(options: CamoufoxOptions, host: CamoufoxHost): CamoufoxJsOptions {
   validate(options);
   if (options.blockWebgl === false && !host.webglDatabase.usable) {
-    throw new InputError(`camoufox blockWebgl: false needs camoufox-js's WebGL database, which cannot be read here: ${host.webglDatabase.reason ?? 'unknown reason'}. Leave blockWebgl out to block WebGL instead, or ${host.webglDatabaseFix}`);
+    throw new InputError(
+      `camoufox blockWebgl: false needs camoufox-js's WebGL database, which cannot be read here: ${host.webglDatabase.reason ?? 'unknown reason'}. Leave blockWebgl out to block WebGL instead, or ${host.webglDatabaseFix}`,
+    );
   }
   const mapped: CamoufoxJsOptions = {
     headless: options.headless,
@@ -69,12 +71,16 @@ export function toCamoufoxJsOptions(options: CamoufoxOptions, host: CamoufoxHost
 
 function validate(options: CamoufoxOptions): void {
   const oses = options.os === undefined ? [] : Array.isArray(options.os) ? options.os : [options.os];
-  if (Array.isArray(options.os) && oses.length === 0) throw new InputError('camoufox os: an empty list; give one of linux, macos, windows, or leave it out');
+  if (Array.isArray(options.os) && oses.length === 0)
+    throw new InputError('camoufox os: an empty list; give one of linux, macos, windows, or leave it out');
   for (const os of oses) {
-    if (!(CAMOUFOX_OSES as readonly string[]).includes(os)) throw new InputError(`camoufox os: '${os}' is not one of ${CAMOUFOX_OSES.join(', ')}`);
+    if (!(CAMOUFOX_OSES as readonly string[]).includes(os))
+      throw new InputError(`camoufox os: '${os}' is not one of ${CAMOUFOX_OSES.join(', ')}`);
   }
-  if (Array.isArray(options.locale) && options.locale.length === 0) throw new InputError('camoufox locale: an empty list; give a locale such as en-US, or leave it out');
-  if (typeof options.humanize === 'number' && !(options.humanize > 0)) throw new InputError(`camoufox humanize: ${options.humanize} seconds; expected a positive number, or true`);
+  if (Array.isArray(options.locale) && options.locale.length === 0)
+    throw new InputError('camoufox locale: an empty list; give a locale such as en-US, or leave it out');
+  if (typeof options.humanize === 'number' && !(options.humanize > 0))
+    throw new InputError(`camoufox humanize: ${options.humanize} seconds; expected a positive number, or true`);
   if (options.window !== undefined) {
     const [width, height] = options.window;
     if (options.window.length !== 2 || !isPositiveInteger(width) || !isPositiveInteger(height)) {

@@ -35,7 +35,11 @@ async function runProbe(): Promise<WebglDatabaseProbe> {
     // Never rejects: a failure of any kind is the answer.
     execFile(process.execPath, ['-e', script], { timeout: PROBE_TIMEOUT_MS }, (error, _stdout, stderr) => {
       const failure = error as (Error & { code?: number | string; signal?: string }) | null;
-      done({ code: failure ? (typeof failure.code === 'number' ? failure.code : -1) : 0, signal: failure?.signal ?? null, stderr: String(stderr) });
+      done({
+        code: failure ? (typeof failure.code === 'number' ? failure.code : -1) : 0,
+        signal: failure?.signal ?? null,
+        stderr: String(stderr),
+      });
     });
   });
   if (child.code === 0 && !child.signal) return { usable: true };
@@ -45,4 +49,5 @@ async function runProbe(): Promise<WebglDatabaseProbe> {
 }
 
 /** What to do about it. */
-export const WEBGL_DATABASE_FIX = 'build better-sqlite3 for this Node (`npm run build-release` in node_modules/better-sqlite3) or run on Node >= 22';
+export const WEBGL_DATABASE_FIX =
+  'build better-sqlite3 for this Node (`npm run build-release` in node_modules/better-sqlite3) or run on Node >= 22';

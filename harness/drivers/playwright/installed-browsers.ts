@@ -26,7 +26,15 @@ export const INSTALLED_BROWSERS: Record<RealBrowserName, InstalledBrowser> = {
  * Without these, Chromium keeps trying to reach Google's services and, on a closed network,
  * stalls on refused connections. The sandbox needs user namespaces that containers often lack.
  */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 export function executableOf(name: RealBrowserName): string {
   const browser = INSTALLED_BROWSERS[name];

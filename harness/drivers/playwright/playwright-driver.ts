@@ -1,13 +1,13 @@
 import type { Browser } from 'playwright';
-import { sleep, type Clock, type TimerId } from '../../clock/clock.ts';
+import { type Clock, sleep, type TimerId } from '../../clock/clock.ts';
 import type { BadPageKind } from '../../history/events.ts';
 import type { Recorder } from '../../history/recorder.ts';
-import type { SiteFault } from '../../site/faults.ts';
 import { markerEnv } from '../../os/browser-marker.ts';
 import { pageProcesses, scanRun, signalBrowser } from '../../os/run-processes.ts';
+import type { SiteFault } from '../../site/faults.ts';
 import { DriverEvents } from '../driver-events.ts';
 import type { Driver, DriverFaults, PageLike, ResourceSample } from '../types.ts';
-import { RecordedBrowser, RecordedPage, type BrowserHost } from './recorded-browser.ts';
+import { type BrowserHost, RecordedBrowser, RecordedPage } from './recorded-browser.ts';
 
 /** Starts one browser whose processes carry `env` (the run's markers). */
 export type Launcher = (env: Record<string, string>) => Promise<Browser>;
@@ -25,7 +25,11 @@ export interface PlaywrightDriverOptions {
 }
 
 /** The site's answer for each bad page a scenario can ask for. */
-const SITE_FAULT_OF: Record<BadPageKind, SiteFault> = { reset: { kind: 'reset' }, serverError: { kind: '5xx' }, challenge: { kind: 'challenge' } };
+const SITE_FAULT_OF: Record<BadPageKind, SiteFault> = {
+  reset: { kind: 'reset' },
+  serverError: { kind: '5xx' },
+  challenge: { kind: 'challenge' },
+};
 
 /** How long teardown waits for a killed browser's connection to drop. */
 const KILL_WAIT_MS = 5_000;
@@ -124,10 +128,14 @@ export class PlaywrightDriver implements Driver {
     hang: (browser, ms) => {
       if (!this.#browsers.has(browser)) return;
       signalBrowser(this.options.runId, browser, 'SIGSTOP', 'all');
-      const timer = this.options.clock.setTimeout(() => {
-        this.#hangs.delete(timer);
-        signalBrowser(this.options.runId, browser, 'SIGCONT', 'all');
-      }, ms, 'hang-end');
+      const timer = this.options.clock.setTimeout(
+        () => {
+          this.#hangs.delete(timer);
+          signalBrowser(this.options.runId, browser, 'SIGCONT', 'all');
+        },
+        ms,
+        'hang-end',
+      );
       this.#hangs.set(timer, browser);
     },
     slowClose: (browser, ms) => {

@@ -27,7 +27,12 @@ export class RecordedBrowser implements BrowserLike {
   endedBy: 'close' | 'kill' | undefined;
   readonly pages = new Set<RecordedPage>();
 
-  constructor(readonly id: string, readonly pid: number | undefined, readonly browser: Browser, private readonly host: BrowserHost) {
+  constructor(
+    readonly id: string,
+    readonly pid: number | undefined,
+    readonly browser: Browser,
+    private readonly host: BrowserHost,
+  ) {
     browser.on('disconnected', () => {
       host.gone(this);
       for (const listener of this.#listeners.splice(0)) {
@@ -61,7 +66,11 @@ export class RecordedBrowser implements BrowserLike {
 
   newContext(): Promise<RecordedContext> {
     const id = this.childId('c');
-    return this.record('newContext', this.id, async () => new RecordedContext(id, this, await this.browser.newContext({ extraHTTPHeaders: this.host.headersFor(this.id) })));
+    return this.record(
+      'newContext',
+      this.id,
+      async () => new RecordedContext(id, this, await this.browser.newContext({ extraHTTPHeaders: this.host.headersFor(this.id) })),
+    );
   }
 
   async newPage(): Promise<RecordedPage> {
@@ -99,7 +108,11 @@ export class RecordedBrowser implements BrowserLike {
 }
 
 export class RecordedContext implements ContextLike {
-  constructor(readonly id: string, readonly owner: RecordedBrowser, readonly context: BrowserContext) {}
+  constructor(
+    readonly id: string,
+    readonly owner: RecordedBrowser,
+    readonly context: BrowserContext,
+  ) {}
 
   newPage(): Promise<RecordedPage> {
     const id = this.owner.childId('p');
@@ -118,7 +131,11 @@ export class RecordedContext implements ContextLike {
 }
 
 export class RecordedPage implements PageLike {
-  constructor(readonly id: string, readonly context: RecordedContext, readonly page: Page) {}
+  constructor(
+    readonly id: string,
+    readonly context: RecordedContext,
+    readonly page: Page,
+  ) {}
 
   get browserId(): string {
     return this.context.owner.id;

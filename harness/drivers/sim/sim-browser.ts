@@ -1,8 +1,8 @@
 import type { Clock, TimerId } from '../../clock/clock.ts';
 import type { BadPageKind, DriverOp } from '../../history/events.ts';
 import type { BrowserLike, ContextLike, PageLike } from '../types.ts';
-import { reviewsFor } from './site-model.ts';
 import type { SimDriver } from './sim-driver.ts';
+import { reviewsFor } from './site-model.ts';
 
 /** Playwright's message for a call on something that is gone. */
 export const CLOSED_MESSAGE = 'Target page, context or browser has been closed';
@@ -38,7 +38,11 @@ export class SimBrowser implements BrowserLike {
   /** The site's bad answers to this browser's next page requests, in turn (the badPage fault). */
   readonly badPages: BadPageKind[] = [];
 
-  constructor(readonly id: string, readonly driver: SimDriver, private readonly clock: Clock) {}
+  constructor(
+    readonly id: string,
+    readonly driver: SimDriver,
+    private readonly clock: Clock,
+  ) {}
 
   childId(kind: 'c' | 'p'): string {
     return `${this.id}/${kind}${this.#nextChild++}`;
@@ -75,7 +79,10 @@ export class SimBrowser implements BrowserLike {
   close(): Promise<void> {
     if (this.state === 'closed' || this.state === 'crashed') return this.call('close', this.id, 0, () => undefined);
     this.state = 'closing';
-    this.#closing ??= this.call('close', this.id, this.slowCloseMs ?? this.driver.timing.closeMs, () => this.#gone('close'), { at: true, closing: true });
+    this.#closing ??= this.call('close', this.id, this.slowCloseMs ?? this.driver.timing.closeMs, () => this.#gone('close'), {
+      at: true,
+      closing: true,
+    });
     return this.#closing;
   }
 
@@ -157,7 +164,15 @@ export class SimBrowser implements BrowserLike {
         this.driver.events.return(op, target, this.id, call);
         resolve(value);
       };
-      const pending: Pending = { op, page: options.page, waitsOnPage: options.waitsOnPage ?? false, timer: undefined, stalled: false, fail, finish };
+      const pending: Pending = {
+        op,
+        page: options.page,
+        waitsOnPage: options.waitsOnPage ?? false,
+        timer: undefined,
+        stalled: false,
+        fail,
+        finish,
+      };
       const closedTarget = options.closing ? false : !this.isConnected() || this.state === 'closing' || options.page?.isClosed();
       if (closedTarget && op !== 'close') return fail(new Error(`${op}: ${CLOSED_MESSAGE}`));
       if (options.page?.crashed && op !== 'close') return fail(new Error(`${op}: ${CRASHED_MESSAGE}`));
@@ -206,7 +221,10 @@ export class SimContext implements ContextLike {
   readonly pages = new Set<SimPage>();
   closed = false;
 
-  constructor(readonly id: string, readonly browser: SimBrowser) {}
+  constructor(
+    readonly id: string,
+    readonly browser: SimBrowser,
+  ) {}
 
   newPage(): Promise<SimPage> {
     return this.browser.call('newPage', this.id, this.browser.driver.timing.newPageMs, () => {
@@ -218,11 +236,17 @@ export class SimContext implements ContextLike {
   }
 
   close(): Promise<void> {
-    return this.browser.call('close', this.id, 0, () => {
-      this.closed = true;
-      for (const page of this.pages) page.markClosed();
-      this.browser.contexts.delete(this);
-    }, { closing: true });
+    return this.browser.call(
+      'close',
+      this.id,
+      0,
+      () => {
+        this.closed = true;
+        for (const page of this.pages) page.markClosed();
+        this.browser.contexts.delete(this);
+      },
+      { closing: true },
+    );
   }
 }
 
@@ -234,7 +258,10 @@ export class SimPage implements PageLike {
   /** The page the site answered with, when it was not the reviews. */
   badAnswer: BadPageKind | undefined = undefined;
 
-  constructor(readonly id: string, readonly context: SimContext) {}
+  constructor(
+    readonly id: string,
+    readonly context: SimContext,
+  ) {}
 
   get browser(): SimBrowser {
     return this.context.browser;
@@ -247,27 +274,39 @@ export class SimPage implements PageLike {
   goto(url: string): Promise<null> {
     const ms = this.browser.driver.navigationMs();
     const bad = this.browser.badPages.shift();
-    return this.browser.call('goto', this.id, ms, () => {
-      // What the real site's bad answers do to Playwright and to the review job's page function.
-      if (bad === 'reset') throw new Error(`goto: net::ERR_CONNECTION_RESET at ${url}`);
-      this.url = url;
-      this.badAnswer = bad;
-      return null;
-    }, { page: this, waitsOnPage: true, url });
+    return this.browser.call(
+      'goto',
+      this.id,
+      ms,
+      () => {
+        // What the real site's bad answers do to Playwright and to the review job's page function.
+        if (bad === 'reset') throw new Error(`goto: net::ERR_CONNECTION_RESET at ${url}`);
+        this.url = url;
+        this.badAnswer = bad;
+        return null;
+      },
+      { page: this, waitsOnPage: true, url },
+    );
   }
 
   evaluate<R, Arg>(pageFunction: (arg: Arg) => R | Promise<R>, arg: Arg): Promise<R>;
   evaluate<R>(pageFunction: () => R | Promise<R>): Promise<R>;
   evaluate<R>(): Promise<R> {
     // The sim runs no page script: it answers with the site model's reviews for the current page.
-    return this.browser.call('evaluate', this.id, this.browser.driver.timing.evaluateMs, () => {
-      if (this.badAnswer === 'serverError') throw new Error(`evaluate: error page (HTTP 503) at ${this.url}`);
-      if (this.badAnswer === 'challenge') throw new Error(`evaluate: bot challenge at ${this.url}`);
-      return reviewsFor(this.url) as R;
-    }, {
-      page: this,
-      waitsOnPage: true,
-    });
+    return this.browser.call(
+      'evaluate',
+      this.id,
+      this.browser.driver.timing.evaluateMs,
+      () => {
+        if (this.badAnswer === 'serverError') throw new Error(`evaluate: error page (HTTP 503) at ${this.url}`);
+        if (this.badAnswer === 'challenge') throw new Error(`evaluate: bot challenge at ${this.url}`);
+        return reviewsFor(this.url) as R;
+      },
+      {
+        page: this,
+        waitsOnPage: true,
+      },
+    );
   }
 
   close(): Promise<void> {

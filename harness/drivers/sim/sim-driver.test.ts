@@ -12,7 +12,10 @@ function sim() {
   const recorder = new Recorder(() => clock.now());
   const events: AnyEvent[] = [];
   recorder.subscribe((e) => events.push(e));
-  const driver = new SimDriver(clock, recorder, seededRandom(1), { ...DEFAULT_SIM_OPTIONS, timing: { ...DEFAULT_SIM_OPTIONS.timing, navigationJitter: 0 } });
+  const driver = new SimDriver(clock, recorder, seededRandom(1), {
+    ...DEFAULT_SIM_OPTIONS,
+    timing: { ...DEFAULT_SIM_OPTIONS.timing, navigationJitter: 0 },
+  });
   /** Run virtual time until `promise` settles (or nothing is left to run). */
   const settle = async <T>(promise: Promise<T>) => {
     promise.catch(() => {});
@@ -78,7 +81,8 @@ describe('SimDriver', () => {
         return { browser, first: await browser.newPage(), second: await browser.newPage() };
       })(),
     );
-    const { browser, first, second }: { browser: Awaited<ReturnType<SimDriver['launch']>>; first: Page; second: Page } = await ready.promise;
+    const { browser, first, second }: { browser: Awaited<ReturnType<SimDriver['launch']>>; first: Page; second: Page } =
+      await ready.promise;
     const navigation = first.goto('http://127.0.0.1:0/x').catch((e: Error) => e.message);
     const inFlight = second.evaluate(() => 2).catch((e: Error) => e.message);
     driver.faults.pageCrash('b1');

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock/clock.ts';
 import type { Recorder } from '../../history/recorder.ts';
-import { DriverEvents } from '../driver-events.ts';
 import type { Random } from '../../random.ts';
+import { DriverEvents } from '../driver-events.ts';
 import type { Driver, DriverFaults, PageLike, ResourceSample } from '../types.ts';
 import { SimBrowser, SimPage } from './sim-browser.ts';
 
@@ -56,13 +56,17 @@ export class SimDriver implements Driver {
     const browser = new SimBrowser(id, this, this.clock);
     return new Promise((resolve) => {
       const call = this.events.call('launch', id, id, undefined, true);
-      this.clock.setTimeout(() => {
-        browser.state = 'alive';
-        this.#browsers.set(id, browser);
-        this.events.up(id, this.options.browserMB);
-        this.events.return('launch', id, id, call);
-        resolve(browser);
-      }, this.timing.launchMs, 'sim');
+      this.clock.setTimeout(
+        () => {
+          browser.state = 'alive';
+          this.#browsers.set(id, browser);
+          this.events.up(id, this.options.browserMB);
+          this.events.return('launch', id, id, call);
+          resolve(browser);
+        },
+        this.timing.launchMs,
+        'sim',
+      );
     });
   }
 

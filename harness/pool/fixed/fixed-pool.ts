@@ -27,10 +27,14 @@ export class FixedBrowserPool implements Pool {
     const watchdog = new AbortController();
     const { watchdogMs, jitterMs } = this.env.config;
     const timeoutMs = watchdogMs + Math.round(this.env.random.next() * jitterMs);
-    const timer = this.env.clock.setTimeout(() => {
-      this.env.report('pool.watchdog', job.id, { afterMs: timeoutMs });
-      watchdog.abort(new WatchdogTimeout(job.id, timeoutMs));
-    }, timeoutMs, 'watchdog');
+    const timer = this.env.clock.setTimeout(
+      () => {
+        this.env.report('pool.watchdog', job.id, { afterMs: timeoutMs });
+        watchdog.abort(new WatchdogTimeout(job.id, timeoutMs));
+      },
+      timeoutMs,
+      'watchdog',
+    );
     let workStopped: Promise<void> | undefined;
     try {
       const page = await handle.open(this.env.driver);

@@ -83,11 +83,15 @@ export class LegacyBrowserService implements Pool {
     let timer: number | undefined;
     const watchdogMs = this.env.config.watchdogMs;
     const watchdog = new Promise<never>((_, reject) => {
-      timer = this.env.clock.setTimeout(() => {
-        this.env.report('pool.watchdog', job.id, { afterMs: watchdogMs });
-        void this.#safeCloseSession(job.id, 'watchdog');
-        reject(new WatchdogTimeout(job.id, watchdogMs));
-      }, watchdogMs, 'watchdog');
+      timer = this.env.clock.setTimeout(
+        () => {
+          this.env.report('pool.watchdog', job.id, { afterMs: watchdogMs });
+          void this.#safeCloseSession(job.id, 'watchdog');
+          reject(new WatchdogTimeout(job.id, watchdogMs));
+        },
+        watchdogMs,
+        'watchdog',
+      );
     });
     try {
       const result = await Promise.race([job.work(page, NEVER_ABORTED), watchdog]);
@@ -136,10 +140,14 @@ export class LegacyBrowserService implements Pool {
 
   // v2.3: LockSweep, when locks pile up beyond twice the operations in progress.
   #scheduleSweep(): void {
-    this.#sweepTimer = this.env.clock.setTimeout(() => {
-      this.#monitorAndCleanupResources();
-      this.#scheduleSweep();
-    }, this.env.config.sweepEveryMs, 'lock-sweep');
+    this.#sweepTimer = this.env.clock.setTimeout(
+      () => {
+        this.#monitorAndCleanupResources();
+        this.#scheduleSweep();
+      },
+      this.env.config.sweepEveryMs,
+      'lock-sweep',
+    );
   }
 
   #monitorAndCleanupResources(): void {

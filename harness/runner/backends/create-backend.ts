@@ -1,5 +1,5 @@
-import { InputError } from '../../errors.ts';
 import type { Launcher } from '../../drivers/playwright/playwright-driver.ts';
+import { InputError } from '../../errors.ts';
 import type { Recorder } from '../../history/recorder.ts';
 import type { Random } from '../../random.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -10,7 +10,8 @@ export const DRIVERS = ['sim', 'chromium', 'firefox', 'camoufox'] as const;
 export type DriverName = (typeof DRIVERS)[number];
 
 export function checkDriverName(name: string): DriverName {
-  if (!(DRIVERS as readonly string[]).includes(name)) throw new InputError(`--driver ${name}: unknown driver (available: ${DRIVERS.join(', ')})`);
+  if (!(DRIVERS as readonly string[]).includes(name))
+    throw new InputError(`--driver ${name}: unknown driver (available: ${DRIVERS.join(', ')})`);
   return name as DriverName;
 }
 
@@ -34,15 +35,20 @@ export async function launcherFor(name: Exclude<DriverName, 'sim'>): Promise<Lau
 
 /** Faults a real driver cannot inflict, by driver, with the reason. */
 const UNSUPPORTED_FAULTS: Partial<Record<DriverName, { kind: string; why: string }>> = {
-  firefox: { kind: 'pageCrash', why: "Firefox's web content processes cannot be told apart from its privileged ones, and killing those takes the whole browser down" },
-  camoufox: { kind: 'pageCrash', why: "Camoufox is Firefox: its web content processes cannot be told apart from its privileged ones" },
+  firefox: {
+    kind: 'pageCrash',
+    why: "Firefox's web content processes cannot be told apart from its privileged ones, and killing those takes the whole browser down",
+  },
+  camoufox: { kind: 'pageCrash', why: 'Camoufox is Firefox: its web content processes cannot be told apart from its privileged ones' },
 };
 
 /** Bad input, said before anything starts: a scenario whose faults this driver cannot inflict. */
 export function checkFaultsSupported(scenario: Scenario, driver: DriverName): void {
   const unsupported = UNSUPPORTED_FAULTS[driver];
   if (unsupported && scenario.faults.some((fault) => fault.kind === unsupported.kind)) {
-    throw new InputError(`${scenario.name}: the ${unsupported.kind} fault is not available with --driver ${driver} (${unsupported.why}); use --driver chromium or sim`);
+    throw new InputError(
+      `${scenario.name}: the ${unsupported.kind} fault is not available with --driver ${driver} (${unsupported.why}); use --driver chromium or sim`,
+    );
   }
 }
 
@@ -51,10 +57,21 @@ export function scenarioForDriver(scenario: Scenario, driver: string): Scenario 
   if (!isRealDriver(driver)) return scenario;
   const { durationMs, workload, faults } = scenario.real;
   const defined = Object.fromEntries(Object.entries(workload).filter(([, value]) => value !== undefined));
-  return { ...scenario, durationMs: durationMs ?? scenario.durationMs, workload: { ...scenario.workload, ...defined }, faults: faults ?? scenario.faults };
+  return {
+    ...scenario,
+    durationMs: durationMs ?? scenario.durationMs,
+    workload: { ...scenario.workload, ...defined },
+    faults: faults ?? scenario.faults,
+  };
 }
 
-export async function createBackend(driver: DriverName, scenario: Scenario, recorder: Recorder, random: Random, options: { pace?: number; launcher?: Launcher } = {}): Promise<Backend> {
+export async function createBackend(
+  driver: DriverName,
+  scenario: Scenario,
+  recorder: Recorder,
+  random: Random,
+  options: { pace?: number; launcher?: Launcher } = {},
+): Promise<Backend> {
   if (driver === 'sim') return createSimBackend(scenario, recorder, random, options);
   const launcher = options.launcher ?? (await launcherFor(driver));
   const { createRealBackend } = await import('./real-backend.ts');

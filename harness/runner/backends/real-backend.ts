@@ -1,11 +1,11 @@
 import { RealClock } from '../../clock/real-clock.ts';
-import { PlaywrightDriver, type Launcher } from '../../drivers/playwright/playwright-driver.ts';
+import { type Launcher, PlaywrightDriver } from '../../drivers/playwright/playwright-driver.ts';
 import type { Recorder } from '../../history/recorder.ts';
 import { newRunId } from '../../os/browser-marker.ts';
-import { reapAbandonedRuns, registerRun } from '../../os/run-registry.ts';
 import { killRun, listRunProcesses, osSample } from '../../os/run-processes.ts';
-import { SITE_BROWSER_HEADER, startSite } from '../../site/site.ts';
+import { reapAbandonedRuns, registerRun } from '../../os/run-registry.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { SITE_BROWSER_HEADER, startSite } from '../../site/site.ts';
 import { driveReal } from '../drive-real.ts';
 import type { Backend } from './backend.ts';
 
@@ -24,7 +24,9 @@ export async function createRealBackend(name: string, launcher: Launcher, scenar
   const clock = new RealClock(timeScale);
   // A run whose tally process was SIGKILLed could close nothing: its record says what to kill.
   for (const { runId: abandoned, killed } of reapAbandonedRuns()) {
-    process.stderr.write(`tally: run ${abandoned} ended without cleaning up (its process was killed); killed the ${killed} processes it left\n`);
+    process.stderr.write(
+      `tally: run ${abandoned} ended without cleaning up (its process was killed); killed the ${killed} processes it left\n`,
+    );
   }
   const runId = newRunId();
   const unregister = registerRun(runId);
@@ -32,14 +34,19 @@ export async function createRealBackend(name: string, launcher: Launcher, scenar
   // the site; the browser's own ~150 ms comes on top, which the scenario's timeScale allows for.
   const site = await startSite({ latencyMs: Math.round((scenario.workload.pageMs * timeScale) / 2) });
   // PSS costs a few ms per process: read on the interval and at the end, not on every launch and close.
-  const recordOs = (reason: 'interval' | 'browser' | 'quiescent') => recorder.emit('os.sample', osSample(runId, reason, { pss: reason !== 'browser' }));
+  const recordOs = (reason: 'interval' | 'browser' | 'quiescent') =>
+    recorder.emit('os.sample', osSample(runId, reason, { pss: reason !== 'browser' }));
   const driver = new PlaywrightDriver({
     name,
     launcher,
     recorder,
     clock,
     runId,
-    site: { stall: (browser) => site.stall(browser), arm: (browser, fault) => site.arm(browser, fault), headersFor: (browser) => ({ [SITE_BROWSER_HEADER]: browser }) },
+    site: {
+      stall: (browser) => site.stall(browser),
+      arm: (browser, fault) => site.arm(browser, fault),
+      headersFor: (browser) => ({ [SITE_BROWSER_HEADER]: browser }),
+    },
     onBrowserChange: () => recordOs('browser'),
   });
   return {

@@ -16,7 +16,12 @@ export function createSimBackend(scenario: Scenario, recorder: Recorder, random:
     ...DEFAULT_SIM_OPTIONS,
     browserMB: scenario.sim.browserMB,
     pageMB: scenario.sim.pageMB,
-    timing: { ...DEFAULT_SIM_OPTIONS.timing, navigationMs: scenario.workload.pageMs, launchMs: scenario.sim.launchMs, closeMs: scenario.sim.closeMs },
+    timing: {
+      ...DEFAULT_SIM_OPTIONS.timing,
+      navigationMs: scenario.workload.pageMs,
+      launchMs: scenario.sim.launchMs,
+      closeMs: scenario.sim.closeMs,
+    },
   });
   const paced = options.pace === undefined ? undefined : pace(options.pace);
   return {

@@ -9,7 +9,15 @@ const PROMTOOL = '/usr/bin/promtool';
 
 function sampleRun(): RunMetrics {
   const h = new HistoryBuilder();
-  h.emit('run.start', { scenario: 'say "hi"\\', pool: './pools/my pool.ts', driver: 'sim', seed: 7, durationMs: 1, pool_config: {}, timeScale: 1 });
+  h.emit('run.start', {
+    scenario: 'say "hi"\\',
+    pool: './pools/my pool.ts',
+    driver: 'sim',
+    seed: 7,
+    durationMs: 1,
+    pool_config: {},
+    timeScale: 1,
+  });
   h.launch('b1', 'j1');
   h.launched('b1', 'j1');
   h.settle({ counter: 1, sessions: ['j1'], locks: [] });
@@ -22,7 +30,7 @@ function sampleRun(): RunMetrics {
 }
 
 /** `name{labels} value` lines, by name and the one label that tells them apart (or the whole label set). */
-function valueOf(text: string, name: string, labelPart = ''): number | undefined {
+function sampleValue(text: string, name: string, labelPart = ''): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labelPart));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
@@ -36,32 +44,36 @@ describe('Prometheus exposition', () => {
     const text = renderExposition(sampleRun());
     const series = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
     expect(series.length).toBeGreaterThan(20);
-    for (const line of series) expect(line).toContain('tally_scenario="say \\"hi\\"\\\\",tally_pool="./pools/my pool.ts",tally_driver="sim",tally_seed="7"');
+    for (const line of series)
+      expect(line).toContain('tally_scenario="say \\"hi\\"\\\\",tally_pool="./pools/my pool.ts",tally_driver="sim",tally_seed="7"');
     expect(text).toContain('target_info{service_name="tally",');
   });
 
   it('writes the values, and histograms cumulatively with +Inf, sum and count', () => {
     const text = renderExposition(sampleRun());
-    expect(valueOf(text, 'tally_pool_browsers')).toBe(1);
-    expect(valueOf(text, 'tally_browsers_alive', 'tally_view="driver"')).toBe(1);
-    expect(valueOf(text, 'tally_browsers_alive', 'tally_view="os"')).toBeUndefined(); // no os.sample: no OS view, not a zero
-    expect(valueOf(text, 'tally_jobs_finished_total', 'tally_job_outcome="ok"')).toBe(1);
-    expect(valueOf(text, 'tally_job_duration_seconds_bucket', 'tally_job_outcome="ok",le="1"')).toBe(0);
-    expect(valueOf(text, 'tally_job_duration_seconds_bucket', 'tally_job_outcome="ok",le="5"')).toBe(1);
-    expect(valueOf(text, 'tally_job_duration_seconds_bucket', 'tally_job_outcome="ok",le="3600"')).toBe(1);
-    expect(valueOf(text, 'tally_job_duration_seconds_bucket', 'tally_job_outcome="ok",le="+Inf"')).toBe(1);
-    expect(valueOf(text, 'tally_job_duration_seconds_sum', 'tally_job_outcome="ok"')).toBe(2.5);
-    expect(valueOf(text, 'tally_faults_total', 'tally_fault_kind="hang"')).toBe(1);
-    expect(valueOf(text, 'tally_faults_active', 'tally_fault_kind="hang"')).toBe(1);
-    expect(valueOf(text, 'tally_violations_total', 'tally_invariant="quiescence"')).toBe(0);
+    expect(sampleValue(text, 'tally_pool_browsers')).toBe(1);
+    expect(sampleValue(text, 'tally_browsers_alive', 'tally_view="driver"')).toBe(1);
+    expect(sampleValue(text, 'tally_browsers_alive', 'tally_view="os"')).toBeUndefined(); // no os.sample: no OS view, not a zero
+    expect(sampleValue(text, 'tally_jobs_finished_total', 'tally_job_outcome="ok"')).toBe(1);
+    expect(sampleValue(text, 'tally_job_duration_seconds_bucket', 'tally_job_outcome="ok",le="1"')).toBe(0);
+    expect(sampleValue(text, 'tally_job_duration_seconds_bucket', 'tally_job_outcome="ok",le="5"')).toBe(1);
+    expect(sampleValue(text, 'tally_job_duration_seconds_bucket', 'tally_job_outcome="ok",le="3600"')).toBe(1);
+    expect(sampleValue(text, 'tally_job_duration_seconds_bucket', 'tally_job_outcome="ok",le="+Inf"')).toBe(1);
+    expect(sampleValue(text, 'tally_job_duration_seconds_sum', 'tally_job_outcome="ok"')).toBe(2.5);
+    expect(sampleValue(text, 'tally_faults_total', 'tally_fault_kind="hang"')).toBe(1);
+    expect(sampleValue(text, 'tally_faults_active', 'tally_fault_kind="hang"')).toBe(1);
+    expect(sampleValue(text, 'tally_violations_total', 'tally_invariant="quiescence"')).toBe(0);
   });
 
-  describe.runIf(needsExecutable(PROMTOOL, 'npm run services (installs Debian prometheus, which ships promtool)'))('checked by promtool', () => {
-    it('parses and passes the linter (names, suffixes, HELP and TYPE)', () => {
-      const text = renderExposition(sampleRun());
-      // promtool exits non-zero and names the problem on a parse error or a lint finding.
-      const output = execFileSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-      expect(output).toBe('');
-    });
-  });
+  describe.runIf(needsExecutable(PROMTOOL, 'npm run services (installs Debian prometheus, which ships promtool)'))(
+    'checked by promtool',
+    () => {
+      it('parses and passes the linter (names, suffixes, HELP and TYPE)', () => {
+        const text = renderExposition(sampleRun());
+        // promtool exits non-zero and names the problem on a parse error or a lint finding.
+        const output = execFileSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+        expect(output).toBe('');
+      });
+    },
+  );
 });

@@ -23,7 +23,9 @@ export function renderExposition(metrics: RunMetrics): string {
   const out: string[] = [];
   const view = label(DRIVER.view);
 
-  family(out, { prometheusName: 'target_info', kind: 'gauge', description: 'Target metadata' }, [[{ [label(SEMCONV.serviceName)]: SERVICE_NAME, ...run }, 1]]);
+  family(out, { prometheusName: 'target_info', kind: 'gauge', description: 'Target metadata' }, [
+    [{ [label(SEMCONV.serviceName)]: SERVICE_NAME, ...run }, 1],
+  ]);
   family(out, METRICS.poolCounter, [[run, metrics.counter]]);
   family(out, METRICS.poolSessions, [[run, metrics.sessions]]);
   family(out, METRICS.poolLocks, [[run, metrics.locks]]);
@@ -32,7 +34,10 @@ export function renderExposition(metrics: RunMetrics): string {
     ...optional({ ...run, [view]: 'os' }, metrics.browsersOs),
   ]);
   family(out, METRICS.osProcesses, optional(run, metrics.processesOs));
-  family(out, METRICS.memoryUsage, [...optional({ ...run, [view]: 'driver' }, metrics.memoryDriverBytes), ...optional({ ...run, [view]: 'os' }, metrics.memoryOsBytes)]);
+  family(out, METRICS.memoryUsage, [
+    ...optional({ ...run, [view]: 'driver' }, metrics.memoryDriverBytes),
+    ...optional({ ...run, [view]: 'os' }, metrics.memoryOsBytes),
+  ]);
   family(out, METRICS.violations, byLabel(run, label(VIOLATION.invariant), metrics.violations));
   family(out, METRICS.watchdogFires, [[run, metrics.watchdogFires]]);
   family(out, METRICS.browserCloses, [[run, metrics.browserCloses]]);
@@ -69,7 +74,11 @@ function header(out: string[], metric: Pick<MetricDefinition, 'prometheusName' |
   out.push(`# TYPE ${metric.prometheusName} ${metric.kind}\n`);
 }
 
-function family(out: string[], metric: Pick<MetricDefinition, 'prometheusName' | 'kind' | 'description'>, samples: readonly Sample[]): void {
+function family(
+  out: string[],
+  metric: Pick<MetricDefinition, 'prometheusName' | 'kind' | 'description'>,
+  samples: readonly Sample[],
+): void {
   if (samples.length === 0) return;
   header(out, metric);
   for (const [labels, value] of samples) out.push(`${metric.prometheusName}${labelSet(labels)} ${formatValue(value)}\n`);
@@ -91,7 +100,9 @@ function histogramFamily(out: string[], metric: MetricDefinition, histograms: re
 }
 
 function labelSet(labels: Labels): string {
-  const pairs = Object.entries(labels).map(([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const pairs = Object.entries(labels).map(
+    ([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
 }
 

@@ -1,4 +1,4 @@
-import { prometheusName, type MetricKind } from './prometheus-name.ts';
+import { type MetricKind, prometheusName } from './prometheus-name.ts';
 
 /** One metric as OpenTelemetry names it, and the name Prometheus sees. */
 export interface MetricDefinition {
@@ -21,15 +21,35 @@ function define(otelName: string, unit: string, kind: MetricKind, description: s
  * in real time.
  */
 export const METRICS = {
-  poolCounter: define('tally.pool.browsers', '{browser}', 'gauge', "The pool's counter: the browsers it believes are live, as inspect() reports it at the last settled point."),
+  poolCounter: define(
+    'tally.pool.browsers',
+    '{browser}',
+    'gauge',
+    "The pool's counter: the browsers it believes are live, as inspect() reports it at the last settled point.",
+  ),
   poolSessions: define('tally.pool.sessions', '{session}', 'gauge', 'Sessions the pool believes are live, at the last settled point.'),
   poolLocks: define('tally.pool.locks', '{lock}', 'gauge', 'Locks the pool holds, at the last settled point.'),
-  browsersAlive: define('tally.browsers.alive', '{browser}', 'gauge', 'Browsers alive: as the driver reports them (tally.view=driver) and as the process table shows them (tally.view=os, real drivers).'),
+  browsersAlive: define(
+    'tally.browsers.alive',
+    '{browser}',
+    'gauge',
+    'Browsers alive: as the driver reports them (tally.view=driver) and as the process table shows them (tally.view=os, real drivers).',
+  ),
   osProcesses: define('tally.os.processes', '{process}', 'gauge', 'Live processes started for this run (real drivers).'),
-  memoryUsage: define('tally.memory.usage', 'By', 'gauge', "Browsers' memory: the driver's sample (tally.view=driver) and the summed PSS of the run's processes (tally.view=os)."),
+  memoryUsage: define(
+    'tally.memory.usage',
+    'By',
+    'gauge',
+    "Browsers' memory: the driver's sample (tally.view=driver) and the summed PSS of the run's processes (tally.view=os).",
+  ),
   violations: define('tally.violations', '{violation}', 'counter', 'Violations found by the online checkers, by invariant.'),
   watchdogFires: define('tally.watchdog.fires', '{fire}', 'counter', "Times the pool's watchdog fired."),
-  browserCloses: define('tally.browser.closes', '{close}', 'counter', 'Browsers that went down because they were closed (not crashed or killed).'),
+  browserCloses: define(
+    'tally.browser.closes',
+    '{close}',
+    'counter',
+    'Browsers that went down because they were closed (not crashed or killed).',
+  ),
   jobsStarted: define('tally.jobs.started', '{job}', 'counter', 'Jobs handed to pool.run(job).'),
   jobsFinished: define('tally.jobs.finished', '{job}', 'counter', 'Jobs whose pool.run(job) settled, by outcome (ok, failed).'),
   jobDuration: define('tally.job.duration', 's', 'histogram', 'Scenario time from job.start to job.end, by outcome.'),

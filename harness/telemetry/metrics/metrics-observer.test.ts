@@ -17,12 +17,16 @@ async function observer(options: Parameters<typeof createMetricsObserver>[0]): P
   return made;
 }
 
-function valueOf(text: string, name: string, labelPart = ''): number | undefined {
+function sampleValue(text: string, name: string, labelPart = ''): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labelPart));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
-const reachable = async (url: string) => fetch(url).then(() => true, () => false);
+const reachable = async (url: string) =>
+  fetch(url).then(
+    () => true,
+    () => false,
+  );
 
 describe('metrics observer', () => {
   it('serves /metrics on loopback with the exposition content type, and nothing else', async () => {
@@ -38,7 +42,9 @@ describe('metrics observer', () => {
   it('names the port when it is taken', async () => {
     const first = await observer({ port: 0 });
     const port = Number(new URL(first.url!).port);
-    await expect(createMetricsObserver({ port })).rejects.toThrow(`--metrics-port ${port}: cannot listen on 127.0.0.1:${port}: the port is in use`);
+    await expect(createMetricsObserver({ port })).rejects.toThrow(
+      `--metrics-port ${port}: cannot listen on 127.0.0.1:${port}: the port is in use`,
+    );
   });
 
   it('serves nothing without a port, and still keeps the metrics', async () => {
@@ -75,17 +81,23 @@ describe('metrics observer', () => {
     const out = tempDir();
     const { report } = await executeRun({ scenario: 'watchdog-storm', pool: 'legacy', out, observers: [metrics] });
     const text = await (await fetch(metrics.url!)).text();
-    const events = readFileSync(join(out, 'history.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as AnyEvent);
+    const events = readFileSync(join(out, 'history.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as AnyEvent);
 
-    for (const [invariant, count] of Object.entries(report.invariants)) expect(valueOf(text, 'tally_violations_total', `tally_invariant="${invariant}"`)).toBe(count);
-    expect(valueOf(text, 'tally_jobs_finished_total', 'tally_job_outcome="ok"')).toBe(report.figures.jobs.ok);
-    expect(valueOf(text, 'tally_jobs_finished_total', 'tally_job_outcome="failed"')).toBe(report.figures.jobs.failed);
-    expect(valueOf(text, 'tally_watchdog_fires_total')).toBe(events.filter((e) => e.kind === 'pool.watchdog').length);
-    expect(valueOf(text, 'tally_browser_closes_total')).toBe(events.filter((e) => e.kind === 'browser.down' && e.data.cause === 'close').length);
-    expect(valueOf(text, 'tally_faults_total', 'tally_fault_kind="stall"')).toBe(report.figures.faultCount);
-    expect(valueOf(text, 'tally_history_events_total')).toBe(events.length);
+    for (const [invariant, count] of Object.entries(report.invariants))
+      expect(sampleValue(text, 'tally_violations_total', `tally_invariant="${invariant}"`)).toBe(count);
+    expect(sampleValue(text, 'tally_jobs_finished_total', 'tally_job_outcome="ok"')).toBe(report.figures.jobs.ok);
+    expect(sampleValue(text, 'tally_jobs_finished_total', 'tally_job_outcome="failed"')).toBe(report.figures.jobs.failed);
+    expect(sampleValue(text, 'tally_watchdog_fires_total')).toBe(events.filter((e) => e.kind === 'pool.watchdog').length);
+    expect(sampleValue(text, 'tally_browser_closes_total')).toBe(
+      events.filter((e) => e.kind === 'browser.down' && e.data.cause === 'close').length,
+    );
+    expect(sampleValue(text, 'tally_faults_total', 'tally_fault_kind="stall"')).toBe(report.figures.faultCount);
+    expect(sampleValue(text, 'tally_history_events_total')).toBe(events.length);
     const lastSettle = events.filter((e) => e.kind === 'settle' && e.data.counter !== undefined).at(-1);
-    expect(valueOf(text, 'tally_pool_browsers')).toBe(lastSettle?.kind === 'settle' ? lastSettle.data.counter : undefined);
-    expect(valueOf(text, 'tally_browsers_alive', 'tally_view="driver"')).toBe(0); // the harness killed what was left
+    expect(sampleValue(text, 'tally_pool_browsers')).toBe(lastSettle?.kind === 'settle' ? lastSettle.data.counter : undefined);
+    expect(sampleValue(text, 'tally_browsers_alive', 'tally_view="driver"')).toBe(0); // the harness killed what was left
   });
 });

@@ -1,6 +1,6 @@
 import type { RunObserver } from '../../runner/observer.ts';
 import { renderExposition } from './exposition.ts';
-import { startMetricsServer, type MetricsServer } from './metrics-server.ts';
+import { type MetricsServer, startMetricsServer } from './metrics-server.ts';
 import { RunMetrics } from './run-metrics.ts';
 
 export interface MetricsObserverOptions {
@@ -36,7 +36,10 @@ export interface MetricsObserver extends RunObserver {
 export async function createMetricsObserver(options: MetricsObserverOptions = {}): Promise<MetricsObserver> {
   const metrics = new RunMetrics();
   const render = () => renderExposition(metrics);
-  const server: MetricsServer | undefined = options.port === undefined ? undefined : await startMetricsServer({ port: options.port, ...(options.host ? { host: options.host } : {}), render });
+  const server: MetricsServer | undefined =
+    options.port === undefined
+      ? undefined
+      : await startMetricsServer({ port: options.port, ...(options.host ? { host: options.host } : {}), render });
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));

@@ -21,7 +21,16 @@ describe('OpenTelemetry to Prometheus names', () => {
 
   it("gives Tally's metrics the names the dashboards query", () => {
     const names = Object.values(METRICS).map((metric) => metric.prometheusName);
-    expect(names).toEqual(expect.arrayContaining(['tally_pool_browsers', 'tally_memory_usage_bytes', 'tally_violations_total', 'tally_job_duration_seconds', 'tally_browser_closes_total', 'tally_run_scenario_time_seconds']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'tally_pool_browsers',
+        'tally_memory_usage_bytes',
+        'tally_violations_total',
+        'tally_job_duration_seconds',
+        'tally_browser_closes_total',
+        'tally_run_scenario_time_seconds',
+      ]),
+    );
     expect(new Set(names).size).toBe(names.length);
   });
 });

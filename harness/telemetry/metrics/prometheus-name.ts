@@ -21,7 +21,10 @@ const UNIT_WORDS: Record<string, string> = {
 
 /** A label or metric name made of Prometheus's legal characters. */
 export function prometheusLabel(name: string): string {
-  return name.replace(/[^a-zA-Z0-9_:]/g, '_').replace(/_+/g, '_').replace(/^_+|_+$/g, '');
+  return name
+    .replace(/[^a-zA-Z0-9_:]/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_+|_+$/g, '');
 }
 
 export function prometheusName(otelName: string, unit: string, kind: MetricKind): string {

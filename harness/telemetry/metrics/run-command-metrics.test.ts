@@ -14,7 +14,9 @@ describe('tally run --metrics-*', () => {
   it('names the bad option', () => {
     expect(() => parseMetricsArgs(undefined, '10', undefined)).toThrow('--metrics-hold: only with --metrics-port');
     expect(() => parseMetricsArgs(undefined, undefined, '0.0.0.0')).toThrow('--metrics-host: only with --metrics-port');
-    for (const port of ['', '-1', '65536', '80.5', 'http']) expect(() => parseMetricsArgs(port, undefined, undefined)).toThrow(`--metrics-port ${port}: expected a port number`);
-    for (const hold of ['', '-1', 'soon']) expect(() => parseMetricsArgs('0', hold, undefined)).toThrow(`--metrics-hold ${hold}: expected seconds`);
+    for (const port of ['', '-1', '65536', '80.5', 'http'])
+      expect(() => parseMetricsArgs(port, undefined, undefined)).toThrow(`--metrics-port ${port}: expected a port number`);
+    for (const hold of ['', '-1', 'soon'])
+      expect(() => parseMetricsArgs('0', hold, undefined)).toThrow(`--metrics-hold ${hold}: expected seconds`);
   });
 });

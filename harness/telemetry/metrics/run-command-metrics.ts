@@ -23,10 +23,13 @@ export function parseMetricsArgs(port: string | undefined, hold: string | undefi
     return undefined;
   }
   const portNumber = Number(port);
-  if (port.trim() === '' || !Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65_535) throw new InputError(`--metrics-port ${port}: expected a port number, 0 to 65535 (0: any free port)`);
+  if (port.trim() === '' || !Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65_535)
+    throw new InputError(`--metrics-port ${port}: expected a port number, 0 to 65535 (0: any free port)`);
   const holdSeconds = hold === undefined ? 0 : Number(hold);
-  if (hold !== undefined && (hold.trim() === '' || !Number.isFinite(holdSeconds) || holdSeconds < 0)) throw new InputError(`--metrics-hold ${hold}: expected seconds, 0 or more`);
-  if (host !== undefined && host.trim() === '') throw new InputError('--metrics-host: expected an address to listen on, e.g. 127.0.0.1 or 0.0.0.0');
+  if (hold !== undefined && (hold.trim() === '' || !Number.isFinite(holdSeconds) || holdSeconds < 0))
+    throw new InputError(`--metrics-hold ${hold}: expected seconds, 0 or more`);
+  if (host !== undefined && host.trim() === '')
+    throw new InputError('--metrics-host: expected an address to listen on, e.g. 127.0.0.1 or 0.0.0.0');
   return { port: portNumber, holdSeconds, host: host ?? '127.0.0.1' };
 }
 
@@ -42,7 +45,8 @@ export async function startRunMetrics(args: MetricsArgs, signal: AbortSignal): P
   return {
     ...observer,
     async held() {
-      if (holdMs > 0 && !signal.aborted) process.stderr.write(`serving the final metrics at ${observer.url} for ${args.holdSeconds} s (Ctrl-C to stop)\n`);
+      if (holdMs > 0 && !signal.aborted)
+        process.stderr.write(`serving the final metrics at ${observer.url} for ${args.holdSeconds} s (Ctrl-C to stop)\n`);
       await observer.stopped;
     },
   };

@@ -1,8 +1,7 @@
 import { INVARIANT_NAMES, type Violation } from '../../checkers/violation.ts';
-import { FAULT_KINDS, type AnyEvent, type FaultKind } from '../../history/events.ts';
+import { type AnyEvent, FAULT_KINDS, type FaultKind } from '../../history/events.ts';
 import { RUN } from '../attributes.ts';
 import { JOB_DURATION_BUCKETS_S } from './metric-definitions.ts';
-
 
 const MIB = 1024 * 1024;
 

@@ -1,8 +1,14 @@
 import { createRequire } from 'node:module';
-import { ROOT_CONTEXT, SpanStatusCode, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { type Context, ROOT_CONTEXT, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
-import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BasicTracerProvider, type ReadableSpan, type SpanLimits, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  type ReadableSpan,
+  type SpanLimits,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { SEMCONV } from '../attributes.ts';
 import { withCallSite } from './call-site-attributes.ts';
 import type { SpanRecord } from './span-record.ts';
@@ -18,7 +24,9 @@ const SPAN_LIMITS: SpanLimits = { eventCountLimit: 10_000, attributeCountLimit: 
 
 /** The resource every span of a run shares: the SDK's defaults, OTEL_RESOURCE_ATTRIBUTES, then the service. */
 export function traceResource(serviceName: string, extra: Record<string, string> = {}): Resource {
-  return defaultResource().merge(resourceFromAttributes({ ...extra, [SEMCONV.serviceName]: serviceName, [SEMCONV.serviceVersion]: VERSION }));
+  return defaultResource().merge(
+    resourceFromAttributes({ ...extra, [SEMCONV.serviceName]: serviceName, [SEMCONV.serviceVersion]: VERSION }),
+  );
 }
 
 /**
@@ -34,7 +42,12 @@ export function emitSpans(root: SpanRecord, options: { epochMs: number; resource
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };
-  const provider = new BasicTracerProvider({ resource: options.resource, sampler: new AlwaysOnSampler(), spanLimits: SPAN_LIMITS, spanProcessors: [collect] });
+  const provider = new BasicTracerProvider({
+    resource: options.resource,
+    sampler: new AlwaysOnSampler(),
+    spanLimits: SPAN_LIMITS,
+    spanProcessors: [collect],
+  });
   const tracer = provider.getTracer(TRACER_NAME, VERSION);
   emit(tracer, root, ROOT_CONTEXT, options.epochMs);
   return spans;
@@ -42,7 +55,11 @@ export function emitSpans(root: SpanRecord, options: { epochMs: number; resource
 
 function emit(tracer: Tracer, record: SpanRecord, parent: Context, epochMs: number): void {
   const time = (t: number) => millisToHrTime(epochMs + t);
-  const span = tracer.startSpan(record.name, { startTime: time(record.start), attributes: withCallSite(record.attributes, record.at) }, parent);
+  const span = tracer.startSpan(
+    record.name,
+    { startTime: time(record.start), attributes: withCallSite(record.attributes, record.at) },
+    parent,
+  );
   // Everything is added before end(): an ended span ignores changes.
   for (const event of record.events) span.addEvent(event.name, withCallSite(event.attributes, event.at), time(event.t));
   if (record.error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: record.error });

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -24,7 +24,11 @@ export interface OtlpTarget {
 
 /** An OTLP/HTTP JSON body (`ExportTraceServiceRequest`), as far as Tally reads one back. */
 export interface TraceRequest {
-  resourceSpans: { resource?: unknown; schemaUrl?: string; scopeSpans: { scope?: unknown; schemaUrl?: string; spans: { traceId?: string }[] }[] }[];
+  resourceSpans: {
+    resource?: unknown;
+    schemaUrl?: string;
+    scopeSpans: { scope?: unknown; schemaUrl?: string; spans: { traceId?: string }[] }[];
+  }[];
 }
 
 export function countSpans(request: TraceRequest): number {
@@ -62,7 +66,10 @@ export async function sendSpans(spans: ReadableSpan[], target: OtlpTarget): Prom
     }
     return { sent };
   } finally {
-    await within(1_000, exporter.shutdown().catch(() => {}));
+    await within(
+      1_000,
+      exporter.shutdown().catch(() => {}),
+    );
   }
 }
 

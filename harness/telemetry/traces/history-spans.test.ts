@@ -18,7 +18,8 @@ function spansOf(h: HistoryBuilder, detail: TraceDetail = 'notable'): SpanRecord
 }
 
 const child = (span: SpanRecord, name: string) => span.children.find((c) => c.name === name);
-const jobSpan = (run: SpanRecord, session: string) => run.children.find((c) => c.name === SPAN.job && c.attributes['session.id'] === session)!;
+const jobSpan = (run: SpanRecord, session: string) =>
+  run.children.find((c) => c.name === SPAN.job && c.attributes['session.id'] === session)!;
 
 /** A job that gets browser b1 (launch, context, page), reads two pages and is closed by its `finally`. */
 function cleanJob(h: HistoryBuilder, job = 'j1', browser = 'b1'): void {
@@ -74,7 +75,13 @@ describe('HistorySpans', () => {
     const cleanup = child(job, SPAN.cleanup('finally'))!;
     expect(cleanup.events.map((e) => [e.name, e.attributes[DRIVER.ms]])).toEqual([['browser.close', 150]]);
     expect([cleanup.start, cleanup.end! - cleanup.start]).toEqual([cleanup.events[0]!.t, 150]);
-    expect(job.events.map((e) => e.name)).toEqual([SPAN_EVENT.counterIncrement, SPAN_EVENT.lockAttach, SPAN_EVENT.lockRelease, SPAN_EVENT.browserDown, SPAN_EVENT.counterDecrement]);
+    expect(job.events.map((e) => e.name)).toEqual([
+      SPAN_EVENT.counterIncrement,
+      SPAN_EVENT.lockAttach,
+      SPAN_EVENT.lockRelease,
+      SPAN_EVENT.browserDown,
+      SPAN_EVENT.counterDecrement,
+    ]);
     expect(run.events.map((e) => e.name)).toEqual([SPAN_EVENT.quiescent]);
   });
 
@@ -131,7 +138,9 @@ describe('HistorySpans', () => {
     expect(decrements[0]!.at).toContain('legacy-pool.ts:133');
     expect(job.error).toMatch(/^single-release.*: j1 released twice/);
     const violation = job.events.find((e) => e.name === SPAN_EVENT.violation && e.attributes[VIOLATION.invariant] === 'single-release')!;
-    expect(violation.attributes[VIOLATION.historySeq]).toBe(h.events.find((e) => e.kind === 'pool.counter' && e.data.path === 'finally')!.seq);
+    expect(violation.attributes[VIOLATION.historySeq]).toBe(
+      h.events.find((e) => e.kind === 'pool.counter' && e.data.path === 'finally')!.seq,
+    );
     expect(violation.attributes[`${VIOLATION.valuePrefix}decrements`]).toBe(2);
     expect(job.children.map((c) => c.name)).toContain(SPAN.cleanup('watchdog'));
     // The work went on a minute after its job: the story's bug, kept on the work span.

@@ -4,7 +4,7 @@ import type { SpanRecord } from './span-record.ts';
 import { browserOf, PageTraffic, SpanTree } from './span-tree.ts';
 import type { TraceDetail } from './trace-config.ts';
 
-export { SPAN, SPAN_EVENT, browserOf } from './span-tree.ts';
+export { browserOf, SPAN, SPAN_EVENT } from './span-tree.ts';
 
 /** What the fold learns of a job while the run goes: its page traffic, and whether anything but the plain lifecycle happened. */
 class JobFacts extends PageTraffic {
@@ -83,7 +83,9 @@ export class HistorySpans {
       if (!('kind' in entry)) tree.violation(entry);
       else if (plain.size === 0 || !plain.has(this.#owners[i] ?? '')) tree.event(entry);
     }
-    return tree.finish({ jobs: this.#jobs.size, jobsFailed: this.#jobsFailed, jobsPlain: plain.size, lastT: this.#lastT }, (session) => this.#jobs.get(session));
+    return tree.finish({ jobs: this.#jobs.size, jobsFailed: this.#jobsFailed, jobsPlain: plain.size, lastT: this.#lastT }, (session) =>
+      this.#jobs.get(session),
+    );
   }
 
   #rareEvent(e: AnyEvent): void {

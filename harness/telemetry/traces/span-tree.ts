@@ -1,7 +1,7 @@
 import type { Violation } from '../../checkers/violation.ts';
 import type { AnyEvent, DriverOp, HistoryEvent } from '../../history/events.ts';
 import { DRIVER, FAULT, JOB, POOL, RUN, SEMCONV, VIOLATION } from '../attributes.ts';
-import { SpanRecord, type RecordAttributes, type SpanEventRecord } from './span-record.ts';
+import { type RecordAttributes, type SpanEventRecord, SpanRecord } from './span-record.ts';
 
 /** Span and span-event names: the vocabulary of a run's trace (docs/traces.md). */
 export const SPAN = {
@@ -125,27 +125,47 @@ export class SpanTree {
       case 'pool.counter':
         return this.#counter(e);
       case 'pool.lock':
-        return this.#ownerOf(e.session, e.t).addEvent(e.data.op === 'attach' ? SPAN_EVENT.lockAttach : SPAN_EVENT.lockRelease, e.t, { [POOL.lockHolders]: e.data.holders });
+        return this.#ownerOf(e.session, e.t).addEvent(e.data.op === 'attach' ? SPAN_EVENT.lockAttach : SPAN_EVENT.lockRelease, e.t, {
+          [POOL.lockHolders]: e.data.holders,
+        });
       case 'pool.sweep':
-        return this.#runSpan(e.t).addEvent(SPAN_EVENT.sweep, e.t, { [POOL.sweepSwept]: e.data.swept, [POOL.sweepLocks]: e.data.locks, [POOL.sweepActiveOps]: e.data.activeOps }, e.at);
+        return this.#runSpan(e.t).addEvent(
+          SPAN_EVENT.sweep,
+          e.t,
+          { [POOL.sweepSwept]: e.data.swept, [POOL.sweepLocks]: e.data.locks, [POOL.sweepActiveOps]: e.data.activeOps },
+          e.at,
+        );
       case 'pool.watchdog':
         return this.#ownerOf(e.session, e.t).addEvent(SPAN_EVENT.watchdog, e.t, { [POOL.watchdogAfterMs]: e.data.afterMs }, e.at);
       case 'pool.note':
         return this.#ownerOf(e.session, e.t).addEvent(SPAN_EVENT.note, e.t, { [POOL.note]: e.data.message }, e.at);
       case 'browser.down':
-        return this.#ownerOf(e.session ?? this.#sessionOfBrowser.get(e.data.browser), e.t).addEvent(SPAN_EVENT.browserDown, e.t, { [JOB.browser]: e.data.browser, [DRIVER.browserDownCause]: e.data.cause });
+        return this.#ownerOf(e.session ?? this.#sessionOfBrowser.get(e.data.browser), e.t).addEvent(SPAN_EVENT.browserDown, e.t, {
+          [JOB.browser]: e.data.browser,
+          [DRIVER.browserDownCause]: e.data.cause,
+        });
       case 'page.crash':
-        return this.#ownerOf(e.session ?? this.#sessionOfBrowser.get(e.data.browser), e.t).addEvent(SPAN_EVENT.pageCrash, e.t, { [JOB.browser]: e.data.browser, [JOB.page]: e.data.page });
+        return this.#ownerOf(e.session ?? this.#sessionOfBrowser.get(e.data.browser), e.t).addEvent(SPAN_EVENT.pageCrash, e.t, {
+          [JOB.browser]: e.data.browser,
+          [JOB.page]: e.data.page,
+        });
       case 'fault.start':
       case 'fault.end': {
         const attributes: RecordAttributes = { [FAULT.kind]: e.data.fault, [FAULT.id]: e.data.id, [FAULT.target]: e.data.target };
         if (e.kind === 'fault.start' && e.data.forMs !== undefined) attributes[FAULT.forMs] = e.data.forMs;
-        return this.#ownerOf(e.session, e.t).addEvent(e.kind === 'fault.start' ? SPAN_EVENT.faultStart : SPAN_EVENT.faultEnd, e.t, attributes);
+        return this.#ownerOf(e.session, e.t).addEvent(
+          e.kind === 'fault.start' ? SPAN_EVENT.faultStart : SPAN_EVENT.faultEnd,
+          e.t,
+          attributes,
+        );
       }
       case 'fault.missed':
         return this.#runSpan(e.t).addEvent(SPAN_EVENT.faultMissed, e.t, { [FAULT.kind]: e.data.fault });
       case 'run.quiescent':
-        return this.#runSpan(e.t).addEvent(SPAN_EVENT.quiescent, e.t, { [RUN.pendingTimers]: e.data.pendingTimers, [RUN.timerLabels]: e.data.timerLabels });
+        return this.#runSpan(e.t).addEvent(SPAN_EVENT.quiescent, e.t, {
+          [RUN.pendingTimers]: e.data.pendingTimers,
+          [RUN.timerLabels]: e.data.timerLabels,
+        });
       case 'run.end': {
         const run = this.#runSpan(e.t);
         run.end = e.t;
@@ -162,8 +182,13 @@ export class SpanTree {
     this.#violationCounts.set(v.invariant, (this.#violationCounts.get(v.invariant) ?? 0) + 1);
     const job = this.#job(v.session);
     const span = job?.span ?? this.#runSpan(v.t);
-    const attributes: RecordAttributes = { [VIOLATION.invariant]: v.invariant, [VIOLATION.message]: v.message, [VIOLATION.historySeq]: v.seq };
-    for (const [name, value] of Object.entries(v.values)) if (!Array.isArray(value) || value.length <= LISTED) attributes[VIOLATION.valuePrefix + name] = value;
+    const attributes: RecordAttributes = {
+      [VIOLATION.invariant]: v.invariant,
+      [VIOLATION.message]: v.message,
+      [VIOLATION.historySeq]: v.seq,
+    };
+    for (const [name, value] of Object.entries(v.values))
+      if (!Array.isArray(value) || value.length <= LISTED) attributes[VIOLATION.valuePrefix + name] = value;
     span.addEvent(SPAN_EVENT.violation, v.t, attributes, v.at);
     if (!job) return;
     if (!job.invariants.includes(v.invariant)) job.invariants.push(v.invariant);
@@ -186,7 +211,9 @@ export class SpanTree {
     for (const [browser, calls] of this.#unclaimed) {
       const acquire = new SpanRecord(SPAN.acquire, calls[0]!.t, { [JOB.browser]: browser });
       acquire.events.push(...calls);
-      acquire.end = Math.max(...calls.map((call) => (call.attributes[JOB.unfinished] ? end : call.t + Number(call.attributes[DRIVER.ms] ?? 0))));
+      acquire.end = Math.max(
+        ...calls.map((call) => (call.attributes[JOB.unfinished] ? end : call.t + Number(call.attributes[DRIVER.ms] ?? 0))),
+      );
       run.children.push(acquire);
     }
     this.#unclaimed.clear();
@@ -202,7 +229,8 @@ export class SpanTree {
       total += count;
     }
     run.attributes[RUN.violationCount] = total;
-    if (total > 0) run.error = `${total} violation${total === 1 ? '' : 's'}: ${[...this.#violationCounts].map(([name, count]) => `${name} ${count}`).join(', ')}`;
+    if (total > 0)
+      run.error = `${total} violation${total === 1 ? '' : 's'}: ${[...this.#violationCounts].map(([name, count]) => `${name} ${count}`).join(', ')}`;
     return run;
   }
 
@@ -218,7 +246,8 @@ export class SpanTree {
     };
     if (d.runId !== undefined) attributes[RUN.runId] = d.runId;
     for (const [key, value] of Object.entries(d.pool_config)) {
-      if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') attributes[RUN.poolConfigPrefix + key] = value;
+      if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean')
+        attributes[RUN.poolConfigPrefix + key] = value;
     }
     this.#run ??= new SpanRecord(SPAN.run, e.t, attributes);
     Object.assign(this.#run.attributes, attributes);

@@ -4,12 +4,22 @@ import { traceConfigFromEnv, tracesUrl } from './trace-config.ts';
 describe('traceConfigFromEnv', () => {
   it('has no endpoint, protobuf and service tally when nothing is set', () => {
     const config = traceConfigFromEnv({});
-    expect(config).toMatchObject({ enabled: true, endpoint: undefined, protocol: 'http/protobuf', serviceName: 'tally', timeoutMs: 10_000, problems: [] });
+    expect(config).toMatchObject({
+      enabled: true,
+      endpoint: undefined,
+      protocol: 'http/protobuf',
+      serviceName: 'tally',
+      timeoutMs: 10_000,
+      problems: [],
+    });
   });
 
   it("appends /v1/traces to the general endpoint and takes the signal's own as given", () => {
     expect(traceConfigFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).endpoint).toBe('http://collector:4318/v1/traces');
-    const both = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/otlp/traces' };
+    const both = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/otlp/traces',
+    };
     expect(traceConfigFromEnv(both).endpoint).toBe('http://tempo:4318/otlp/traces');
     expect(tracesUrl('http://127.0.0.1:4318')).toBe('http://127.0.0.1:4318/v1/traces');
   });
@@ -32,7 +42,9 @@ describe('traceConfigFromEnv', () => {
     const config = traceConfigFromEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' });
     expect(config.protocol).toBe('http/protobuf');
     expect(config.endpoint).toBeUndefined();
-    expect(config.problems.join('\n')).toMatch(/OTEL_EXPORTER_OTLP_PROTOCOL=grpc[\s\S]*OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317\/v1\/traces' is not an http\(s\) URL/);
+    expect(config.problems.join('\n')).toMatch(
+      /OTEL_EXPORTER_OTLP_PROTOCOL=grpc[\s\S]*OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317\/v1\/traces' is not an http\(s\) URL/,
+    );
     expect(traceConfigFromEnv({ OTEL_SDK_DISABLED: 'true' }).enabled).toBe(false);
     expect(traceConfigFromEnv({ OTEL_TRACES_EXPORTER: 'none' }).enabled).toBe(false);
   });

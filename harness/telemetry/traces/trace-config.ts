@@ -46,14 +46,16 @@ export function traceConfigFromEnv(env: NodeJS.ProcessEnv): TraceConfig {
     return value === undefined || value === '' ? undefined : value;
   };
   const exporter = get('OTEL_TRACES_EXPORTER');
-  if (exporter !== undefined && exporter !== 'otlp' && exporter !== 'none') problems.push(`OTEL_TRACES_EXPORTER=${exporter}: only otlp (or none) is supported; using otlp`);
+  if (exporter !== undefined && exporter !== 'otlp' && exporter !== 'none')
+    problems.push(`OTEL_TRACES_EXPORTER=${exporter}: only otlp (or none) is supported; using otlp`);
   const enabled = get('OTEL_SDK_DISABLED')?.toLowerCase() !== 'true' && exporter !== 'none';
 
   const protocolName = get('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? get('OTEL_EXPORTER_OTLP_PROTOCOL');
   let protocol: OtlpProtocol = 'http/protobuf';
   if (protocolName !== undefined) {
     if ((OTLP_PROTOCOLS as readonly string[]).includes(protocolName)) protocol = protocolName as OtlpProtocol;
-    else problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocolName}: unsupported (use ${OTLP_PROTOCOLS.join(' or ')}); using http/protobuf`);
+    else
+      problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocolName}: unsupported (use ${OTLP_PROTOCOLS.join(' or ')}); using http/protobuf`);
   }
 
   const detailName = get('TALLY_TRACE_DETAIL');
@@ -73,7 +75,10 @@ export function traceConfigFromEnv(env: NodeJS.ProcessEnv): TraceConfig {
   return {
     enabled,
     endpoint,
-    headers: { ...parseKeyPairsIntoRecord(get('OTEL_EXPORTER_OTLP_HEADERS')), ...parseKeyPairsIntoRecord(get('OTEL_EXPORTER_OTLP_TRACES_HEADERS')) },
+    headers: {
+      ...parseKeyPairsIntoRecord(get('OTEL_EXPORTER_OTLP_HEADERS')),
+      ...parseKeyPairsIntoRecord(get('OTEL_EXPORTER_OTLP_TRACES_HEADERS')),
+    },
     protocol,
     timeoutMs: positive(get('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? get('OTEL_EXPORTER_OTLP_TIMEOUT')) ?? DEFAULT_TIMEOUT_MS,
     serviceName: get('OTEL_SERVICE_NAME') ?? 'tally',

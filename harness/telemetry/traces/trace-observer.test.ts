@@ -9,7 +9,9 @@ import { TRACES_FILE } from './export-spans.ts';
 import { createTraceObserver } from './trace-observer.ts';
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tally-traces-'));
   dirs.push(dir);
@@ -52,7 +54,10 @@ describe('createTraceObserver', () => {
     const dir = tempDir();
     const lines: string[] = [];
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    const observer = createTraceObserver({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '1000' }, log: (line) => lines.push(line) });
+    const observer = createTraceObserver({
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '1000' },
+      log: (line) => lines.push(line),
+    });
     feed(observer);
     const started = Date.now();
     await observer.close?.(dir);

@@ -36,10 +36,17 @@ export function createTraceObserver(options: TraceObserverOptions = {}): RunObse
       try {
         const emitted = emitSpans(spans.finish(), { epochMs, resource: traceResource(config.serviceName, config.resourceAttributes) });
         if (config.endpoint === undefined) return writeSpansFile(file, emitted);
-        const { error } = await sendSpans(emitted, { url: config.endpoint, headers: config.headers, protocol: config.protocol, timeoutMs: config.timeoutMs });
+        const { error } = await sendSpans(emitted, {
+          url: config.endpoint,
+          headers: config.headers,
+          protocol: config.protocol,
+          timeoutMs: config.timeoutMs,
+        });
         if (error === undefined) return;
         writeSpansFile(file, emitted);
-        log(`traces: export to ${config.endpoint} (${config.protocol}) failed: ${error}; wrote ${file} instead (send it with: tally export-traces ${outDir})`);
+        log(
+          `traces: export to ${config.endpoint} (${config.protocol}) failed: ${error}; wrote ${file} instead (send it with: tally export-traces ${outDir})`,
+        );
       } catch (error) {
         log(`traces: could not build or write the trace (${file}): ${(error as Error).message}`);
       }

@@ -65,7 +65,14 @@ try {
   await run();
   report = { outcome: 'returned', elapsedMs: performance.now() - started, networkAttempts, unhandledRejections };
 } catch (error) {
-  report = { outcome: 'threw', errorName: (error as Error).name, message: (error as Error).message, elapsedMs: performance.now() - started, networkAttempts, unhandledRejections };
+  report = {
+    outcome: 'threw',
+    errorName: (error as Error).name,
+    message: (error as Error).message,
+    elapsedMs: performance.now() - started,
+    networkAttempts,
+    unhandledRejections,
+  };
 }
 await new Promise((resolve) => setTimeout(resolve, settleMs));
 process.stdout.write(`${JSON.stringify(report)}\n`);
