@@ -12,6 +12,7 @@ const USAGE = `tally: invariant checking for browser pools under scripted faults
 
 usage:
   tally run <scenario> [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--seed N] [--out DIR] [--set key=value]... [--pace X] [--quiet]
+            [--heap-snapshots]   heap snapshots after warm-up, after the faults and after close (docs/leaks.md)
             [--metrics-port N [--metrics-hold SECONDS] [--metrics-host ADDR]]   serve Prometheus metrics at http://127.0.0.1:N/metrics
   tally compare <run-before> <run-after>
   tally check <run-folder | history.ndjson>
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       set: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
+      'heap-snapshots': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -58,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
         set: values.set!,
         quiet: values.quiet!,
         pace: values.pace === undefined ? undefined : parsePace(values.pace),
+        heapSnapshots: values['heap-snapshots']!,
         metrics: parseMetricsArgs(values['metrics-port'], values['metrics-hold'], values['metrics-host']),
       });
     case 'compare':

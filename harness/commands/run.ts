@@ -18,6 +18,8 @@ export interface RunArgs {
   pace: number | undefined;
   /** `--metrics-port` and friends: serve the run's Prometheus metrics. */
   metrics?: MetricsArgs | undefined;
+  /** `--heap-snapshots`: baseline, target and final heap snapshots, then the leak analysis. */
+  heapSnapshots?: boolean;
 }
 
 /** `tally run <scenario>`: exit 0 when every invariant held, 1 on violations, 2 when undecided. */
@@ -38,6 +40,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.out === undefined ? {} : { out: args.out }),
       overrides: args.set,
+      ...(args.heapSnapshots ? { heapSnapshots: true } : {}),
       signal: interrupt.signal,
       ...(metrics ? { observers: [metrics] } : {}),
       ...(progress ? { onStatus: progress.attach } : {}),

@@ -97,6 +97,22 @@ export interface EventData {
    * remembered after the main dies so orphaned children still count. Real drivers only.
    */
   'os.sample': { browsers: OsBrowserTree[]; processes: number; pssMB: number; reason: OsSampleReason };
+
+  /**
+   * A heap snapshot of the process that holds the pool (memlab's baseline, target or final), after a
+   * full GC, with what it cost; or why it was not taken. The measured fields differ between runs of
+   * one seed, as `wall` does.
+   */
+  'heap.snapshot': {
+    point: 'baseline' | 'target' | 'final';
+    file?: string;
+    sizeMB?: number;
+    heapUsedMB?: number;
+    gcMs?: number;
+    writeMs?: number;
+    error?: string;
+    skipped?: string;
+  };
 }
 
 /** One browser's processes as the OS sees them. */

@@ -26,6 +26,8 @@ export interface ExecuteOptions {
   onViolation?: (violation: Violation) => void;
   /** Telemetry and other followers of the run (see RunObserver). */
   observers?: readonly RunObserver[];
+  /** `--heap-snapshots`: baseline, target and final heap snapshots into the run folder. */
+  heapSnapshots?: boolean;
 }
 
 /** Load, run, write the folder: what `tally run` and `tally demo` both do. */
@@ -59,6 +61,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
       ...(options.pace === undefined ? {} : { pace: options.pace }),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onViolation ? { onViolation: options.onViolation } : {}),
+      ...(options.heapSnapshots ? { heapSnapshots: true } : {}),
       observers: [createTraceObserver(), ...(options.observers ?? [])],
     },
     options.onStatus,

@@ -1,11 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HEAP_POINTS, snapshotFileName } from '../heap/take-snapshot.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { buildReport, type RunReport } from '../report/report-json.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { RunResult } from './run-scenario.ts';
 
-export const RUN_FILES = ['history.ndjson', 'report.json', 'report.md', 'scenario.json', 'traces.otlp.json'];
+export const RUN_FILES = [
+  'history.ndjson',
+  'report.json',
+  'report.md',
+  'scenario.json',
+  'traces.otlp.json',
+  ...HEAP_POINTS.map(snapshotFileName),
+];
 
 /** Writes the run's folder: the resolved scenario, report.json and report.md beside history.ndjson. */
 export function writeRunFolder(

@@ -4,6 +4,7 @@ import type { InvariantName, Violation } from '../checkers/violation.ts';
 import { type Clock, ownedClock } from '../clock/clock.ts';
 import type { Launcher } from '../drivers/playwright/playwright-driver.ts';
 import { InputError } from '../errors.ts';
+import { HeapSnapshots, snapshotPlan } from '../heap/heap-snapshots.ts';
 import { captureCallSite } from '../history/call-site.ts';
 import type { AnyEvent } from '../history/events.ts';
 import { NdjsonSink } from '../history/ndjson-sink.ts';
@@ -40,6 +41,8 @@ export interface RunOptions {
   onViolation?: (violation: Violation) => void;
   /** Further consumers of the history and its violations (telemetry, benches). */
   observers?: readonly RunObserver[];
+  /** Take heap snapshots (baseline, target, final) into `outDir`, as the scenario's `heap.snapshots` does. */
+  heapSnapshots?: boolean;
 }
 
 export interface RunStatus {
@@ -120,6 +123,11 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
   };
 
   // A pool's stray promise rejection is a finding about the pool, not a reason to lose the run.
+  const heap =
+    options.heapSnapshots || scenario.heap.snapshots
+      ? new HeapSnapshots(snapshotPlan(scenario, options.outDir), (data) => recorder.emit('heap.snapshot', data))
+      : undefined;
+
   const onUnhandled = (reason: unknown) => recorder.emit('pool.note', { message: `unhandled rejection: ${describe(reason)}` });
   process.on('unhandledRejection', onUnhandled);
 
@@ -140,6 +148,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     const pool = checkPoolContract(createPool(options.pool, env), options.pool.name);
     const settle = () => {
       if (recorder.needsSnapshot) recorder.settle(inspect(pool, options.pool.name));
+      heap?.atSettled(clock.now());
     };
     const interrupted = () => options.signal?.aborted === true;
 
@@ -179,6 +188,8 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       await backend.beforeQuiescent();
       const timers = poolClock.pendingTimers();
       recorder.emit('run.quiescent', { pendingTimers: timers.length, timerLabels: timers.map((timer) => timer.label) });
+      // The pool is closed and idle and still in scope: what it holds now is what it leaked.
+      heap?.final(pool);
     }
   } catch (caught) {
     endReason = 'error';

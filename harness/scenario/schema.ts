@@ -32,6 +32,23 @@ export const FaultSchema = z
     path: ['forMs'],
   });
 
+const HeapSchema = z
+  .object({
+    /** Take the three snapshots on every run of this scenario, as `--heap-snapshots` does. */
+    snapshots: z.boolean().default(false),
+    /**
+     * Scenario times of the baseline and target snapshots (the final one is taken once the pool
+     * is closed). Default: the end of the warm-up (ramp, a launch and a sample interval) and the
+     * end of the scenario's duration, when the workload stops starting jobs and faults stop.
+     */
+    at: z
+      .tuple([ms, ms])
+      .refine(([baseline, target]) => baseline < target, { message: 'the baseline must come before the target' })
+      .optional(),
+  })
+  .strict()
+  .default({ snapshots: false });
+
 export const ScenarioSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
@@ -98,6 +115,8 @@ export const ScenarioSchema = z
       .default({ timeScale: 1, workload: {} }),
     /** How often ground-truth resources are sampled. */
     sampleEveryMs: positiveInt.default(60_000),
+    /** Heap snapshots of the process that holds the pool (docs/leaks.md). */
+    heap: HeapSchema,
     /** Thresholds that fail the run even when every invariant held. */
     budgets: z
       .object({
