@@ -5,8 +5,8 @@ import { compareCommand } from './commands/compare.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportTracesCommand } from './commands/export-traces.ts';
 import { runCommand } from './commands/run.ts';
+import { parseMetricsArgs } from './commands/run-command-metrics.ts';
 import { InputError } from './errors.ts';
-import { parseMetricsArgs } from './telemetry/metrics/run-command-metrics.ts';
 
 const USAGE = `tally: invariant checking for browser pools under scripted faults
 

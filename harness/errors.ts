@@ -8,3 +8,8 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** The message of whatever was thrown, for a one-line note in the history or the report. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

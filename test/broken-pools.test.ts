@@ -2,7 +2,7 @@
 // invariant it breaks, end to end.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { executeRun } from '../harness/runner/execute-run.ts';
+import { executeRun } from '../harness/commands/execute-run.ts';
 import { tempDir } from './helpers.ts';
 
 const out = tempDir();

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { executeRun } from '../harness/runner/execute-run.ts';
+import { executeRun } from '../harness/commands/execute-run.ts';
 import { tempDir } from './helpers.ts';
 
 function historyWithoutWall(dir: string): string[] {

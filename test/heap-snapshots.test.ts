@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { executeRun } from '../harness/runner/execute-run.ts';
+import { executeRun } from '../harness/commands/execute-run.ts';
 import { loadScenario } from '../harness/scenario/load-scenario.ts';
 import { tempDir } from './helpers.ts';
 

@@ -4,9 +4,9 @@
 import { type Browser, type BrowserContext, type BrowserType, chromium, firefox } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchOptionsFor, type RealBrowserName } from '../harness/drivers/playwright/installed-browsers.ts';
-import { reviewPageUrl, reviewsFor } from '../harness/drivers/sim/site-model.ts';
-import { extractReviews, reviewScrape } from '../harness/runner/review-job.ts';
 import { SITE_BROWSER_HEADER, type Site, startSite } from '../harness/site/site.ts';
+import { reviewPageUrl, reviewsFor } from '../harness/site/site-model.ts';
+import { extractReviews, reviewScrape } from '../harness/workload/review-job.ts';
 import { needsBrowser } from './needs.ts';
 
 const ENGINES: Array<[RealBrowserName, BrowserType]> = [

@@ -18,15 +18,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
 import { isInstalled, launchOptionsFor, missingBrowserMessage } from '../drivers/playwright/installed-browsers.ts';
-import { reviewPageUrl } from '../drivers/sim/site-model.ts';
 import type { AnyEvent } from '../history/events.ts';
 import { markerEnv, newRunId } from '../os/browser-marker.ts';
 import { killRun, scanRun } from '../os/run-processes.ts';
 import { loadPool } from '../pool/load-pool.ts';
-import { extractReviews, reviewScrape } from '../runner/review-job.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { parseScenario } from '../scenario/load-scenario.ts';
 import { SITE_BROWSER_HEADER, type Site, startSite } from '../site/site.ts';
+import { reviewPageUrl } from '../site/site-model.ts';
+import { extractReviews, reviewScrape } from '../workload/review-job.ts';
 import { median, round, spread } from './stats.ts';
 
 const REPEAT = Number(process.env.TALLY_BENCH_REPEAT ?? 3);

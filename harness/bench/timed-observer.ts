@@ -1,4 +1,4 @@
-import type { RunObserver } from '../runner/observer.ts';
+import type { RunObserver } from '../observer/run-observer.ts';
 
 export interface TimedObserver {
   /** The same observer, each of its calls timed. */

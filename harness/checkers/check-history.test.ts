@@ -3,7 +3,7 @@ import type { AnyEvent } from '../history/events.ts';
 import { checkHistory, createCheckSuite } from './check-history.ts';
 import { asChecker } from './invariant.ts';
 import { ALL_INVARIANTS, singleRelease } from './invariants/index.ts';
-import { HistoryBuilder } from './test-events.ts';
+import { HistoryBuilder } from './testing/history-builder.ts';
 import type { Violation } from './violation.ts';
 import { countsOf } from './violation.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RECENT_EVENTS, RecentEvents } from './recent-events.ts';
-import { HistoryBuilder } from './test-events.ts';
+import { HistoryBuilder } from './testing/history-builder.ts';
 
 describe('RecentEvents', () => {
   it('is empty at first', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyEvent } from '../history/events.ts';
-import { HistoryBuilder } from './test-events.ts';
+import { HistoryBuilder } from './testing/history-builder.ts';
 import { createWorld, ENDED_SESSIONS_KEPT, foldEvent, type World } from './world.ts';
 
 function fold(b: HistoryBuilder): World {

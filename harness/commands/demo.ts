@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { compareReports } from '../report/compare.ts';
 import { formatRate } from '../report/format.ts';
 import type { RunReport } from '../report/report-json.ts';
-import { executeRun } from '../runner/execute-run.ts';
-import { onInterrupt } from './interrupt.ts';
+import { onInterrupt } from '../runner/interrupt.ts';
+import { executeRun } from './execute-run.ts';
 
 /** The story's scenarios, each run before (legacy) and after (fixed) the fix. */
 export const DEMO_SCENARIOS = [

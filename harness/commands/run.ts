@@ -1,10 +1,10 @@
 import { InputError } from '../errors.ts';
 import { formatRate, missedFaultsLine } from '../report/format.ts';
-import { executeRun } from '../runner/execute-run.ts';
+import { onInterrupt } from '../runner/interrupt.ts';
+import { showProgress } from '../runner/progress.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
-import { type MetricsArgs, type RunCommandMetrics, startRunMetrics } from '../telemetry/metrics/run-command-metrics.ts';
-import { onInterrupt } from './interrupt.ts';
-import { showProgress } from './progress.ts';
+import { executeRun } from './execute-run.ts';
+import { type MetricsArgs, type RunCommandMetrics, startRunMetrics } from './run-command-metrics.ts';
 
 export interface RunArgs {
   scenario: string | undefined;

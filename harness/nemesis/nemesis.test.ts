@@ -4,9 +4,8 @@ import type { DriverFaults } from '../drivers/types.ts';
 import type { AnyEvent } from '../history/events.ts';
 import { Recorder } from '../history/recorder.ts';
 import { seededRandom } from '../random.ts';
-import type { Workload } from '../runner/workload.ts';
 import { FaultSchema } from '../scenario/schema.ts';
-import { Nemesis } from './nemesis.ts';
+import { type FaultTargets, Nemesis } from './nemesis.ts';
 
 function nemesisWith(working: Map<string, string>, faults: unknown[]) {
   const clock = new VirtualClock();
@@ -24,7 +23,7 @@ function nemesisWith(working: Map<string, string>, faults: unknown[]) {
     slowClose: record('slowClose'),
     badPage: record('badPage'),
   };
-  const workload = { working, sabotage: new Map() } as unknown as Workload;
+  const workload: FaultTargets = { working, sabotage: new Map() };
   const nemesis = new Nemesis(
     faults.map((f) => FaultSchema.parse(f)),
     { clock, recorder, random: seededRandom(1), driverFaults, workload, durationMs: 10_000 },

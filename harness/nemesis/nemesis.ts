@@ -2,8 +2,16 @@ import type { Clock, TimerId } from '../clock/clock.ts';
 import type { DriverFaults } from '../drivers/types.ts';
 import type { Recorder } from '../history/recorder.ts';
 import type { Random } from '../random.ts';
-import type { Workload } from '../runner/workload.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
+
+/**
+ * What the nemesis needs of the workload, and no more: which sessions are working in which
+ * browser (what a fault can target), and each job's plan, to make its work throw at its next step.
+ */
+export interface FaultTargets {
+  readonly working: ReadonlyMap<string, string>;
+  readonly sabotage: ReadonlyMap<string, { throwNext: boolean }>;
+}
 
 /**
  * The fault schedule: each scenario fault strikes at its time (or every interval), with its
@@ -21,7 +29,7 @@ export class Nemesis {
       recorder: Recorder;
       random: Random;
       driverFaults: DriverFaults;
-      workload: Workload;
+      workload: FaultTargets;
       durationMs: number;
     },
   ) {}

@@ -6,7 +6,7 @@ import { launchOptionsFor, type RealBrowserName } from '../drivers/playwright/in
 import { markerEnv, newRunId } from './browser-marker.ts';
 import { readRunMarker, readStat } from './proc.ts';
 import { killRun, listRunProcesses, scanRun, signalBrowser, waitForExit } from './run-processes.ts';
-import { killRuns } from './test-processes.ts';
+import { killRuns } from './testing/processes.ts';
 
 const runs: string[] = [];
 const browsers: Browser[] = [];

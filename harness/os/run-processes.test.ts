@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { newRunId } from './browser-marker.ts';
 import { listPids, readStat } from './proc.ts';
 import { killRun, listRunProcesses, osSample, scanRun, signalBrowser, waitForExit } from './run-processes.ts';
-import { killRuns, spawnTree, until, untilProcesses } from './test-processes.ts';
+import { killRuns, spawnTree, until, untilProcesses } from './testing/processes.ts';
 
 const runs: string[] = [];
 function run(): string {

@@ -7,7 +7,7 @@ import { newRunId } from './browser-marker.ts';
 import { readStat } from './proc.ts';
 import { listRunProcesses, waitForExit } from './run-processes.ts';
 import { ownerAlive, type RunRecord, reapAbandonedRuns, registerRun } from './run-registry.ts';
-import { killRuns, spawnTree, untilProcesses } from './test-processes.ts';
+import { killRuns, spawnTree, untilProcesses } from './testing/processes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tally-registry-test-'));
 const runs: string[] = [];

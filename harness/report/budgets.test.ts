@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { budgetViolations } from './budgets.ts';
-import { figuresOf, history } from './test-fixtures.ts';
+import { figuresOf, history } from './testing/fixtures.ts';
 
 const HOUR = 3_600_000;
 

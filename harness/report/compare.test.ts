@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareReports, loadRunReport } from './compare.ts';
-import { sampleReport } from './test-fixtures.ts';
+import { sampleReport } from './testing/fixtures.ts';
 
 /** The story's before and after: 47 -> 0 mismatches per 30 min, ~50 -> ~5 MB/h. */
 function storyPair() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFigures, MAX_FAULT_WINDOWS } from './figures.ts';
-import { driftViolation, figuresOf, history } from './test-fixtures.ts';
+import { driftViolation, figuresOf, history } from './testing/fixtures.ts';
 
 const HOUR = 3_600_000;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatVirtualTime } from './format.ts';
 import { renderMarkdown } from './markdown.ts';
-import { sampleReport } from './test-fixtures.ts';
+import { sampleReport } from './testing/fixtures.ts';
 
 describe('report.md', () => {
   it('formats virtual time as hh:mm:ss.mmm', () => {

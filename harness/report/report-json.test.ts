@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INVARIANT_NAMES } from '../checkers/violation.ts';
 import { MAX_REPORTED_VIOLATIONS, parseReport, replayCommand } from './report-json.ts';
-import { driftViolation, sampleReport } from './test-fixtures.ts';
+import { driftViolation, sampleReport } from './testing/fixtures.ts';
 
 describe('report.json', () => {
   it('carries the run, its replay command and a count for every invariant', () => {

@@ -3,23 +3,23 @@ import { createCheckSuite } from '../checkers/check-history.ts';
 import type { InvariantName, Violation } from '../checkers/violation.ts';
 import { type Clock, ownedClock } from '../clock/clock.ts';
 import type { Launcher } from '../drivers/playwright/playwright-driver.ts';
-import { InputError } from '../errors.ts';
+import { errorMessage, InputError } from '../errors.ts';
 import { HeapSnapshots, snapshotPlan } from '../heap/heap-snapshots.ts';
 import { captureCallSite } from '../history/call-site.ts';
 import type { AnyEvent } from '../history/events.ts';
 import { NdjsonSink } from '../history/ndjson-sink.ts';
 import { Recorder } from '../history/recorder.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
+import type { RunObserver } from '../observer/run-observer.ts';
 import type { Pool, PoolEnv, PoolSnapshot } from '../pool/contract.ts';
 import { checkPoolContract, type LoadedPool } from '../pool/load-pool.ts';
 import { seededRandom } from '../random.ts';
 import { createFigures, type Figures } from '../report/figures.ts';
 import type { EndReason } from '../report/verdict.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { startWorkload } from '../workload/workload.ts';
 import { createBackend, type DriverName } from './backends/create-backend.ts';
 import type { DriveOutcome } from './drive-virtual.ts';
-import type { RunObserver } from './observer.ts';
-import { describe, startWorkload } from './workload.ts';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -128,7 +128,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       ? new HeapSnapshots(snapshotPlan(scenario, options.outDir), (data) => recorder.emit('heap.snapshot', data))
       : undefined;
 
-  const onUnhandled = (reason: unknown) => recorder.emit('pool.note', { message: `unhandled rejection: ${describe(reason)}` });
+  const onUnhandled = (reason: unknown) => recorder.emit('pool.note', { message: `unhandled rejection: ${errorMessage(reason)}` });
   process.on('unhandledRejection', onUnhandled);
 
   let endReason: EndReason = 'done';
@@ -182,7 +182,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     const closed = Promise.resolve().then(() => pool.close());
     const allowanceMs = backend.closeAllowanceMs(DRAIN_MARGIN_MS);
     const closeOutcome = await backend.drive({ until: closed, deadline: clock.now() + allowanceMs, settle, interrupted: () => false });
-    await closed.catch((closeError: unknown) => recorder.emit('pool.note', { message: `close() failed: ${describe(closeError)}` }));
+    await closed.catch((closeError: unknown) => recorder.emit('pool.note', { message: `close() failed: ${errorMessage(closeError)}` }));
     if (closeOutcome !== 'done') recorder.emit('pool.note', { message: `close() did not return within ${Math.round(allowanceMs)} ms` });
     if (endReason !== 'interrupted') {
       await backend.beforeQuiescent();
@@ -193,7 +193,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     }
   } catch (caught) {
     endReason = 'error';
-    error = describe(caught);
+    error = errorMessage(caught);
     if (caught instanceof InputError) throw caught;
   } finally {
     await backend.teardown();
@@ -220,7 +220,7 @@ function createPool(pool: LoadedPool, env: PoolEnv): Pool {
   try {
     return pool.create(env);
   } catch (error) {
-    throw new InputError(`${pool.name}: createPool(env) threw: ${describe(error)}`);
+    throw new InputError(`${pool.name}: createPool(env) threw: ${errorMessage(error)}`);
   }
 }
 
@@ -228,7 +228,7 @@ function inspect(pool: Pool, name: string): PoolSnapshot {
   try {
     return pool.inspect();
   } catch (error) {
-    throw new Error(`${name}: inspect() threw: ${describe(error)}`);
+    throw new Error(`${name}: inspect() threw: ${errorMessage(error)}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Review, reviewApiUrl, reviewPageUrl, reviewsOf } from '../drivers/sim/site-model.ts';
+import { type Review, reviewApiUrl, reviewPageUrl, reviewsOf } from './site-model.ts';
 
 /**
  * What the target site serves. A review page carries no reviews in its HTML: its script fetches

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { reviewApiUrl, reviewPageUrl, reviewsFor } from '../drivers/sim/site-model.ts';
 import { DRIP_CHUNKS } from './faults.ts';
 import type { ReviewApiBody } from './pages.ts';
 import { SITE_BROWSER_HEADER, type Site, type SiteOptions, startSite } from './site.ts';
+import { reviewApiUrl, reviewPageUrl, reviewsFor } from './site-model.ts';
 
 let site: Site | undefined;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HistoryBuilder, violationsOf } from '../test-events.ts';
+import { HistoryBuilder, violationsOf } from '../testing/history-builder.ts';
 import { counterMatchesBrowsers } from './counter-matches-browsers.ts';
 
 /** Five jobs, each with a browser launched and up. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent, OsBrowserTree, OsSampleReason } from '../../history/events.ts';
-import { HistoryBuilder, violationsOf } from '../test-events.ts';
+import { HistoryBuilder, violationsOf } from '../testing/history-builder.ts';
 import { counterMatchesProcesses, PROCESS_EXIT_GRACE_MS } from './counter-matches-processes.ts';
 
 /** The operating system's view: browsers by id, with 3 processes each (main first). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HistoryBuilder, violationsOf } from '../test-events.ts';
+import { HistoryBuilder, violationsOf } from '../testing/history-builder.ts';
 import { counterMatchesSessions } from './counter-matches-sessions.ts';
 
 /** Four jobs hold a browser each, as the pool sees it. */

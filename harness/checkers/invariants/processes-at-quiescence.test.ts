@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventData, OsBrowserTree, OsSampleReason } from '../../history/events.ts';
-import { HistoryBuilder, violationsOf } from '../test-events.ts';
+import { HistoryBuilder, violationsOf } from '../testing/history-builder.ts';
 import { processesAtQuiescence } from './processes-at-quiescence.ts';
 
 function sample(browsers: OsBrowserTree[], reason: OsSampleReason): EventData['os.sample'] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HistoryBuilder, violationsOf } from '../test-events.ts';
+import { HistoryBuilder, violationsOf } from '../testing/history-builder.ts';
 import { quiescence } from './quiescence.ts';
 
 describe('quiescence', () => {

@@ -1,8 +1,8 @@
 import type { Clock, TimerId } from '../../clock/clock.ts';
 import type { BadPageKind, DriverOp } from '../../history/events.ts';
+import { reviewsFor } from '../../site/site-model.ts';
 import type { BrowserLike, ContextLike, PageLike } from '../types.ts';
 import type { SimDriver } from './sim-driver.ts';
-import { reviewsFor } from './site-model.ts';
 
 /** Playwright's message for a call on something that is gone. */
 export const CLOSED_MESSAGE = 'Target page, context or browser has been closed';

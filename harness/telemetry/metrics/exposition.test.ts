@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { needsExecutable } from '../../../test/needs.ts';
-import { HistoryBuilder } from '../../checkers/test-events.ts';
+import { HistoryBuilder } from '../../checkers/testing/history-builder.ts';
 import { renderExposition } from './exposition.ts';
 import { RunMetrics } from './run-metrics.ts';
 

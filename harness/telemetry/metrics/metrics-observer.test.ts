@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers.ts';
+import { executeRun } from '../../commands/execute-run.ts';
 import type { AnyEvent } from '../../history/events.ts';
-import { executeRun } from '../../runner/execute-run.ts';
 import { createMetricsObserver, type MetricsObserver } from './metrics-observer.ts';
 
 const started: MetricsObserver[] = [];

@@ -1,4 +1,4 @@
-import type { RunObserver } from '../../runner/observer.ts';
+import type { RunObserver } from '../../observer/run-observer.ts';
 import { renderExposition } from './exposition.ts';
 import { type MetricsServer, startMetricsServer } from './metrics-server.ts';
 import { RunMetrics } from './run-metrics.ts';

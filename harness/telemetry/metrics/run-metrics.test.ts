@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HistoryBuilder } from '../../checkers/test-events.ts';
+import { HistoryBuilder } from '../../checkers/testing/history-builder.ts';
 import type { Violation } from '../../checkers/violation.ts';
 import { RunMetrics } from './run-metrics.ts';
 

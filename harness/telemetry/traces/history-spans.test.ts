@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCheckSuite } from '../../checkers/check-history.ts';
-import { HistoryBuilder } from '../../checkers/test-events.ts';
+import { HistoryBuilder } from '../../checkers/testing/history-builder.ts';
 import { DRIVER, JOB, POOL, RUN, VIOLATION } from '../attributes.ts';
 import { HistorySpans, SPAN, SPAN_EVENT } from './history-spans.ts';
 import type { SpanRecord } from './span-record.ts';

@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HistoryBuilder } from '../../checkers/test-events.ts';
-import type { RunObserver } from '../../runner/observer.ts';
+import { HistoryBuilder } from '../../checkers/testing/history-builder.ts';
+import type { RunObserver } from '../../observer/run-observer.ts';
 import { TRACES_FILE } from './export-spans.ts';
 import { createTraceObserver } from './trace-observer.ts';
 

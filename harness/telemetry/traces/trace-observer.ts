@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RunObserver } from '../../runner/observer.ts';
+import type { RunObserver } from '../../observer/run-observer.ts';
 import { emitSpans, traceResource } from './emit-spans.ts';
 import { sendSpans, TRACES_FILE, writeSpansFile } from './export-spans.ts';
 import { HistorySpans } from './history-spans.ts';

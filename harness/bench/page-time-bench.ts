@@ -3,13 +3,13 @@
  * `extractReviews`, in one warm page, as the review job does it. Scenario authors pick page times
  * (and the site's latency) from this.
  *
- *   node --import tsx harness/site/page-time-bench.ts [pages=20] [latencyMs=0]
+ *   npm run bench:pages -- [pages=20] [latencyMs=0]
  */
 import { type BrowserType, chromium, firefox } from 'playwright';
 import { isInstalled, launchOptionsFor, missingBrowserMessage, type RealBrowserName } from '../drivers/playwright/installed-browsers.ts';
-import { reviewPageUrl } from '../drivers/sim/site-model.ts';
-import { extractReviews } from '../runner/review-job.ts';
-import { SITE_BROWSER_HEADER, type Site, startSite } from './site.ts';
+import { SITE_BROWSER_HEADER, type Site, startSite } from '../site/site.ts';
+import { reviewPageUrl } from '../site/site-model.ts';
+import { extractReviews } from '../workload/review-job.ts';
 
 const WARMUP_PAGES = 2;
 

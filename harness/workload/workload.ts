@@ -1,5 +1,6 @@
 import { type Clock, sleep } from '../clock/clock.ts';
 import type { Driver } from '../drivers/types.ts';
+import { errorMessage } from '../errors.ts';
 import type { Recorder } from '../history/recorder.ts';
 import type { Pool } from '../pool/contract.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -54,7 +55,7 @@ export function startWorkload(
           recorder.emit('job.work.end', { ok: true, pagesDone }, { session: id });
           return reviews;
         } catch (error) {
-          recorder.emit('job.work.end', { ok: false, error: describe(error), pagesDone }, { session: id });
+          recorder.emit('job.work.end', { ok: false, error: errorMessage(error), pagesDone }, { session: id });
           throw error;
         } finally {
           working.delete(id);
@@ -70,7 +71,7 @@ export function startWorkload(
       recorder.emit('job.end', { ok: true, ms: clock.now() - startedAt }, { session: id });
     } catch (error) {
       ok = false;
-      recorder.emit('job.end', { ok: false, error: describe(error), ms: clock.now() - startedAt }, { session: id });
+      recorder.emit('job.end', { ok: false, error: errorMessage(error), ms: clock.now() - startedAt }, { session: id });
     } finally {
       running--;
       sabotage.delete(id);
@@ -88,8 +89,4 @@ export function startWorkload(
 
   const done = Promise.all(Array.from({ length: concurrency }, (_, i) => slot(i))).then(() => undefined);
   return { done, running: () => running, working, sabotage };
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { markerEnv } from './browser-marker.ts';
-import { killRun, listRunProcesses } from './run-processes.ts';
+import { markerEnv } from '../browser-marker.ts';
+import { killRun, listRunProcesses } from '../run-processes.ts';
 
 /**
  * Real process trees standing in for browsers in the tests: `sh` is the main process (this

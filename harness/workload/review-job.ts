@@ -1,5 +1,5 @@
-import { type Review, reviewPageUrl } from '../drivers/sim/site-model.ts';
 import type { PageLike } from '../drivers/types.ts';
+import { type Review, reviewPageUrl } from '../site/site-model.ts';
 
 /** A fault planted in a job's work by the nemesis: the work throws at its next step. */
 export interface Sabotage {

@@ -1,5 +1,5 @@
 import { formatVirtualTime } from '../report/format.ts';
-import type { RunStatus } from '../runner/run-scenario.ts';
+import type { RunStatus } from './run-scenario.ts';
 
 /**
  * One status line on stderr while a run goes: rewritten in place on a terminal, printed every

@@ -1,7 +1,7 @@
-import type { AnyEvent, EventData, EventKind, HistoryEvent, LockEntry } from '../history/events.ts';
-import { createCheckSuite } from './check-history.ts';
-import type { Invariant } from './invariant.ts';
-import type { Violation } from './violation.ts';
+import type { AnyEvent, EventData, EventKind, HistoryEvent, LockEntry } from '../../history/events.ts';
+import { createCheckSuite } from '../check-history.ts';
+import type { Invariant } from '../invariant.ts';
+import type { Violation } from '../violation.ts';
 
 interface EmitOptions {
   session?: string | undefined;

@@ -1,10 +1,10 @@
 /** Hand-built histories and reports for the report tests. */
-import type { InvariantName, Violation } from '../checkers/violation.ts';
-import type { AnyEvent, EventData, EventKind } from '../history/events.ts';
-import type { Figures } from './figures.ts';
-import { createFigures } from './figures.ts';
-import type { ReportInput, RunReport } from './report-json.ts';
-import { buildReport } from './report-json.ts';
+import type { InvariantName, Violation } from '../../checkers/violation.ts';
+import type { AnyEvent, EventData, EventKind } from '../../history/events.ts';
+import type { Figures } from '../figures.ts';
+import { createFigures } from '../figures.ts';
+import type { ReportInput, RunReport } from '../report-json.ts';
+import { buildReport } from '../report-json.ts';
 
 /** An event list that numbers events in order; `wall` is a tenth of `t`, as if the run were ten times faster. */
 export function history() {

@@ -2,14 +2,14 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Violation } from '../checkers/violation.ts';
 import { InputError } from '../errors.ts';
+import type { RunObserver } from '../observer/run-observer.ts';
 import { loadPool } from '../pool/load-pool.ts';
 import type { RunReport } from '../report/report-json.ts';
+import { checkDriverName, checkFaultsSupported, isRealDriver, launcherFor, scenarioForDriver } from '../runner/backends/create-backend.ts';
+import { RUN_FILES, writeRunFolder } from '../runner/run-folder.ts';
+import { type RunStatus, runScenario } from '../runner/run-scenario.ts';
 import { type LoadedScenario, loadScenario } from '../scenario/load-scenario.ts';
 import { createTraceObserver } from '../telemetry/traces/trace-observer.ts';
-import { checkDriverName, checkFaultsSupported, isRealDriver, launcherFor, scenarioForDriver } from './backends/create-backend.ts';
-import type { RunObserver } from './observer.ts';
-import { RUN_FILES, writeRunFolder } from './run-folder.ts';
-import { type RunStatus, runScenario } from './run-scenario.ts';
 
 export interface ExecuteOptions {
   /** A scenario path or name, or one already loaded (with `overrides` applied). */

@@ -1,5 +1,5 @@
-import { InputError } from '../../errors.ts';
-import { createMetricsObserver, type MetricsObserver } from './metrics-observer.ts';
+import { InputError } from '../errors.ts';
+import { createMetricsObserver, type MetricsObserver } from '../telemetry/metrics/metrics-observer.ts';
 
 /** `tally run --metrics-port N [--metrics-hold SECONDS] [--metrics-host ADDR]`, parsed. */
 export interface MetricsArgs {
