@@ -99,6 +99,11 @@ export interface EventData {
   'os.sample': { browsers: OsBrowserTree[]; processes: number; pssMB: number; reason: OsSampleReason };
 
   /**
+   * The used heap of the process that holds the pool, after a full GC, on the heap sample interval;
+   * `gcMs` what the GC cost. Measured: differs between runs of one seed, as `wall` does.
+   */
+  'heap.sample': { usedMB: number; gcMs: number };
+  /**
    * A heap snapshot of the process that holds the pool (memlab's baseline, target or final), after a
    * full GC, with what it cost; or why it was not taken. The measured fields differ between runs of
    * one seed, as `wall` does.

@@ -41,6 +41,14 @@ export interface Figures {
    * (`os.sample` on its interval, real drivers) when the run has any, else the driver's `sample`.
    */
   memorySource: 'os.sample' | 'sample';
+  /**
+   * Measured: slope of the used heap of the process that holds the pool, after a full GC
+   * (`heap.sample`), from the end of the warm-up on; null when fewer than two samples. Real MB of the
+   * Node heap: under the sim a leaked browser holds 1/1000 of what it accounts (SimMemory).
+   */
+  heapGrowthMBPerHour: number | null;
+  peakHeapMB: number | null;
+  heapSamples: number;
   /** Most browsers alive at once (ground truth). */
   peakBrowsers: number;
 
@@ -107,6 +115,7 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
   const watchdogs = createPeakPerSecond();
   const driverMemory = createMemorySeries(memoryFromMs);
   const osMemory = createMemorySeries(memoryFromMs);
+  const heap = createMemorySeries(memoryFromMs);
   const decrementsByPath = new Map<string, number>();
   const faultWindows: FaultWindow[] = [];
   /** Windows still waiting for their `fault.end`, by fault id. */
@@ -156,6 +165,9 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
         // quiescent one is taken after close: only the regular ones are fitted.
         osMemory.add(event.t, event.data.pssMB, event.data.reason === 'interval');
         break;
+      case 'heap.sample':
+        heap.add(event.t, event.data.usedMB, true);
+        break;
       case 'fault.missed':
         faultsMissed++;
         break;
@@ -199,6 +211,9 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       peakMemoryMB: memory.peak(),
       memorySamples: memory.fitted(),
       memorySource: memory === osMemory ? 'os.sample' : 'sample',
+      heapGrowthMBPerHour: heap.slope(),
+      peakHeapMB: heap.peak(),
+      heapSamples: heap.fitted(),
       peakBrowsers,
       peakClosesPerSecond: closes.peak(),
       peakClosesAtMs: closes.peakAtMs(),

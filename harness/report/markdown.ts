@@ -61,6 +61,10 @@ function figuresSection(report: RunReport): string[] {
     ['lock sweeps / 30 min', `${formatRate(f.lockSweepsPer30Min)} (${f.lockSweeps} sweeps removed ${f.orphanLocksSwept} orphan locks)`],
     ['memory growth MB/h', `${formatRate(f.memoryGrowthMBPerHour)} (fitted on ${f.memorySamples} samples)`],
     ['peak memory MB', formatNumber(f.peakMemoryMB)],
+    [
+      'heap growth MB/h (measured)',
+      `${formatRate(f.heapGrowthMBPerHour)} (used heap after GC, ${f.heapSamples} samples${report.driver === 'sim' ? '; the sim holds 1/1000 of what it accounts' : ''}), peak ${formatNumber(f.peakHeapMB)} MB`,
+    ],
     ['peak browsers', String(f.peakBrowsers)],
     ['peak closes / s', `${f.peakClosesPerSecond}${at(f.peakClosesAtMs)}`],
     ['peak watchdogs / s', `${f.peakWatchdogsPerSecond}${at(f.peakWatchdogsAtMs)}`],

@@ -4,6 +4,7 @@ import type { InvariantName, Violation } from '../checkers/violation.ts';
 import { type Clock, ownedClock } from '../clock/clock.ts';
 import type { Launcher } from '../drivers/playwright/playwright-driver.ts';
 import { errorMessage, InputError } from '../errors.ts';
+import { heapSampleEveryMs, sampleHeap } from '../heap/heap-sample.ts';
 import { HeapSnapshots, snapshotPlan } from '../heap/heap-snapshots.ts';
 import { captureCallSite } from '../history/call-site.ts';
 import type { AnyEvent } from '../history/events.ts';
@@ -154,6 +155,11 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
 
     const runnerClock: Clock = ownedClock(clock);
     const sampler = startSampler(runnerClock, scenario.sampleEveryMs, scenario.durationMs, () => backend.sample());
+    const heapEveryMs = heapSampleEveryMs(scenario);
+    const heapSampler =
+      heapEveryMs > 0
+        ? startSampler(runnerClock, heapEveryMs, scenario.durationMs, () => recorder.emit('heap.sample', sampleHeap()))
+        : undefined;
     workload = startWorkload(scenario, pool, driver, recorder, runnerClock, backend.origin);
     const nemesis = new Nemesis(scenario.faults, {
       clock: ownedClock(clock, (label) => recorder.emit('timer.fire', { owner: 'nemesis', label })),
@@ -178,6 +184,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     endReason = endReasonOf(outcome);
     nemesis.stop();
     sampler.stop();
+    heapSampler?.stop();
 
     const closed = Promise.resolve().then(() => pool.close());
     const allowanceMs = backend.closeAllowanceMs(DRAIN_MARGIN_MS);

@@ -34,6 +34,11 @@ export const FaultSchema = z
 
 const HeapSchema = z
   .object({
+    /**
+     * Interval of `heap.sample` (used heap after a full GC); 0 turns it off. Default: the sample
+     * interval, stretched so that a run takes about 12 (each costs a GC).
+     */
+    sampleEveryMs: ms.optional(),
     /** Take the three snapshots on every run of this scenario, as `--heap-snapshots` does. */
     snapshots: z.boolean().default(false),
     /**

@@ -3,6 +3,7 @@ import type { BadPageKind, DriverOp } from '../../history/events.ts';
 import { reviewsFor } from '../../site/site-model.ts';
 import type { BrowserLike, ContextLike, PageLike } from '../types.ts';
 import type { SimDriver } from './sim-driver.ts';
+import { SimMemory } from './sim-memory.ts';
 
 /** Playwright's message for a call on something that is gone. */
 export const CLOSED_MESSAGE = 'Target page, context or browser has been closed';
@@ -37,12 +38,16 @@ export class SimBrowser implements BrowserLike {
   slowCloseMs: number | undefined;
   /** The site's bad answers to this browser's next page requests, in turn (the badPage fault). */
   readonly badPages: BadPageKind[] = [];
+  /** Real memory for what the browser process accounts, held until it is gone. */
+  memory: SimMemory | undefined;
 
   constructor(
     readonly id: string,
     readonly driver: SimDriver,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.memory = new SimMemory(driver.memoryMB.browser);
+  }
 
   childId(kind: 'c' | 'p'): string {
     return `${this.id}/${kind}${this.#nextChild++}`;
@@ -194,7 +199,14 @@ export class SimBrowser implements BrowserLike {
   #gone(cause: 'close' | 'crash' | 'kill'): void {
     if (this.state === 'closed' || this.state === 'crashed') return;
     this.state = cause === 'close' ? 'closed' : 'crashed';
-    for (const context of this.contexts) for (const page of context.pages) page.closed = true;
+    // The process is gone, and its memory with it; what still holds this object holds only the handle.
+    this.memory = undefined;
+    for (const context of this.contexts) {
+      for (const page of context.pages) {
+        page.closed = true;
+        page.memory = undefined;
+      }
+    }
     // Closing something of a dead browser succeeds (as in Playwright); everything else fails.
     for (const pending of [...this.#pending]) {
       if (pending.op === 'close') pending.finish();
@@ -257,11 +269,15 @@ export class SimPage implements PageLike {
   url = 'about:blank';
   /** The page the site answered with, when it was not the reviews. */
   badAnswer: BadPageKind | undefined = undefined;
+  /** Real memory for what the page accounts, held until it is closed. */
+  memory: SimMemory | undefined;
 
   constructor(
     readonly id: string,
     readonly context: SimContext,
-  ) {}
+  ) {
+    this.memory = new SimMemory(context.browser.driver.memoryMB.page);
+  }
 
   get browser(): SimBrowser {
     return this.context.browser;
@@ -316,6 +332,7 @@ export class SimPage implements PageLike {
   markClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    this.memory = undefined;
     this.context.pages.delete(this);
     this.browser.failPending(this);
   }

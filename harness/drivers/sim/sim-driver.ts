@@ -38,6 +38,8 @@ export class SimDriver implements Driver {
   readonly name = 'sim';
   readonly timing: SimTiming;
   readonly events: DriverEvents;
+  /** What a browser and a page account; each holds real memory in proportion (SimMemory). */
+  readonly memoryMB: { browser: number; page: number };
   readonly #browsers = new Map<string, SimBrowser>();
   #nextBrowser = 1;
 
@@ -48,6 +50,7 @@ export class SimDriver implements Driver {
     private readonly options: SimOptions = DEFAULT_SIM_OPTIONS,
   ) {
     this.timing = options.timing;
+    this.memoryMB = { browser: options.browserMB, page: options.pageMB };
     this.events = new DriverEvents(recorder);
   }
 
