@@ -4,6 +4,7 @@ import { checkCommand } from './commands/check.ts';
 import { compareCommand } from './commands/compare.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportTracesCommand } from './commands/export-traces.ts';
+import { leaksCommand } from './commands/leaks.ts';
 import { runCommand } from './commands/run.ts';
 import { parseMetricsArgs } from './commands/run-command-metrics.ts';
 import { InputError } from './errors.ts';
@@ -16,6 +17,7 @@ usage:
             [--metrics-port N [--metrics-hold SECONDS] [--metrics-host ADDR]]   serve Prometheus metrics at http://127.0.0.1:N/metrics
   tally compare <run-before> <run-after>
   tally check <run-folder | history.ndjson>
+  tally leaks <run-folder>   leak clusters of the pool from the run's heap snapshots (leaks.json, leaks.md)
   tally demo [--out DIR] [--seed N]
   tally export-traces <run-folder> [--endpoint URL]   POST the run's traces.otlp.json to URL/v1/traces (default: OTEL_EXPORTER_OTLP_ENDPOINT, else http://127.0.0.1:4318)
   tally list
@@ -67,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
       return compareCommand(rest);
     case 'check':
       return checkCommand(rest);
+    case 'leaks':
+      return leaksCommand(rest);
     case 'export-traces':
       return exportTracesCommand(rest, values.endpoint);
     case 'demo':

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.ts';
+import { leakSummaryLine, writeLeakReport } from '../heap/leak-report.ts';
 import { formatRate, missedFaultsLine } from '../report/format.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
 import { showProgress } from '../runner/progress.ts';
@@ -62,11 +63,23 @@ export async function runCommand(args: RunArgs): Promise<number> {
     );
     if (f.faultsMissed > 0) console.log(`  note: ${missedFaultsLine(f.faultsMissed)}`);
     console.log(`  ${outDir}/report.md   replay: ${report.replay}`);
+    if (args.heapSnapshots) await analyseLeaks(outDir);
     await metrics?.held();
     return report.verdict.code;
   } finally {
     await metrics?.stop();
     progress?.stop();
     interrupt.dispose();
+  }
+}
+
+/** The leak analysis of `--heap-snapshots`: a failure is said, and the run's report and verdict stand. */
+async function analyseLeaks(outDir: string): Promise<void> {
+  try {
+    const leaks = await writeLeakReport(outDir);
+    console.log(`  ${leakSummaryLine(leaks)}`);
+    console.log(`  ${outDir}/leaks.md`);
+  } catch (error) {
+    console.log(`  leak analysis failed, no leaks.json: ${(error as Error).message}`);
   }
 }

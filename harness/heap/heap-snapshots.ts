@@ -22,6 +22,8 @@ export class HeapSnapshots {
   #pending: { point: HeapPoint; atMs: number }[];
   /** The closed pool, held while the final snapshot is written (its retainer paths start here). */
   poolUnderTest: unknown;
+  /** The pool module's `createPool`, held likewise: its closure scope is the module's, where a module-level collection lives. */
+  poolFactory: unknown;
 
   constructor(
     private readonly plan: HeapSnapshotPlan,
@@ -42,13 +44,15 @@ export class HeapSnapshots {
    * `pool` is held while the snapshot is written, so what the closed pool still retains is in it
    * under one name, whatever the caller's frame keeps alive.
    */
-  final(pool: unknown): void {
+  final(pool: unknown, poolFactory?: unknown): void {
     for (const { point } of this.#pending.splice(0)) this.record({ point, skipped: 'the run ended before its time' });
     this.poolUnderTest = pool;
+    this.poolFactory = poolFactory;
     try {
       this.#take('final');
     } finally {
       this.poolUnderTest = undefined;
+      this.poolFactory = undefined;
     }
   }
 

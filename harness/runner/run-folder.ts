@@ -13,6 +13,8 @@ export const RUN_FILES = [
   'scenario.json',
   'traces.otlp.json',
   ...HEAP_POINTS.map(snapshotFileName),
+  'leaks.json',
+  'leaks.md',
 ];
 
 /** Writes the run's folder: the resolved scenario, report.json and report.md beside history.ndjson. */

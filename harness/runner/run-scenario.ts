@@ -196,7 +196,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       const timers = poolClock.pendingTimers();
       recorder.emit('run.quiescent', { pendingTimers: timers.length, timerLabels: timers.map((timer) => timer.label) });
       // The pool is closed and idle and still in scope: what it holds now is what it leaked.
-      heap?.final(pool);
+      heap?.final(pool, options.pool.create);
     }
   } catch (caught) {
     endReason = 'error';

@@ -79,7 +79,7 @@ export class LegacyBrowserService implements Pool {
 
   // v1.5: the watchdog. v2.3: the lock around the work.
   async #getReviews(job: Job, page: PageLike): Promise<unknown> {
-    const handle = this.#locks.attach(job.id);
+    const handle = this.#locks.attach(job.id, this.#pages.get(job.id));
     let timer: number | undefined;
     const watchdogMs = this.env.config.watchdogMs;
     const watchdog = new Promise<never>((_, reject) => {

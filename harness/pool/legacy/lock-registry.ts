@@ -11,7 +11,7 @@ export interface SessionHandle {
  * lock that only the periodic sweep removes.
  */
 export class SessionLockRegistry {
-  readonly #locks = new Map<string, { activeCount: number }>();
+  readonly #locks = new Map<string, { activeCount: number; session: unknown }>();
 
   constructor(private readonly env: PoolEnv) {}
 
@@ -19,8 +19,9 @@ export class SessionLockRegistry {
     return this.#locks.size;
   }
 
-  attach(sessionId: string): SessionHandle {
-    const state = this.#locks.get(sessionId) ?? { activeCount: 0 };
+  /** `session` is what the lock guards; the lock keeps it (and its browser) until it is released or swept. */
+  attach(sessionId: string, session: unknown): SessionHandle {
+    const state = this.#locks.get(sessionId) ?? { activeCount: 0, session };
     this.#locks.set(sessionId, state);
     state.activeCount++;
     this.env.report('pool.lock', sessionId, { op: 'attach', holders: state.activeCount });

@@ -1,0 +1,11 @@
+import { InputError } from '../errors.ts';
+import { leakSummaryLine, writeLeakReport } from '../heap/leak-report.ts';
+
+/** `tally leaks <run-folder>`: analyse its heap snapshots, write leaks.json and leaks.md. Exit 1 when the pool leaked. */
+export async function leaksCommand(args: string[]): Promise<number> {
+  if (args.length !== 1) throw new InputError('leaks: which run? e.g. tally leaks reports/runs/watchdog-timeout/legacy-seed1');
+  const report = await writeLeakReport(args[0]!);
+  console.log(leakSummaryLine(report));
+  console.log(`  ${args[0]}/leaks.md`);
+  return report.clusters.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,234 @@
+import { config, getFullHeapFromFile, getHeapFromFile, type IHeapEdge, type IHeapNode, type IHeapSnapshot } from '@memlab/api';
+
+/**
+ * Leaks of the pool under test, from memlab's three snapshots. memlab parses the snapshots and
+ * computes the dominator tree and retained sizes; what its built-in filters look for (detached DOM,
+ * React fibers) does not exist in a Node process, so the filter is ours:
+ *
+ * - leaked: allocated after the baseline, present at the target (ids new since the baseline) and
+ *   still alive at the final snapshot, when the pool is closed and idle;
+ * - the pool's: reachable from the pool object or its module's scope (held as `poolUnderTest` and
+ *   `poolFactory` while the final snapshot is written) without going through the harness: the
+ *   pool's `env` (driver, clock, report), the recorder, the history, checkers and telemetry;
+ * - clustered by retainer path from the pool to the topmost leaked object on it, with index and
+ *   key names folded, so 23 orphan locks are one cluster of count 23.
+ */
+export interface LeakCluster {
+  /** The retainer path from the pool: `LegacyBrowserService`, `#locks → SessionLockRegistry`, ... */
+  path: string[];
+  /** Leaked objects at the end of this path (each may retain many more). */
+  count: number;
+  /** What they retain together, in bytes (memlab's dominator-tree retained sizes). */
+  retainedBytes: number;
+  /** Leaked objects in total under them, the roots included. */
+  objects: number;
+  /** The path on to the largest leaked object under them (what the leak costs: a browser, a page). */
+  largest: string[];
+  largestBytes: number;
+}
+
+export interface LeakAnalysis {
+  /** Objects allocated between baseline and target, alive at final, held by the pool. */
+  leakedObjects: number;
+  leakedBytes: number;
+  clusters: LeakCluster[];
+  /** Roots the pool was found from: an analysis that finds none cannot say the pool is clean. */
+  poolRoots: string[];
+  ms: number;
+}
+
+/** Edges the search from the pool does not follow: into the harness, or into V8's shared machinery. */
+const HARNESS_EDGES = new Set(['env', 'driver', 'clock', 'report', 'recorder', 'events', 'random', 'signal']);
+const ENGINE_EDGES = new Set([
+  'map',
+  '__proto__',
+  'prototype',
+  'constructor',
+  'shared',
+  'code',
+  'feedback_cell',
+  'feedback_vector',
+  'script',
+  'native_context',
+  'global_proxy',
+  'global',
+  'boilerplate',
+]);
+/** Everyone's: the global scope, the module system, captured stack frames. The pool's scope ends there. */
+const SHARED_NODES = new Set([
+  'system / NativeContext',
+  'global',
+  'process',
+  'system / SourceTextModule',
+  'system / CallSiteInfo',
+  'ModuleLoader',
+  'ModuleWrap',
+  'ModuleJob',
+]);
+/** Harness classes whose instances the pool may reach (through a browser's handle, a job): their insides are the harness's. */
+const HARNESS_CLASSES = new Set([
+  'SimDriver',
+  'VirtualClock',
+  'Recorder',
+  'DriverEvents',
+  'NdjsonSink',
+  'HeapSnapshots',
+  'PlaywrightDriver',
+]);
+
+export async function findPoolLeaks(files: { baseline: string; target: string; final: string }): Promise<LeakAnalysis> {
+  const start = performance.now();
+  // memlab prints its progress to stdout; the caller reports what was found.
+  const muted = config.muteConsole;
+  config.muteConsole = true;
+  try {
+    return await analyse(files, start);
+  } finally {
+    config.muteConsole = muted;
+  }
+}
+
+async function analyse(files: { baseline: string; target: string; final: string }, start: number): Promise<LeakAnalysis> {
+  const baselineIds = await nodeIds(files.baseline);
+  const targetIds = await nodeIds(files.target);
+  // Retained sizes as if the harness did not hold anything: a browser the pool leaked is also in the
+  // driver's table of live browsers (the stand-in for the process table), which would otherwise
+  // share its dominator with the pool's lock and leave the lock retaining a few bytes.
+  const previous = config.externalLeakFilter;
+  config.externalLeakFilter = { retainerReferenceFilter: (edge) => !HARNESS_CLASSES.has(edge.fromNode.name) };
+  let final: IHeapSnapshot;
+  try {
+    final = await getFullHeapFromFile(files.final);
+  } finally {
+    config.externalLeakFilter = previous;
+  }
+  const roots = poolRoots(final);
+  const parent = reachableFrom(roots);
+  const isLeaked = (id: number) => targetIds.has(id) && !baselineIds.has(id);
+  // A cluster's root is the topmost leaked object on its path: its parent was not leaked.
+  const topOf = (id: number): number => {
+    let top = id;
+    for (let step = parent.get(top); step?.edge && isLeaked(step.edge.fromNode.id); step = parent.get(top)) top = step.edge.fromNode.id;
+    return top;
+  };
+
+  let leakedObjects = 0;
+  const clusters = new Map<string, LeakCluster>();
+  const clusterOfTop = new Map<number, LeakCluster>();
+  for (const id of parent.keys()) {
+    if (!isLeaked(id)) continue;
+    leakedObjects++;
+    const top = topOf(id);
+    let cluster = clusterOfTop.get(top);
+    if (!cluster) {
+      const path = pathFromPool(top, parent);
+      const key = path.join('\n');
+      cluster = clusters.get(key) ?? { path, count: 0, retainedBytes: 0, objects: 0, largest: path, largestBytes: 0 };
+      clusters.set(key, cluster);
+      clusterOfTop.set(top, cluster);
+      cluster.count++;
+    }
+    cluster.objects++;
+    const { node } = parent.get(id)!;
+    const size = node.retainedSize;
+    // What the leaked objects retain together: each counted once, at the top of the dominator tree they form.
+    const dominator = node.dominatorNode;
+    if (!dominator || !isLeaked(dominator.id)) cluster.retainedBytes += size;
+    if (id !== top && size > cluster.largestBytes) {
+      cluster.largestBytes = size;
+      cluster.largest = pathFromPool(id, parent);
+    }
+  }
+  const sorted = [...clusters.values()].sort((a, b) => b.retainedBytes - a.retainedBytes);
+  return {
+    leakedObjects,
+    leakedBytes: sorted.reduce((sum, cluster) => sum + cluster.retainedBytes, 0),
+    clusters: sorted,
+    poolRoots: roots.map((root) => root.name),
+    ms: Math.round(performance.now() - start),
+  };
+}
+
+async function nodeIds(file: string): Promise<Set<number>> {
+  const snapshot = await getHeapFromFile(file);
+  const ids = new Set<number>();
+  snapshot.nodes.forEach((node) => {
+    ids.add(node.id);
+  });
+  return ids;
+}
+
+/** The closed pool and its module's factory, as the harness held them while the final snapshot was written. */
+function poolRoots(snapshot: IHeapSnapshot): IHeapNode[] {
+  const roots: IHeapNode[] = [];
+  snapshot.nodes.forEach((node) => {
+    if (node.name !== 'HeapSnapshots') return;
+    for (const name of ['poolUnderTest', 'poolFactory']) {
+      const root = node.getReferenceNode(name, 'property');
+      if (root && root.type !== 'hidden') roots.push(root);
+    }
+  });
+  return roots;
+}
+
+type Reached = Map<number, { node: IHeapNode; edge: IHeapEdge | null }>;
+
+/** Breadth-first from the roots: each reachable object, by id, with the edge it was first reached by (null for a root). */
+function reachableFrom(roots: IHeapNode[]): Reached {
+  const parent: Reached = new Map();
+  let queue: IHeapNode[] = [];
+  for (const root of roots) {
+    if (parent.has(root.id)) continue;
+    parent.set(root.id, { node: root, edge: null });
+    queue.push(root);
+  }
+  while (queue.length > 0) {
+    const next: IHeapNode[] = [];
+    for (const node of queue) {
+      if (HARNESS_CLASSES.has(node.name)) continue;
+      node.forEachReference((edge) => {
+        if (!follows(edge)) return;
+        const to = edge.toNode;
+        if (parent.has(to.id)) return;
+        parent.set(to.id, { node: to, edge });
+        next.push(to);
+      });
+    }
+    queue = next;
+  }
+  return parent;
+}
+
+function follows(edge: IHeapEdge): boolean {
+  if (edge.type === 'weak' || edge.type === 'shortcut') return false;
+  const name = String(edge.name_or_index);
+  if (HARNESS_EDGES.has(name) || ENGINE_EDGES.has(name)) return false;
+  const to = edge.toNode;
+  // The global scope is everyone's: the pool's module scope ends at it.
+  if (SHARED_NODES.has(to.name)) return false;
+  return to.type !== 'code' && to.type !== 'synthetic';
+}
+
+/** `Class`, then `edge → Class` per step, with element indices and map entries folded so that siblings cluster. */
+function pathFromPool(id: number, parent: Reached): string[] {
+  const steps: string[] = [];
+  for (let step = parent.get(id); step; step = step.edge ? parent.get(step.edge.fromNode.id) : undefined) {
+    steps.push(step.edge ? `${edgeLabel(step.edge)} → ${nodeLabel(step.node)}` : nodeLabel(step.node));
+  }
+  return steps.reverse();
+}
+
+function edgeLabel(edge: IHeapEdge): string {
+  const name = edge.name_or_index;
+  if (typeof name === 'number' || /^\d+$/.test(name)) return '[i]';
+  // Hash-table slots of a Map or Set name their position or their key: all are one entry.
+  if (edge.type === 'internal' && / \/ /.test(name)) return '[entry]';
+  return name;
+}
+
+function nodeLabel(node: IHeapNode): string {
+  if (node.type === 'string' || node.type === 'concatenated string' || node.type === 'sliced string') return '(string)';
+  if (node.type === 'closure') return `${node.name || 'anonymous'}()`;
+  if (node.type === 'object' || node.type === 'native') return node.name;
+  return `(${node.type}) ${node.name}`.trim().slice(0, 60);
+}
