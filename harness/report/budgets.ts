@@ -27,6 +27,17 @@ export function budgetViolations(budgets: Scenario['budgets'], figures: Figures,
       recent: [],
     });
   }
+  const heapGrowth = figures.heapGrowthMBPerHour;
+  if (budgets.heapGrowthMBPerHour !== undefined && heapGrowth !== null && heapGrowth > budgets.heapGrowthMBPerHour) {
+    violations.push({
+      invariant: 'budget',
+      message: `heap growth ${formatNumber(heapGrowth)} MB/h (used heap after GC, measured) > budget ${formatNumber(budgets.heapGrowthMBPerHour)}`,
+      values: { figure: 'heapGrowthMBPerHour', measured: heapGrowth, budget: budgets.heapGrowthMBPerHour, samples: figures.heapSamples },
+      seq: lastEvent.seq,
+      t: lastEvent.t,
+      recent: [],
+    });
+  }
   if (budgets.peakClosesPerSecond !== undefined && figures.peakClosesPerSecond > budgets.peakClosesPerSecond) {
     violations.push({
       invariant: 'budget',

@@ -127,6 +127,8 @@ export const ScenarioSchema = z
       .object({
         memoryGrowthMBPerHour: z.number().optional(),
         peakClosesPerSecond: z.number().optional(),
+        /** Measured growth of the used heap after GC (heap.sample) of the process that holds the pool. */
+        heapGrowthMBPerHour: z.number().optional(),
       })
       .strict()
       .default({}),
