@@ -22,9 +22,10 @@ export function heapSampleEveryMs(scenario: {
 /** The used heap of this process (the one that holds the pool) after a full GC, and what the GC cost. */
 export function sampleHeap(): EventData['heap.sample'] {
   const gcMs = timedGc();
-  return { usedMB: round(getHeapStatistics().used_heap_size / 1e6), gcMs: round(gcMs) };
+  return { usedMB: hundredths(getHeapStatistics().used_heap_size / 1e6), gcMs: hundredths(gcMs) };
 }
 
-function round(value: number): number {
+/** Heap figures in the history: MB and ms to two decimals. */
+export function hundredths(value: number): number {
   return Math.round(value * 100) / 100;
 }

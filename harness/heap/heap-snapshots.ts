@@ -1,4 +1,5 @@
 import type { EventData } from '../history/events.ts';
+import { hundredths } from './heap-sample.ts';
 import { type HeapPoint, type TakenSnapshot, takeHeapSnapshot } from './take-snapshot.ts';
 
 export interface HeapSnapshotPlan {
@@ -63,19 +64,15 @@ export class HeapSnapshots {
       this.record({
         point,
         file: snapshot.file,
-        sizeMB: round(snapshot.sizeMB),
-        heapUsedMB: round(snapshot.heapUsedMB),
-        gcMs: round(snapshot.gcMs),
-        writeMs: round(snapshot.writeMs),
+        sizeMB: hundredths(snapshot.sizeMB),
+        heapUsedMB: hundredths(snapshot.heapUsedMB),
+        gcMs: hundredths(snapshot.gcMs),
+        writeMs: hundredths(snapshot.writeMs),
       });
     } catch (error) {
       this.record({ point, error: (error as Error).message });
     }
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 /**

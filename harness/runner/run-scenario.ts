@@ -123,12 +123,12 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     report: (kind, session, data) => void recorder.emit(kind, data, { session, at: captureCallSite() }),
   };
 
-  // A pool's stray promise rejection is a finding about the pool, not a reason to lose the run.
   const heap =
     options.heapSnapshots || scenario.heap.snapshots
       ? new HeapSnapshots(snapshotPlan(scenario, options.outDir), (data) => recorder.emit('heap.snapshot', data))
       : undefined;
 
+  // A pool's stray promise rejection is a finding about the pool, not a reason to lose the run.
   const onUnhandled = (reason: unknown) => recorder.emit('pool.note', { message: `unhandled rejection: ${errorMessage(reason)}` });
   process.on('unhandledRejection', onUnhandled);
 
