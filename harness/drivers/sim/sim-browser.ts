@@ -2,7 +2,7 @@ import type { Clock, TimerId } from '../../clock/clock.ts';
 import type { BadPageKind, DriverOp } from '../../history/events.ts';
 import { reviewsFor } from '../../site/site-model.ts';
 import type { BrowserLike, ContextLike, PageLike } from '../types.ts';
-import type { SimDriver } from './sim-driver.ts';
+import type { SimBrowserHost } from './sim-host.ts';
 import { SimMemory } from './sim-memory.ts';
 
 /** Playwright's message for a call on something that is gone. */
@@ -43,7 +43,7 @@ export class SimBrowser implements BrowserLike {
 
   constructor(
     readonly id: string,
-    readonly driver: SimDriver,
+    readonly driver: SimBrowserHost,
     private readonly clock: Clock,
   ) {
     this.memory = new SimMemory(driver.memoryMB.browser);
@@ -212,7 +212,7 @@ export class SimBrowser implements BrowserLike {
       if (pending.op === 'close') pending.finish();
       else pending.fail(new Error(`${pending.op}: ${CLOSED_MESSAGE}`));
     }
-    this.driver.browserGone(this, cause);
+    this.driver.browserGone(this.id, cause);
     for (const listener of this.#listeners.splice(0)) {
       try {
         const result = listener(this);

@@ -4,17 +4,9 @@ import type { Random } from '../../random.ts';
 import { DriverEvents } from '../driver-events.ts';
 import type { Driver, DriverFaults, PageLike, ResourceSample } from '../types.ts';
 import { SimBrowser, SimPage } from './sim-browser.ts';
+import type { SimBrowserHost, SimTiming } from './sim-host.ts';
 
-export interface SimTiming {
-  launchMs: number;
-  contextMs: number;
-  newPageMs: number;
-  /** Mean navigation time; each navigation takes it ± `navigationJitter` (a fraction). */
-  navigationMs: number;
-  navigationJitter: number;
-  evaluateMs: number;
-  closeMs: number;
-}
+export type { SimTiming } from './sim-host.ts';
 
 export interface SimOptions {
   timing: SimTiming;
@@ -34,7 +26,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
  * the driver knows exactly which browsers are alive. That knowledge is the ground truth the
  * pool's counter is checked against.
  */
-export class SimDriver implements Driver {
+export class SimDriver implements Driver, SimBrowserHost {
   readonly name = 'sim';
   readonly timing: SimTiming;
   readonly events: DriverEvents;
@@ -113,8 +105,8 @@ export class SimDriver implements Driver {
   }
 
   /** Called by a SimBrowser that closed, crashed or was killed. */
-  browserGone(browser: SimBrowser, cause: 'close' | 'crash' | 'kill'): void {
-    this.#browsers.delete(browser.id);
-    this.events.down(browser.id, cause);
+  browserGone(browserId: string, cause: 'close' | 'crash' | 'kill'): void {
+    this.#browsers.delete(browserId);
+    this.events.down(browserId, cause);
   }
 }
