@@ -1,14 +1,15 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Violation } from '../checkers/violation.ts';
+import { driverNamed, isRealDriver, launcherFor } from '../drivers/catalogue.ts';
 import { InputError } from '../errors.ts';
 import type { RunObserver } from '../observer/run-observer.ts';
 import { loadPool } from '../pool/load-pool.ts';
 import type { RunReport } from '../report/report-json.ts';
-import { checkDriverName, checkFaultsSupported, isRealDriver, launcherFor, scenarioForDriver } from '../runner/backends/create-backend.ts';
 import { RUN_FILES, writeRunFolder } from '../runner/run-folder.ts';
 import { type RunStatus, runScenario } from '../runner/run-scenario.ts';
 import { type LoadedScenario, loadScenario } from '../scenario/load-scenario.ts';
+import { scenarioForDriver } from '../scenario/scenario-for-driver.ts';
 import { createTraceObserver } from '../telemetry/traces/trace-observer.ts';
 
 export interface ExecuteOptions {
@@ -32,17 +33,16 @@ export interface ExecuteOptions {
 
 /** Load, run, write the folder: what `tally run` and `tally demo` both do. */
 export async function executeRun(options: ExecuteOptions): Promise<{ report: RunReport; outDir: string }> {
-  const driver = checkDriverName(options.driver ?? 'sim');
+  const driver = driverNamed(options.driver ?? 'sim');
   if (options.pace !== undefined && isRealDriver(driver))
     throw new InputError(
       `--pace ${options.pace}: only the sim driver can be paced (real browsers run in real time; see the scenario's real.timeScale)`,
     );
   // A real driver whose browser is missing is bad input, said before anything is loaded or written.
-  const launcher = isRealDriver(driver) ? await launcherFor(driver as Exclude<typeof driver, 'sim'>) : undefined;
+  const launcher = isRealDriver(driver) ? await launcherFor(driver) : undefined;
   const loaded = typeof options.scenario === 'string' ? await loadScenario(options.scenario, options.overrides) : options.scenario;
   const { path } = loaded;
   const scenario = scenarioForDriver(loaded.scenario, driver);
-  checkFaultsSupported(scenario, driver);
   const pool = await loadPool(options.pool);
   const seed = options.seed ?? scenario.seed;
   const outDir = options.out ?? defaultOutDir(scenario.name, pool.name, driver, seed, options.overrides ?? []);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createCheckSuite } from '../checkers/check-history.ts';
 import type { InvariantName, Violation } from '../checkers/violation.ts';
 import { type Clock, ownedClock } from '../clock/clock.ts';
+import type { DriverName } from '../drivers/catalogue.ts';
 import type { Launcher } from '../drivers/playwright/playwright-driver.ts';
 import { errorMessage, InputError } from '../errors.ts';
 import { heapSampleEveryMs, sampleHeap } from '../heap/heap-sample.ts';
@@ -19,7 +20,7 @@ import { createFigures, type Figures } from '../report/figures.ts';
 import type { EndReason } from '../report/verdict.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { startWorkload } from '../workload/workload.ts';
-import { createBackend, type DriverName } from './backends/create-backend.ts';
+import { createBackend } from './backends/create-backend.ts';
 import type { DriveOutcome } from './drive-virtual.ts';
 
 export interface RunOptions {

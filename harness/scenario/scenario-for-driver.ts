@@ -1,0 +1,31 @@
+import { type DriverName, isRealDriver, unsupportedFault } from '../drivers/catalogue.ts';
+import { InputError } from '../errors.ts';
+import type { Scenario } from './schema.ts';
+
+/**
+ * The scenario as `driver` plays it: a real driver plays the scenario's `real` duration, workload
+ * and faults where it gives them. A fault the driver cannot inflict is bad input, said before
+ * anything starts.
+ */
+export function scenarioForDriver(scenario: Scenario, driver: DriverName): Scenario {
+  const adapted = isRealDriver(driver) ? withRealBlock(scenario) : scenario;
+  for (const fault of adapted.faults) {
+    const why = unsupportedFault(driver, fault.kind);
+    if (why)
+      throw new InputError(
+        `${adapted.name}: the ${fault.kind} fault is not available with --driver ${driver} (${why}); use --driver chromium or sim`,
+      );
+  }
+  return adapted;
+}
+
+function withRealBlock(scenario: Scenario): Scenario {
+  const { durationMs, workload, faults } = scenario.real;
+  const defined = Object.fromEntries(Object.entries(workload).filter(([, value]) => value !== undefined));
+  return {
+    ...scenario,
+    durationMs: durationMs ?? scenario.durationMs,
+    workload: { ...scenario.workload, ...defined },
+    faults: faults ?? scenario.faults,
+  };
+}
