@@ -104,7 +104,7 @@ for (const [name, engine] of ENGINES) {
       const challenge = `${reviewPageUrl(site.origin, 'acme', 3)}&fault=challenge`;
       await page.goto(challenge);
       await expect(page.evaluate(extractReviews)).rejects.toThrow(`bot challenge at ${challenge}`);
-      const unavailable = `${reviewPageUrl(site.origin, 'acme', 3)}&fault=5xx`;
+      const unavailable = `${reviewPageUrl(site.origin, 'acme', 3)}&fault=serverError`;
       await page.goto(unavailable);
       await expect(page.evaluate(extractReviews)).rejects.toThrow(`error page (HTTP 503) at ${unavailable}`);
       const missing = reviewPageUrl(site.origin, 'acme', 500);

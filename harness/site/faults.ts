@@ -9,7 +9,7 @@ export type SiteFault =
   /** Reset the connection (TCP RST) instead of answering. */
   | { kind: 'reset' }
   /** 503 with an error page. */
-  | { kind: '5xx' }
+  | { kind: 'serverError' }
   /** Send the body in DRIP_CHUNKS chunks, `dripMs` apart. */
   | { kind: 'drip'; dripMs: number }
   /** A bot-challenge page: 200, a `.challenge` element, no reviews. */
@@ -23,7 +23,7 @@ export type SiteFaultKind = SiteFault['kind'];
 export const DRIP_CHUNKS = 8;
 export const DEFAULT_DRIP_MS = 250;
 
-const QUERY_FAULTS = ['stall', 'reset', '5xx', 'drip', 'challenge'] as const;
+const QUERY_FAULTS = ['stall', 'reset', 'serverError', 'drip', 'challenge'] as const;
 
 /** A query string the site cannot act on; answered with 400 and this message. */
 export class BadKnobError extends Error {

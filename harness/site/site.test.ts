@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DRIP_CHUNKS } from './faults.ts';
 import type { ReviewApiBody } from './pages.ts';
-import { SITE_BROWSER_HEADER, type Site, type SiteOptions, startSite } from './site.ts';
+import { RESET_RETRY_WINDOW_MS, SITE_BROWSER_HEADER, type Site, type SiteOptions, startSite } from './site.ts';
 import { reviewApiUrl, reviewPageUrl, reviewsFor } from './site-model.ts';
 
 let site: Site | undefined;
@@ -78,9 +78,9 @@ describe('target site: pages and API', () => {
 });
 
 describe('target site: fault knobs in the query string', () => {
-  it('fault=5xx: 503 with an error page', async () => {
+  it('fault=serverError: 503 with an error page', async () => {
     const { origin } = await open();
-    const res = await fetch(`${reviewPageUrl(origin, 'acme', 0)}&fault=5xx`);
+    const res = await fetch(`${reviewPageUrl(origin, 'acme', 0)}&fault=serverError`);
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('data-status="503"');
   });
@@ -150,7 +150,7 @@ describe('target site: faults armed per browser', () => {
   it('arm: only that browser’s next page request gets the fault, in turn', async () => {
     const { origin } = await open();
     site!.arm('b1', { kind: 'challenge' });
-    site!.arm('b1', { kind: '5xx' });
+    site!.arm('b1', { kind: 'serverError' });
     const page = reviewPageUrl(origin, 'acme', 0);
     expect(await (await fetch(page, asBrowser('b2'))).text()).toContain('reviews-page');
     expect((await fetch(reviewApiUrl(origin, 'acme', 0), asBrowser('b1'))).headers.get('content-type')).toBe('application/json');
@@ -161,12 +161,15 @@ describe('target site: faults armed per browser', () => {
   });
 
   it('arm reset: the page request and its quick resends are reset, later requests are not', async () => {
-    const { origin } = await open();
+    // The window is read on a clock the test moves, so a slow machine cannot push a resend out of it.
+    let now = 1_000_000;
+    const { origin } = await open({ now: () => now });
     site!.arm('b1', { kind: 'reset' });
     const page = reviewPageUrl(origin, 'acme', 0);
     await expect(fetch(page, asBrowser('b1'))).rejects.toThrow();
+    now += RESET_RETRY_WINDOW_MS;
     await expect(fetch(page, asBrowser('b1'))).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    now += RESET_RETRY_WINDOW_MS + 1;
     expect((await fetch(page, asBrowser('b1'))).status).toBe(200);
     expect(site!.stats().byOutcome.reset).toBe(2);
   });

@@ -14,13 +14,15 @@ export const SITE_BROWSER_HEADER = 'x-tally-browser';
 export const DEFAULT_PAGES_PER_STORE = 500;
 
 /** How soon after an armed reset a resend of the same URL counts as the browser's retry. */
-const RESET_RETRY_WINDOW_MS = 250;
+export const RESET_RETRY_WINDOW_MS = 250;
 
 export interface SiteOptions {
   /** Every response waits this long before it is answered (default 0). */
   latencyMs?: number;
   /** Pages 0..pagesPerStore-1 exist for every store; later ones are 404 (default 500). */
   pagesPerStore?: number;
+  /** The wall clock the reset-retry window is read on (default Date.now; tests move it by hand). */
+  now?: () => number;
 }
 
 /** How a request ended. `stalled` is counted when the request is held, the others when it ends. */
@@ -80,6 +82,7 @@ function html(status: number, body: string, outcome: SiteOutcome): Answer {
 export async function startSite(options: SiteOptions = {}): Promise<Site> {
   const latencyMs = options.latencyMs ?? 0;
   const pagesPerStore = options.pagesPerStore ?? DEFAULT_PAGES_PER_STORE;
+  const now = options.now ?? Date.now;
   if (!Number.isInteger(latencyMs) || latencyMs < 0)
     throw new Error(`startSite: latencyMs must be whole milliseconds >= 0, got ${latencyMs}`);
   if (!Number.isInteger(pagesPerStore) || pagesPerStore < 1)
@@ -119,7 +122,7 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
     const last = browser === undefined ? undefined : resetRetries.get(browser);
     if (!last) return undefined;
     resetRetries.delete(browser!);
-    return last.url === url && Date.now() <= last.until ? { kind: 'reset' } : undefined;
+    return last.url === url && now() <= last.until ? { kind: 'reset' } : undefined;
   }
 
   function arm(browser: string, fault: SiteFault): void {
@@ -135,7 +138,7 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
   }
 
   function answerFor(route: Route, fault: SiteFault | undefined): Answer {
-    if (fault?.kind === '5xx') return html(503, errorPageHtml(503, 'Service temporarily unavailable'), 'serverError');
+    if (fault?.kind === 'serverError') return html(503, errorPageHtml(503, 'Service temporarily unavailable'), 'serverError');
     if (fault?.kind === 'challenge') return html(200, challengePageHtml(), 'challenge');
     if (route.kind === 'unknown') return html(404, errorPageHtml(404, 'No such page'), 'notFound');
     if (route.page >= pagesPerStore)
@@ -200,7 +203,7 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
     if (fault?.kind === 'reset') {
       outcome = 'reset';
       if (armedFault?.kind === 'reset' && browser !== undefined)
-        resetRetries.set(browser, { url: req.url, until: Date.now() + RESET_RETRY_WINDOW_MS });
+        resetRetries.set(browser, { url: req.url, until: now() + RESET_RETRY_WINDOW_MS });
       req.socket.resetAndDestroy();
       return;
     }

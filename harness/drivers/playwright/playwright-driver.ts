@@ -1,6 +1,5 @@
 import type { Browser } from 'playwright';
 import { type Clock, sleep, type TimerId } from '../../clock/clock.ts';
-import type { BadPageKind } from '../../history/events.ts';
 import type { Recorder } from '../../history/recorder.ts';
 import { markerEnv } from '../../os/browser-marker.ts';
 import { pageProcesses, scanRun, signalBrowser } from '../../os/run-processes.ts';
@@ -23,13 +22,6 @@ export interface PlaywrightDriverOptions {
   /** Called after a browser came up or went down: the OS's view is worth recording then. */
   onBrowserChange?: () => void;
 }
-
-/** The site's answer for each bad page a scenario can ask for. */
-const SITE_FAULT_OF: Record<BadPageKind, SiteFault> = {
-  reset: { kind: 'reset' },
-  serverError: { kind: '5xx' },
-  challenge: { kind: 'challenge' },
-};
 
 /** How long teardown waits for a killed browser's connection to drop. */
 const KILL_WAIT_MS = 5_000;
@@ -141,7 +133,7 @@ export class PlaywrightDriver implements Driver {
     slowClose: (browser, ms) => {
       if (this.#browsers.has(browser)) this.#slowClose.set(browser, ms);
     },
-    badPage: (browser, kind) => this.options.site.arm(browser, SITE_FAULT_OF[kind]),
+    badPage: (browser, kind) => this.options.site.arm(browser, { kind }),
   };
 
   /** Kill every browser still up, hung ones included, and wait for their connections to drop. */
