@@ -204,11 +204,13 @@ describe('target site: faults armed per browser', () => {
     site!.stall('b1');
     const held = fetch(reviewPageUrl(origin, 'acme', 0), asBrowser('b1'));
     const waiting = fetch(reviewPageUrl(origin, 'acme', 1));
+    // Both fail at the same moment: settle them together so neither rejection goes unhandled.
+    const outcomes = Promise.allSettled([held, waiting]);
     await expect.poll(() => site!.stats().requests).toBe(2);
     const { ms } = await timed(() => site!.close());
-    expect(ms).toBeLessThan(500);
-    await expect(held).rejects.toThrow();
-    await expect(waiting).rejects.toThrow();
+    // Far below the 10 s the waiting request would otherwise take, whatever the machine's load.
+    expect(ms).toBeLessThan(5_000);
+    expect((await outcomes).map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
     site = undefined;
   });
 });
