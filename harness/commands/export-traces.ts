@@ -1,14 +1,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { countSpans, SPANS_PER_REQUEST, TRACES_FILE, type TraceRequest } from '../telemetry/traces/export-spans.ts';
+import { spansFromRequest, type TraceRequest } from '../telemetry/traces/decode-spans.ts';
+import { sendSpans, TRACES_FILE } from '../telemetry/traces/export-spans.ts';
 import { DEFAULT_OTLP_HTTP_ENDPOINT, traceConfigFromEnv, tracesUrl } from '../telemetry/traces/trace-config.ts';
 
 /**
- * `tally export-traces <run-folder> [--endpoint URL]`: POSTs the run's traces.otlp.json (an OTLP/HTTP
- * JSON body) to `<endpoint>/v1/traces`, in requests of at most SPANS_PER_REQUEST spans. Without
+ * `tally export-traces <run-folder> [--endpoint URL]`: sends the run's traces.otlp.json to
+ * `<endpoint>/v1/traces` through the same OTLP exporter a live run uses (protocol, headers and
+ * timeout from the OTEL_* variables, requests of at most SPANS_PER_REQUEST spans). Without
  * --endpoint: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT, else a collector on
- * this machine. Headers and timeout come from the OTEL_* variables too.
+ * this machine.
  */
 export async function exportTracesCommand(
   paths: string[],
@@ -20,22 +22,24 @@ export async function exportTracesCommand(
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new InputError(`export-traces: ${folder}: no such folder`);
   const file = join(folder, TRACES_FILE);
   if (!existsSync(file)) throw new InputError(`export-traces: ${file}: no such file (a run writes it when no OTLP endpoint is configured)`);
-  const request = readTraceRequest(file);
+  const spans = spansFromRequest(readTraceRequest(file));
 
   const config = traceConfigFromEnv(env);
   const url = endpoint === undefined ? (config.endpoint ?? tracesUrl(DEFAULT_OTLP_HTTP_ENDPOINT)) : endpointUrl(endpoint);
-  const batches = split(request);
-  let spans = 0;
-  for (const batch of batches) {
-    await post(url, batch, config.headers, config.timeoutMs);
-    spans += countSpans(batch);
-  }
-  const traces = new Set(request.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.traceId))));
-  console.log(
-    `sent ${spans} span${spans === 1 ? '' : 's'} (${traces.size} trace${traces.size === 1 ? '' : 's'}) from ${file} to ${url} in ${batches.length} request${batches.length === 1 ? '' : 's'}`,
-  );
+  const { sent, requests, error } = await sendSpans(spans, {
+    url,
+    headers: config.headers,
+    protocol: config.protocol,
+    timeoutMs: config.timeoutMs,
+  });
+  if (error !== undefined)
+    throw new InputError(`export-traces: ${url} (${config.protocol}) did not take the spans (${sent} of ${spans.length} sent): ${error}`);
+  const traces = new Set(spans.map((span) => span.spanContext().traceId));
+  console.log(`sent ${plural(sent, 'span')} (${plural(traces.size, 'trace')}) from ${file} to ${url} in ${plural(requests, 'request')}`);
   return 0;
 }
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 function readTraceRequest(file: string): TraceRequest {
   let parsed: unknown;
@@ -62,64 +66,4 @@ function endpointUrl(endpoint: string): string {
     throw new InputError(`export-traces: --endpoint ${endpoint}: expected an http(s) URL such as ${DEFAULT_OTLP_HTTP_ENDPOINT}`);
   }
   return /\/v1\/traces\/?$/.test(endpoint) ? endpoint : tracesUrl(endpoint);
-}
-
-/** The request cut into requests of at most SPANS_PER_REQUEST spans, each keeping its resource and scope. */
-function split(request: TraceRequest): TraceRequest[] {
-  const batches: TraceRequest[] = [];
-  let current: TraceRequest = { resourceSpans: [] };
-  let size = 0;
-  for (const { scopeSpans, ...resource } of request.resourceSpans) {
-    for (const { spans, ...scope } of scopeSpans) {
-      for (let from = 0; from < spans.length; ) {
-        const take = spans.slice(from, from + SPANS_PER_REQUEST - size);
-        current.resourceSpans.push({ ...resource, scopeSpans: [{ ...scope, spans: take }] });
-        size += take.length;
-        from += take.length;
-        if (size === SPANS_PER_REQUEST) {
-          batches.push(current);
-          current = { resourceSpans: [] };
-          size = 0;
-        }
-      }
-    }
-  }
-  if (size > 0 || batches.length === 0) batches.push(current);
-  return batches;
-}
-
-async function post(url: string, body: TraceRequest, headers: Record<string, string>, timeoutMs: number): Promise<void> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message;
-    throw new InputError(`export-traces: cannot reach ${url}: ${cause ?? (error as Error).message}`);
-  }
-  const text = await response.text().catch(() => '');
-  if (!response.ok)
-    throw new InputError(
-      `export-traces: ${url} answered ${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`,
-    );
-  const rejected = partialSuccess(text);
-  if (rejected)
-    throw new InputError(`export-traces: ${url} rejected ${rejected.rejectedSpans} spans: ${rejected.errorMessage ?? 'no reason given'}`);
-}
-
-/** OTLP's partial success: the collector took the request but not every span. */
-function partialSuccess(text: string): { rejectedSpans: number; errorMessage?: string } | undefined {
-  try {
-    const partial = (JSON.parse(text) as { partialSuccess?: { rejectedSpans?: number | string; errorMessage?: string } } | null)
-      ?.partialSuccess;
-    const rejectedSpans = Number(partial?.rejectedSpans ?? 0);
-    return rejectedSpans > 0 ? { rejectedSpans, ...(partial?.errorMessage ? { errorMessage: partial.errorMessage } : {}) } : undefined;
-  } catch {
-    // Not JSON (or empty): a 2xx without a partial success is a full success.
-    return undefined;
-  }
 }

@@ -22,19 +22,6 @@ export interface OtlpTarget {
   timeoutMs: number;
 }
 
-/** An OTLP/HTTP JSON body (`ExportTraceServiceRequest`), as far as Tally reads one back. */
-export interface TraceRequest {
-  resourceSpans: {
-    resource?: unknown;
-    schemaUrl?: string;
-    scopeSpans: { scope?: unknown; schemaUrl?: string; spans: { traceId?: string }[] }[];
-  }[];
-}
-
-export function countSpans(request: TraceRequest): number {
-  return request.resourceSpans.reduce((sum, r) => sum + r.scopeSpans.reduce((inner, s) => inner + s.spans.length, 0), 0);
-}
-
 /** The spans as the OTLP/HTTP JSON body a collector accepts. */
 export function serializeSpansJson(spans: ReadableSpan[]): Uint8Array {
   const body = JsonTraceSerializer.serializeRequest(spans);
@@ -51,20 +38,22 @@ export function writeSpansFile(path: string, spans: ReadableSpan[]): void {
  * the other, within `timeoutMs` for the whole: a collector that is down or slow costs the run at
  * most that long. Resolves with what went wrong, never rejects.
  */
-export async function sendSpans(spans: ReadableSpan[], target: OtlpTarget): Promise<{ sent: number; error?: string }> {
+export async function sendSpans(spans: ReadableSpan[], target: OtlpTarget): Promise<{ sent: number; requests: number; error?: string }> {
   const options = { url: target.url, headers: target.headers, timeoutMillis: target.timeoutMs };
   const exporter: SpanExporter = target.protocol === 'http/json' ? new JsonExporter(options) : new ProtobufExporter(options);
   const deadline = Date.now() + target.timeoutMs;
   let sent = 0;
+  let requests = 0;
   try {
     for (let from = 0; from < spans.length; from += SPANS_PER_REQUEST) {
       const batch = spans.slice(from, from + SPANS_PER_REQUEST);
+      requests += 1;
       const result = await within(deadline - Date.now(), new Promise<ExportResult>((resolve) => exporter.export(batch, resolve)));
-      if (result === undefined) return { sent, error: `no answer within ${target.timeoutMs} ms` };
-      if (result.code !== ExportResultCode.SUCCESS) return { sent, error: result.error?.message ?? 'export failed' };
+      if (result === undefined) return { sent, requests, error: `no answer within ${target.timeoutMs} ms` };
+      if (result.code !== ExportResultCode.SUCCESS) return { sent, requests, error: result.error?.message ?? 'export failed' };
       sent += batch.length;
     }
-    return { sent };
+    return { sent, requests };
   } finally {
     await within(
       1_000,
