@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { DEFAULT_METRICS_PORT } from '../harness/telemetry/metrics/metric-definitions.ts';
 import { DEFAULT_OTLP_HTTP_ENDPOINT } from '../harness/telemetry/traces/trace-config.ts';
 import { ROOT } from './helpers.ts';
@@ -15,70 +16,9 @@ import { needsExecutable } from './needs.ts';
 type Yaml = string | Yaml[] | { [key: string]: Yaml };
 type YamlMap = { [key: string]: Yaml };
 
-/**
- * The YAML these files are written in, and no more: block maps and lists (of scalars or of maps),
- * plain, single- and double-quoted scalars, `{}` and `[]`, whole-line comments. Anything else is
- * an error naming the line, so a config that grows past the subset fails here rather than being
- * misread. Scalars stay strings.
- */
-function parseYaml(text: string, file: string): Yaml {
-  const lines = text
-    .split('\n')
-    .map((raw, n) => ({ n: n + 1, indent: raw.search(/\S/), text: raw.trim() }))
-    .filter((line) => line.indent >= 0 && !line.text.startsWith('#'));
-  let i = 0;
-  const fail = (why: string): never => {
-    throw new Error(`${file}:${lines[Math.min(i, lines.length - 1)]?.n}: ${why}`);
-  };
-  const isItem = (t: string) => t === '-' || t.startsWith('- ');
-  const startsMap = (t: string) => /^[^"'\s][^:]*:(\s|$)/.test(t);
-
-  function scalar(raw: string): Yaml {
-    if (raw === '{}') return {};
-    if (raw === '[]') return [];
-    if (raw.startsWith('"')) return JSON.parse(raw) as string;
-    if (raw.startsWith("'")) return raw.slice(1, -1).replaceAll("''", "'");
-    if (/^[[{&*!|>]/.test(raw) || / #/.test(raw)) fail(`outside the YAML subset read here: ${raw}`);
-    return raw;
-  }
-  function block(indent: number): Yaml {
-    return isItem(lines[i]!.text) ? list(indent) : map(indent);
-  }
-  function map(indent: number): YamlMap {
-    const out: YamlMap = {};
-    while (i < lines.length && lines[i]!.indent === indent && !isItem(lines[i]!.text)) {
-      const match = /^([^:]+?):(?:\s+(.*))?$/.exec(lines[i]!.text) ?? fail(`expected key: value, got ${lines[i]!.text}`);
-      i++;
-      const [, key, value] = match;
-      if (key! in out) fail(`duplicate key ${key}`);
-      if (value !== undefined && value !== '') out[key!] = scalar(value);
-      else if (i < lines.length && lines[i]!.indent > indent) out[key!] = block(lines[i]!.indent);
-      else fail(`${key} has no value`);
-    }
-    if (i < lines.length && lines[i]!.indent > indent) fail('unexpected indentation');
-    return out;
-  }
-  function list(indent: number): Yaml[] {
-    const out: Yaml[] = [];
-    while (i < lines.length && lines[i]!.indent === indent && isItem(lines[i]!.text)) {
-      const rest = lines[i]!.text.slice(1).trim();
-      if (startsMap(rest)) {
-        lines[i] = { ...lines[i]!, indent: indent + 2, text: rest };
-        out.push(map(indent + 2));
-      } else {
-        out.push(scalar(rest));
-        i++;
-      }
-    }
-    return out;
-  }
-  const document = block(0);
-  if (i < lines.length) fail('unexpected content');
-  return document;
-}
-
+/** A config file as the `yaml` package reads it, with the failsafe schema: every scalar stays a string. */
 function readYaml(path: string): YamlMap {
-  return parseYaml(readFileSync(join(ROOT, path), 'utf8'), path) as YamlMap;
+  return parse(readFileSync(join(ROOT, path), 'utf8'), { schema: 'failsafe', prettyErrors: true }) as YamlMap;
 }
 
 /** `a.b.0.c` in a parsed document, failing with the path when it is not there. */
@@ -260,14 +200,5 @@ describe('the docs agree', () => {
   it('on the metric names', async () => {
     const { METRICS } = await import('../harness/telemetry/metrics/metric-definitions.ts');
     for (const metric of Object.values(METRICS)) expect(docs, metric.prometheusName).toContain(`\`${metric.prometheusName}\``);
-  });
-});
-
-describe('the YAML subset reader', () => {
-  it('reads maps, lists of scalars and of maps, quoted scalars, and rejects what it does not know', () => {
-    const text = ['# c', 'a:', '  b: "x:1"', '  c:', '    - one', "    - 'two'", '  d:', '    - k: v', '      l: w', 'e: {}'].join('\n');
-    expect(parseYaml(text, 't')).toEqual({ a: { b: 'x:1', c: ['one', 'two'], d: [{ k: 'v', l: 'w' }] }, e: {} });
-    expect(() => parseYaml('a: [1, 2]', 't')).toThrow('t:1: outside the YAML subset');
-    expect(() => parseYaml('a:\nb: 1', 't')).toThrow('a has no value');
   });
 });
