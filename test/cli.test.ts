@@ -122,7 +122,7 @@ describe('tally run', () => {
     expect(result.code).toBe(0);
   });
 
-  it('on SIGINT stops, writes what it has and exits undecided or failed', async () => {
+  it('on SIGINT stops, writes what it has and exits undecided (2)', async () => {
     const out = tempDir();
     // Ten simulated days: long enough to be interrupted.
     const result = await tally(['run', 'soak', '--pool', 'fixed', '--set', 'durationMs=864000000', '--out', out], {

@@ -1,6 +1,6 @@
 /**
  * The subset of Playwright's API a pool uses. Playwright's own Browser, BrowserContext and Page
- * satisfy these types (checked by harness/drivers/playwright-types.test-d.ts), so a pool written
+ * satisfy these types (checked by harness/drivers/playwright-compat.test.ts), so a pool written
  * against Playwright runs unchanged on any driver, the simulated one included.
  */
 

@@ -1,7 +1,7 @@
 /**
  * The history: one ordered stream of typed events, the only interface between stages.
  * Drivers, the pool, the clock, the nemesis and the runner emit; checkers, reports and
- * (later) telemetry read. Every kind and its payload is listed here and in docs/events.md.
+ * telemetry read. Every kind and its payload is listed here and in docs/events.md.
  */
 
 /** A pool's own bookkeeping, as `inspect()` returns it. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers.ts';
+import { HistoryBuilder } from '../../checkers/testing/history-builder.ts';
 import { executeRun } from '../../commands/execute-run.ts';
 import type { AnyEvent } from '../../history/events.ts';
 import { createMetricsObserver, type MetricsObserver } from './metrics-observer.ts';
@@ -50,6 +51,14 @@ describe('metrics observer', () => {
   it('serves nothing without a port, and still keeps the metrics', async () => {
     const metrics = await observer({});
     expect(metrics.url).toBeUndefined();
+    const h = new HistoryBuilder();
+    h.start();
+    h.launch('b1', 'j1');
+    h.launched('b1', 'j1');
+    h.settle({ counter: 1, sessions: ['j1'] });
+    for (const event of h.events) metrics.event?.(event);
+    expect(sampleValue(metrics.render(), 'tally_pool_browsers')).toBe(1);
+    expect(sampleValue(metrics.render(), 'tally_browsers_alive', 'view="driver"')).toBe(1);
     await metrics.close?.('unused');
     await metrics.stopped;
   });
