@@ -1,114 +1,113 @@
+import { Counter, Gauge, prometheusContentType, Registry } from 'prom-client';
 import { DRIVER, FAULT, JOB, SEMCONV, VIOLATION } from '../attributes.ts';
 import { METRICS, type MetricDefinition } from './metric-definitions.ts';
 import { prometheusLabel as label } from './prometheus-name.ts';
-import type { HistogramState, RunMetrics } from './run-metrics.ts';
+import type { RunMetrics } from './run-metrics.ts';
 
 /** The Prometheus text exposition format's content type (version 0.0.4). */
-export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+export const EXPOSITION_CONTENT_TYPE = prometheusContentType;
 
 type Labels = Readonly<Record<string, string>>;
+type Sample = readonly [Labels, number];
 
 /** The service the run's traces are reported as by default (OTEL_SERVICE_NAME unset). */
 const SERVICE_NAME = 'tally';
 
-/**
- * The run's metrics in Prometheus's text format. Every series carries the run's identity
- * (scenario, pool, driver, seed, run id) as labels, so one Prometheus can tell runs apart and a
- * dashboard can filter and link by them; `target_info` carries it too, as OpenTelemetry puts a
- * resource there. Before `run.start` nothing is known about the run and the page is empty.
- */
-export function renderExposition(metrics: RunMetrics): string {
-  if (metrics.runAttributes === undefined) return '';
-  const run: Labels = Object.fromEntries(Object.entries(metrics.runAttributes).map(([key, value]) => [label(key), value]));
-  const out: string[] = [];
-  const view = label(DRIVER.view);
-
-  family(out, { prometheusName: 'target_info', kind: 'gauge', description: 'Target metadata' }, [
-    [{ [label(SEMCONV.serviceName)]: SERVICE_NAME, ...run }, 1],
-  ]);
-  family(out, METRICS.poolCounter, [[run, metrics.counter]]);
-  family(out, METRICS.poolSessions, [[run, metrics.sessions]]);
-  family(out, METRICS.poolLocks, [[run, metrics.locks]]);
-  family(out, METRICS.browsersAlive, [
-    [{ ...run, [view]: 'driver' }, metrics.browsersDriver],
-    ...optional({ ...run, [view]: 'os' }, metrics.browsersOs),
-  ]);
-  family(out, METRICS.osProcesses, optional(run, metrics.processesOs));
-  family(out, METRICS.memoryUsage, [
-    ...optional({ ...run, [view]: 'driver' }, metrics.memoryDriverBytes),
-    ...optional({ ...run, [view]: 'os' }, metrics.memoryOsBytes),
-  ]);
-  family(out, METRICS.violations, byLabel(run, label(VIOLATION.invariant), metrics.violations));
-  family(out, METRICS.watchdogFires, [[run, metrics.watchdogFires]]);
-  family(out, METRICS.browserCloses, [[run, metrics.browserCloses]]);
-  family(out, METRICS.jobsStarted, [[run, metrics.jobsStarted]]);
-  const outcome = label(JOB.outcome);
-  family(out, METRICS.jobsFinished, [
-    [{ ...run, [outcome]: 'ok' }, metrics.jobsOk],
-    [{ ...run, [outcome]: 'failed' }, metrics.jobsFailed],
-  ]);
-  histogramFamily(out, METRICS.jobDuration, [
-    [{ ...run, [outcome]: 'ok' }, metrics.jobDurationOk],
-    [{ ...run, [outcome]: 'failed' }, metrics.jobDurationFailed],
-  ]);
-  const fault = label(FAULT.kind);
-  family(out, METRICS.faults, byLabel(run, fault, metrics.faults));
-  family(out, METRICS.faultsActive, byLabel(run, fault, metrics.activeFaults()));
-  family(out, METRICS.scenarioTime, [[run, metrics.scenarioMs / 1000]]);
-  family(out, METRICS.events, [[run, metrics.events]]);
-  return out.join('');
+/** A family of series and where its samples come from at scrape time; no samples, no family. */
+interface Family {
+  metric: Gauge | Counter;
+  samples(): readonly Sample[];
 }
 
-type Sample = readonly [Labels, number];
+export interface RunExposition {
+  /** prom-client's registry of the run's metrics: a service can merge its own with it. */
+  readonly registry: Registry;
+  /** The page as a scraper gets it now. */
+  render(): Promise<string>;
+}
+
+/**
+ * The run's metrics as a prom-client registry, read from the run's folded numbers at scrape time
+ * (so following a run costs nothing per event but the fold). Every series carries the run's
+ * identity (scenario, pool, driver, seed, run id) as labels, so one Prometheus can tell runs apart
+ * and a dashboard can filter and link by them; `target_info` carries it too, as OpenTelemetry puts
+ * a resource there. Before `run.start` nothing is known about the run and the page is empty.
+ */
+export function runExposition(metrics: RunMetrics): RunExposition {
+  const registry = new Registry();
+  const view = label(DRIVER.view);
+  const outcome = label(JOB.outcome);
+  const fault = label(FAULT.kind);
+  const families: Family[] = [
+    family({ prometheusName: 'target_info', kind: 'gauge', description: 'Target metadata' }, [label(SEMCONV.serviceName)], () => [
+      [{ [label(SEMCONV.serviceName)]: SERVICE_NAME }, 1],
+    ]),
+    family(METRICS.poolCounter, [], () => [[{}, metrics.counter]]),
+    family(METRICS.poolSessions, [], () => [[{}, metrics.sessions]]),
+    family(METRICS.poolLocks, [], () => [[{}, metrics.locks]]),
+    family(METRICS.browsersAlive, [view], () => [
+      [{ [view]: 'driver' }, metrics.browsersDriver],
+      ...optional({ [view]: 'os' }, metrics.browsersOs),
+    ]),
+    family(METRICS.osProcesses, [], () => optional({}, metrics.processesOs)),
+    family(METRICS.memoryUsage, [view], () => [
+      ...optional({ [view]: 'driver' }, metrics.memoryDriverBytes),
+      ...optional({ [view]: 'os' }, metrics.memoryOsBytes),
+    ]),
+    family(METRICS.violations, [label(VIOLATION.invariant)], () => byLabel(label(VIOLATION.invariant), metrics.violations)),
+    family(METRICS.watchdogFires, [], () => [[{}, metrics.watchdogFires]]),
+    family(METRICS.browserCloses, [], () => [[{}, metrics.browserCloses]]),
+    family(METRICS.jobsStarted, [], () => [[{}, metrics.jobsStarted]]),
+    family(METRICS.jobsFinished, [outcome], () => [
+      [{ [outcome]: 'ok' }, metrics.jobsOk],
+      [{ [outcome]: 'failed' }, metrics.jobsFailed],
+    ]),
+    family(METRICS.faults, [fault], () => byLabel(fault, metrics.faults)),
+    family(METRICS.faultsActive, [fault], () => byLabel(fault, metrics.activeFaults())),
+    family(METRICS.scenarioTime, [], () => [[{}, metrics.scenarioMs / 1000]]),
+    family(METRICS.events, [], () => [[{}, metrics.events]]),
+  ];
+  registry.registerMetric(metrics.jobDuration);
+
+  return {
+    registry,
+    async render() {
+      if (metrics.runAttributes === undefined) return '';
+      registry.setDefaultLabels(Object.fromEntries(Object.entries(metrics.runAttributes).map(([key, value]) => [label(key), value])));
+      for (const { metric, samples } of families) fill(registry, metric, samples());
+      return registry.metrics();
+    },
+  };
+}
+
+function family(
+  metric: Pick<MetricDefinition, 'prometheusName' | 'kind' | 'description'>,
+  labelNames: string[],
+  samples: () => readonly Sample[],
+): Family {
+  const options = { name: metric.prometheusName, help: metric.description, labelNames, registers: [] };
+  return { metric: metric.kind === 'counter' ? new Counter(options) : new Gauge(options), samples };
+}
+
+/** The family's series now: registered with these samples, or left out when there are none (unknown is not zero). */
+function fill(registry: Registry, metric: Gauge | Counter, samples: readonly Sample[]): void {
+  const name = (metric as unknown as { name: string }).name;
+  if (samples.length === 0) {
+    if (registry.getSingleMetric(name)) registry.removeSingleMetric(name);
+    return;
+  }
+  if (!registry.getSingleMetric(name)) registry.registerMetric(metric);
+  metric.reset();
+  for (const [labels, value] of samples) {
+    if (metric instanceof Counter) metric.inc(labels, value);
+    else metric.set(labels, value);
+  }
+}
 
 function optional(labels: Labels, value: number | undefined): Sample[] {
   return value === undefined ? [] : [[labels, value]];
 }
 
-function byLabel(run: Labels, name: string, values: ReadonlyMap<string, number>): Sample[] {
-  return [...values].map(([key, value]) => [{ ...run, [name]: key }, value]);
-}
-
-function header(out: string[], metric: Pick<MetricDefinition, 'prometheusName' | 'kind' | 'description'>): void {
-  out.push(`# HELP ${metric.prometheusName} ${metric.description.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n`);
-  out.push(`# TYPE ${metric.prometheusName} ${metric.kind}\n`);
-}
-
-function family(
-  out: string[],
-  metric: Pick<MetricDefinition, 'prometheusName' | 'kind' | 'description'>,
-  samples: readonly Sample[],
-): void {
-  if (samples.length === 0) return;
-  header(out, metric);
-  for (const [labels, value] of samples) out.push(`${metric.prometheusName}${labelSet(labels)} ${formatValue(value)}\n`);
-}
-
-function histogramFamily(out: string[], metric: MetricDefinition, histograms: readonly (readonly [Labels, HistogramState])[]): void {
-  header(out, metric);
-  const name = metric.prometheusName;
-  for (const [labels, histogram] of histograms) {
-    let cumulative = 0;
-    histogram.bounds.forEach((bound, i) => {
-      cumulative += histogram.counts[i]!;
-      out.push(`${name}_bucket${labelSet({ ...labels, le: String(bound) })} ${cumulative}\n`);
-    });
-    out.push(`${name}_bucket${labelSet({ ...labels, le: '+Inf' })} ${histogram.count}\n`);
-    out.push(`${name}_sum${labelSet(labels)} ${formatValue(histogram.sum)}\n`);
-    out.push(`${name}_count${labelSet(labels)} ${histogram.count}\n`);
-  }
-}
-
-function labelSet(labels: Labels): string {
-  const pairs = Object.entries(labels).map(
-    ([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
-  );
-  return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
-}
-
-function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
+function byLabel(name: string, values: ReadonlyMap<string, number>): Sample[] {
+  return [...values].map(([key, value]) => [{ [name]: key }, value]);
 }

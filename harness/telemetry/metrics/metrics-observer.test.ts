@@ -57,8 +57,8 @@ describe('metrics observer', () => {
     h.launched('b1', 'j1');
     h.settle({ counter: 1, sessions: ['j1'] });
     for (const event of h.events) metrics.event?.(event);
-    expect(sampleValue(metrics.render(), 'tally_pool_browsers')).toBe(1);
-    expect(sampleValue(metrics.render(), 'tally_browsers_alive', 'view="driver"')).toBe(1);
+    expect(sampleValue(await metrics.render(), 'tally_pool_browsers')).toBe(1);
+    expect(sampleValue(await metrics.render(), 'tally_browsers_alive', 'view="driver"')).toBe(1);
     await metrics.close?.('unused');
     await metrics.stopped;
   });

@@ -1,5 +1,6 @@
+import type { Registry } from 'prom-client';
 import type { RunObserver } from '../../observer/run-observer.ts';
-import { renderExposition } from './exposition.ts';
+import { runExposition } from './exposition.ts';
 import { type MetricsServer, startMetricsServer } from './metrics-server.ts';
 import { RunMetrics } from './run-metrics.ts';
 
@@ -21,7 +22,9 @@ export interface MetricsObserver extends RunObserver {
   readonly url: string | undefined;
   readonly metrics: RunMetrics;
   /** The page as a scraper would get it now. */
-  render(): string;
+  render(): Promise<string>;
+  /** prom-client's registry of the run's metrics (a service merges its own with it). */
+  readonly registry: Registry;
   /** Settles once the server is closed: when the run has ended and the hold is over, or at `stop()`. */
   readonly stopped: Promise<void>;
   /** Close the server now (no hold). Safe to call more than once, and before the run ends. */
@@ -35,7 +38,7 @@ export interface MetricsObserver extends RunObserver {
  */
 export async function createMetricsObserver(options: MetricsObserverOptions = {}): Promise<MetricsObserver> {
   const metrics = new RunMetrics();
-  const render = () => renderExposition(metrics);
+  const { render, registry } = runExposition(metrics);
   const server: MetricsServer | undefined =
     options.port === undefined
       ? undefined
@@ -56,6 +59,7 @@ export async function createMetricsObserver(options: MetricsObserverOptions = {}
     url: server?.url,
     metrics,
     render,
+    registry,
     stopped,
     stop,
     event: (event) => metrics.event(event),

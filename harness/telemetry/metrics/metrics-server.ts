@@ -12,9 +12,9 @@ export interface MetricsServer {
 }
 
 /** Serves `render()` on `GET /metrics`, on loopback only: a run's metrics are for this machine's scraper. */
-export async function startMetricsServer(options: { port: number; host?: string; render: () => string }): Promise<MetricsServer> {
+export async function startMetricsServer(options: { port: number; host?: string; render: () => Promise<string> }): Promise<MetricsServer> {
   const host = options.host ?? '127.0.0.1';
-  const server = createServer((request, response) => {
+  const server = createServer(async (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at /metrics\n');
@@ -22,7 +22,7 @@ export async function startMetricsServer(options: { port: number; host?: string;
     }
     let body: string;
     try {
-      body = options.render();
+      body = await options.render();
     } catch (error) {
       response.writeHead(500, { 'content-type': 'text/plain' }).end(`rendering metrics failed: ${(error as Error).message}\n`);
       return;

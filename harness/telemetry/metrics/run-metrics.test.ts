@@ -38,7 +38,7 @@ describe('RunMetrics', () => {
     expect(metrics.browsersOs).toBeUndefined();
   });
 
-  it('counts jobs by outcome, their durations in seconds into buckets, and watchdog fires', () => {
+  it('counts jobs by outcome, their durations in seconds into buckets, and watchdog fires', async () => {
     const h = new HistoryBuilder();
     h.start();
     h.jobStart('j1');
@@ -48,10 +48,15 @@ describe('RunMetrics', () => {
     h.emit('job.end', { ok: false, error: 'watchdog', ms: 300_000 }, { session: 'j2' });
     const metrics = fold(h);
     expect([metrics.jobsStarted, metrics.jobsOk, metrics.jobsFailed, metrics.watchdogFires]).toEqual([2, 1, 1, 1]);
-    expect(metrics.jobDurationOk).toMatchObject({ count: 1, sum: 4 });
-    expect(metrics.jobDurationOk.counts[metrics.jobDurationOk.bounds.indexOf(5)]).toBe(1);
+    const { values } = await metrics.jobDuration.get();
+    const value = (name: string, outcome: string, le?: number) =>
+      values.find((v) => v.metricName === name && v.labels.tally_job_outcome === outcome && v.labels.le === le)?.value;
+    expect([value('tally_job_duration_seconds_count', 'ok'), value('tally_job_duration_seconds_sum', 'ok')]).toEqual([1, 4]);
+    expect([value('tally_job_duration_seconds_bucket', 'ok', 1), value('tally_job_duration_seconds_bucket', 'ok', 5)]).toEqual([0, 1]);
     // An upper bound is inclusive (le): 300 s falls in the 300 bucket.
-    expect(metrics.jobDurationFailed.counts[metrics.jobDurationFailed.bounds.indexOf(300)]).toBe(1);
+    expect([value('tally_job_duration_seconds_bucket', 'failed', 180), value('tally_job_duration_seconds_bucket', 'failed', 300)]).toEqual([
+      0, 1,
+    ]);
   });
 
   it('keeps the driver and OS views of memory and browsers apart', () => {

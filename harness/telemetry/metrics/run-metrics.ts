@@ -1,29 +1,11 @@
+import { Histogram } from 'prom-client';
 import { INVARIANT_NAMES, type Violation } from '../../checkers/violation.ts';
 import { type AnyEvent, FAULT_KINDS, type FaultKind } from '../../history/events.ts';
-import { RUN } from '../attributes.ts';
-import { JOB_DURATION_BUCKETS_S } from './metric-definitions.ts';
+import { JOB, RUN } from '../attributes.ts';
+import { JOB_DURATION_BUCKETS_S, METRICS } from './metric-definitions.ts';
+import { prometheusLabel } from './prometheus-name.ts';
 
 const MIB = 1024 * 1024;
-
-/** Cumulative-ready histogram: counts per bucket (the last is +Inf), sum and count. */
-export interface HistogramState {
-  bounds: readonly number[];
-  counts: number[];
-  sum: number;
-  count: number;
-}
-
-function createHistogram(bounds: readonly number[]): HistogramState {
-  return { bounds, counts: new Array<number>(bounds.length + 1).fill(0), sum: 0, count: 0 };
-}
-
-function observe(histogram: HistogramState, value: number): void {
-  let i = 0;
-  while (i < histogram.bounds.length && value > histogram.bounds[i]!) i++;
-  histogram.counts[i]!++;
-  histogram.sum += value;
-  histogram.count++;
-}
 
 interface OpenFault {
   fault: FaultKind;
@@ -59,8 +41,19 @@ export class RunMetrics {
   jobsStarted = 0;
   jobsOk = 0;
   jobsFailed = 0;
-  readonly jobDurationOk = createHistogram(JOB_DURATION_BUCKETS_S);
-  readonly jobDurationFailed = createHistogram(JOB_DURATION_BUCKETS_S);
+  /**
+   * Job durations in seconds of scenario time, by outcome: prom-client's own histogram (registered
+   * by the exposition), fed through its children bound once, so an observation hashes no labels.
+   */
+  readonly jobDuration = new Histogram({
+    name: METRICS.jobDuration.prometheusName,
+    help: METRICS.jobDuration.description,
+    labelNames: [prometheusLabel(JOB.outcome)],
+    buckets: [...JOB_DURATION_BUCKETS_S],
+    registers: [],
+  });
+  readonly #jobDurationOk = this.jobDuration.labels('ok');
+  readonly #jobDurationFailed = this.jobDuration.labels('failed');
   readonly faults = new Map<FaultKind, number>(FAULT_KINDS.map((kind) => [kind, 0]));
   /** Windowed faults not yet over, by fault id. */
   readonly #openFaults = new Map<number, OpenFault>();
@@ -92,7 +85,7 @@ export class RunMetrics {
       case 'job.end':
         if (event.data.ok) this.jobsOk++;
         else this.jobsFailed++;
-        observe(event.data.ok ? this.jobDurationOk : this.jobDurationFailed, event.data.ms / 1000);
+        (event.data.ok ? this.#jobDurationOk : this.#jobDurationFailed).observe(event.data.ms / 1000);
         return;
       case 'sample':
         this.memoryDriverBytes = event.data.memoryMB * MIB;
