@@ -142,11 +142,11 @@ export interface HistoryEvent<K extends EventKind = EventKind> {
   /** Wall-clock ms since the run began; the only field that differs between two runs of one seed. */
   wall: number;
   kind: K;
-  /** The session (job id) the event belongs to, when known. */
-  session?: string;
+  /** The session (job id) the event belongs to, when known (present and undefined when not: one shape for every event). */
+  session?: string | undefined;
   data: EventData[K];
   /** Call site of the code that caused the event, `file:line:col (function)`, where it was captured. */
-  at?: string;
+  at?: string | undefined;
 }
 
 /** Any event, discriminated on `kind` (so `switch (e.kind)` narrows `e.data`). */

@@ -21,7 +21,7 @@ export class Recorder {
   #sessionOfBrowser = new Map<string, string>();
   #dirty = true;
   #truthMoved = true;
-  #last: { counter?: number; sessions?: readonly string[]; locks?: readonly LockEntry[] } = {};
+  #last: { counter?: number; sessions?: readonly string[] | undefined; locks?: readonly LockEntry[] | undefined } = {};
   readonly #wallStart = performance.now();
 
   constructor(private readonly now: () => number) {}
