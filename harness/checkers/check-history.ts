@@ -43,12 +43,17 @@ export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIAN
   // Settle invariants are functions of the world's state alone: if it has not changed since the
   // last settle (only jobs or locks moved, say), neither has their verdict.
   let judgedVersion = -1;
+  // After an interrupt the harness itself closes the pool and kills the browsers: the world it
+  // tears down is not the pool's doing, so nothing is judged past `run.shutdown`.
+  let shuttingDown = false;
 
   return {
     violations,
     counts,
     step(event) {
       foldEvent(world, event);
+      if (event.kind === 'run.shutdown') shuttingDown = true;
+      if (shuttingDown) return NO_VIOLATIONS;
       const interested = byKind.get(event.kind);
       if (interested === undefined) return NO_VIOLATIONS;
       if (event.kind === 'settle') {

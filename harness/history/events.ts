@@ -39,6 +39,11 @@ export interface EventData {
     /** Real drivers: unique id of this run; every browser process it starts carries it (TALLY_RUN in its environment). */
     runId?: string;
   };
+  /**
+   * The run was interrupted: no job starts from here on, the pool is closed and the harness tears
+   * the world down. Invariants are judged up to this event, not against the tear-down.
+   */
+  'run.shutdown': { reason: 'interrupted' };
   /** All jobs settled and `pool.close()` returned: what the pool still holds is a leak. */
   'run.quiescent': { pendingTimers: number; timerLabels: string[] };
   /** The run is over; `reason` says why it stopped. */

@@ -183,6 +183,10 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     const deadline = scenario.durationMs + 2 * (scenario.pool.watchdogMs + scenario.pool.jitterMs) + DRAIN_MARGIN_MS;
     const outcome = await backend.drive({ until: workload.done, deadline, settle, interrupted });
     endReason = endReasonOf(outcome);
+    if (endReason === 'interrupted') {
+      workload.stop();
+      recorder.emit('run.shutdown', { reason: 'interrupted' });
+    }
     nemesis.stop();
     sampler.stop();
     heapSampler?.stop();

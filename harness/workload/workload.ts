@@ -17,6 +17,8 @@ export interface Workload {
   /** Jobs whose work is running now, with the browser it runs in: what faults can target. */
   readonly working: ReadonlyMap<string, string>;
   readonly sabotage: Map<string, Sabotage>;
+  /** Start no more jobs (an interrupt): the jobs running now go on until the pool ends them. */
+  stop(): void;
 }
 
 /**
@@ -36,8 +38,9 @@ export function startWorkload(
   const sabotage = new Map<string, Sabotage>();
   let started = 0;
   let running = 0;
+  let stopped = false;
 
-  const mayStart = () => clock.now() < scenario.durationMs && (jobs === undefined || started < jobs);
+  const mayStart = () => !stopped && clock.now() < scenario.durationMs && (jobs === undefined || started < jobs);
 
   async function runJob(id: string): Promise<boolean> {
     const plan: Sabotage = { throwNext: false };
@@ -88,5 +91,5 @@ export function startWorkload(
   }
 
   const done = Promise.all(Array.from({ length: concurrency }, (_, i) => slot(i))).then(() => undefined);
-  return { done, running: () => running, working, sabotage };
+  return { done, running: () => running, working, sabotage, stop: () => void (stopped = true) };
 }

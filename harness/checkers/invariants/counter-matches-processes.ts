@@ -1,46 +1,48 @@
 import { type DriftState, type Invariant, NO_VIOLATIONS, reportsDrift, violationAt } from '../invariant.ts';
 import { comparison, counterCulprit } from './counter-culprit.ts';
 
-/**
- * Processes take a moment to exit after a close or a crash (and a child may outlive its main
- * process for a while): a browser that went down this recently (wall-clock ms) may still show
- * processes, or the pool may not have given its slot back yet.
- */
-export const PROCESS_EXIT_GRACE_MS = 2000;
-
 interface ProcessDriftState extends DriftState {
-  /** Wall time of each browser's `browser.down`, kept for the grace period. */
-  downAt: Map<string, number>;
+  /**
+   * Browsers the driver saw go down, until their processes are gone (`gone`, from a sample) and a
+   * settled point has passed since, so the pool has had its chance to handle the loss.
+   */
+  exiting: Map<string, 'running' | 'gone'>;
 }
 
 /**
  * The counter equals the browsers that have live processes, as the operating system reports them
  * (`os.sample`), give or take what is in flight: launches, opens and closes (the band
- * counter-matches-browsers uses), and browsers that went down within PROCESS_EXIT_GRACE_MS. A
- * browser the driver lost track of, or whose processes survive its close, shows up here. Real
- * drivers only: the sim driver records no `os.sample`.
+ * counter-matches-browsers uses), and browsers that went down whose processes are still exiting.
+ * A down browser stays in the band until a sample shows its processes gone and a settled point
+ * has passed since, however long that takes on a busy machine: no guess at the machine's speed
+ * decides the verdict. Processes that
+ * never go are judged by what outlives the run (processes-at-quiescence). A browser the driver
+ * lost track of, or a counter that misses a browser still up, shows up here. Real drivers only:
+ * the sim driver records no `os.sample`.
  */
 export const counterMatchesProcesses: Invariant<ProcessDriftState> = {
   name: 'counter-matches-processes',
-  kinds: ['browser.down', 'os.sample'],
-  init: () => ({ drift: 0, downAt: new Map() }),
+  kinds: ['browser.down', 'settle', 'os.sample'],
+  init: () => ({ drift: 0, exiting: new Map() }),
   check(world, state, event) {
     if (event.kind === 'browser.down') {
-      state.downAt.set(event.data.browser, event.wall);
+      state.exiting.set(event.data.browser, 'running');
+      return NO_VIOLATIONS;
+    }
+    if (event.kind === 'settle') {
+      for (const [browser, phase] of state.exiting) if (phase === 'gone') state.exiting.delete(browser);
       return NO_VIOLATIONS;
     }
     if (event.kind !== 'os.sample') return NO_VIOLATIONS;
 
-    const recentlyDown: string[] = [];
-    for (const [browser, wall] of state.downAt) {
-      if (event.wall - wall <= PROCESS_EXIT_GRACE_MS) recentlyDown.push(browser);
-      else state.downAt.delete(browser);
-    }
+    const withProcesses = event.data.browsers.filter((tree) => tree.pids.length > 0);
+    const alive = new Set(withProcesses.map((tree) => tree.browser));
+    for (const browser of state.exiting.keys()) if (!alive.has(browser)) state.exiting.set(browser, 'gone');
     const { counter, launching, opening } = world;
     const closing = world.closing.size;
-    const withProcesses = event.data.browsers.filter((tree) => tree.pids.length > 0);
     const browsers = withProcesses.length;
-    const inflight = launching + opening + closing + recentlyDown.length;
+    const exiting = state.exiting.size;
+    const inflight = launching + opening + closing + exiting;
     if (!reportsDrift(state, counter - browsers, inflight)) return NO_VIOLATIONS;
     return [
       violationAt(
@@ -55,9 +57,9 @@ export const counterMatchesProcesses: Invariant<ProcessDriftState> = {
           launching,
           opening,
           closing,
-          recentlyDown: recentlyDown.length,
-          browserIds: withProcesses.map((tree) => tree.browser),
-          recentlyDownIds: recentlyDown,
+          exiting,
+          browserIds: [...alive],
+          exitingIds: [...state.exiting.keys()],
           processes: event.data.processes,
           pssMB: event.data.pssMB,
         },

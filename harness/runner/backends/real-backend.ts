@@ -9,8 +9,13 @@ import { SITE_BROWSER_HEADER, startSite } from '../../site/site.ts';
 import { driveReal } from '../drive-real.ts';
 import type { Backend } from './backend.ts';
 
-/** Real time a closed browser's processes get to exit before what remains is judged. */
-const EXIT_GRACE_MS = 3_000;
+/**
+ * How long the run waits, before judging what remains, for the processes of browsers the driver
+ * saw go down to exit. It ends as soon as they are gone, so it is not a guess at the machine's
+ * speed: it bounds the wait for processes that will not go on their own (a leak, then judged by
+ * processes-at-quiescence), far above the seconds a loaded machine takes.
+ */
+const EXIT_BOUND_MS = 30_000;
 /** Real time allowed for closing the pool, whatever the scale: real browsers close in real seconds. */
 const CLOSE_FLOOR_MS = 15_000;
 
@@ -66,8 +71,8 @@ export async function createRealBackend(name: string, launcher: Launcher, scenar
     async beforeQuiescent() {
       // A browser the pool closed takes a moment to exit, its children a moment more; one it
       // never closed stays. Wait until only the browsers the driver still has remain (or the
-      // grace ends), then record what is left.
-      const deadline = performance.now() + EXIT_GRACE_MS;
+      // bound ends), then record what is left.
+      const deadline = performance.now() + EXIT_BOUND_MS;
       for (;;) {
         const live = new Set(driver.liveBrowserIds());
         if (listRunProcesses(runId).every((process) => live.has(process.browser)) || performance.now() > deadline) break;
