@@ -91,6 +91,15 @@ describe.runIf(needsBrowser('chromium'))('interrupting a real run', () => {
     const runId = runIdOf(folder);
     const history = readFileSync(join(folder, 'history.ndjson'), 'utf8');
     expect(history).toContain('"browser.up"');
+    // The tear-down is its own phase: no job starts in it and no invariant is judged against it.
+    const kinds = history
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { kind: string }).kind);
+    const shutdown = kinds.indexOf('run.shutdown');
+    expect(shutdown).toBeGreaterThan(0);
+    expect(kinds.slice(shutdown)).not.toContain('job.start');
+    expect(report(folder).violationsTotal).toBe(0);
     expect(listRunProcesses(runId)).toEqual([]);
   });
 });

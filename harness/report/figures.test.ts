@@ -5,6 +5,16 @@ import { driftViolation, figuresOf, history } from './testing/fixtures.ts';
 const HOUR = 3_600_000;
 
 describe('figures', () => {
+  it('counts jobs that end unsuccessfully after an interrupt apart from failed ones', () => {
+    const h = history();
+    for (const job of ['j1', 'j2', 'j3']) h.add('job.start', 0, { pages: 1 }, job);
+    h.add('job.end', 10, { ok: false, error: 'boom', ms: 10 }, 'j1');
+    h.add('run.shutdown', 20, { reason: 'interrupted' });
+    h.add('job.end', 30, { ok: false, error: 'the pool is closing', ms: 30 }, 'j2');
+    h.add('job.end', 30, { ok: true, ms: 30 }, 'j3');
+    expect(figuresOf(h.events).jobs).toEqual({ started: 3, ok: 1, failed: 1, interrupted: 1 });
+  });
+
   it('fits memory growth by least squares: 0, 50, 100 MB at 0, 1, 2 h is 50 MB/h', () => {
     const h = history();
     h.add('sample', 0, { browsers: 0, pages: 0, memoryMB: 0 });
@@ -151,7 +161,7 @@ describe('figures', () => {
     expect(f.events).toBe(12);
     expect(f.virtualMs).toBe(80);
     expect(f.wallMs).toBe(8);
-    expect(f.jobs).toEqual({ started: 2, ok: 1, failed: 1 });
+    expect(f.jobs).toEqual({ started: 2, ok: 1, failed: 1, interrupted: 0 });
     expect(f.peakBrowsers).toBe(2);
     expect(f.decrementsByPath).toEqual({ closeSession: 2, safeCloseSession: 1 });
   });

@@ -16,7 +16,8 @@ export interface Figures {
   /** Wall-clock time of the last event. */
   wallMs: number;
   events: number;
-  jobs: { started: number; ok: number; failed: number };
+  /** `interrupted`: jobs that ended without success after an interrupt (`run.shutdown`), counted apart from `failed`. */
+  jobs: { started: number; ok: number; failed: number; interrupted: number };
 
   /** Drifts reported by `counter-matches-sessions` (the story's "counter mismatches"). */
   counterMismatches: number;
@@ -107,6 +108,8 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
   let jobsStarted = 0;
   let jobsOk = 0;
   let jobsFailed = 0;
+  let jobsInterrupted = 0;
+  let shuttingDown = false;
   let lockSweeps = 0;
   let orphanLocksSwept = 0;
   let browsersAlive = 0;
@@ -131,8 +134,12 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       case 'job.start':
         jobsStarted++;
         break;
+      case 'run.shutdown':
+        shuttingDown = true;
+        break;
       case 'job.end':
         if (event.data.ok) jobsOk++;
+        else if (shuttingDown) jobsInterrupted++;
         else jobsFailed++;
         break;
       case 'browser.up':
@@ -200,7 +207,7 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       virtualMs,
       wallMs,
       events,
-      jobs: { started: jobsStarted, ok: jobsOk, failed: jobsFailed },
+      jobs: { started: jobsStarted, ok: jobsOk, failed: jobsFailed, interrupted: jobsInterrupted },
       counterMismatches,
       counterMismatchesPer30Min: per30Min(counterMismatches, virtualMs),
       firstCounterMismatchMs: firstMismatch ? firstMismatch.t : null,

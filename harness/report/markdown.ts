@@ -68,7 +68,7 @@ function figuresSection(report: RunReport): string[] {
     ['peak browsers', String(f.peakBrowsers)],
     ['peak closes / s', `${f.peakClosesPerSecond}${at(f.peakClosesAtMs)}`],
     ['peak watchdogs / s', `${f.peakWatchdogsPerSecond}${at(f.peakWatchdogsAtMs)}`],
-    ['jobs ok / failed', `${f.jobs.ok} / ${f.jobs.failed} (${f.jobs.started} started)`],
+    ['jobs ok / failed', `${f.jobs.ok} / ${f.jobs.failed} (${f.jobs.started} started${f.jobs.interrupted ? `, ${f.jobs.interrupted} interrupted` : ''})`],
   ];
   const budgets = Object.entries(report.budgets).filter(([, value]) => value !== undefined);
   const lines = ['## Figures', '', ...table(['figure', 'value'], rows, ['left', 'left']), ''];
