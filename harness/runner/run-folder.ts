@@ -43,7 +43,7 @@ export function writeRunFolder(
     violationCounts: result.counts,
     violations: result.violations,
     figures: result.figures,
-    budgets: run.scenario.budgets,
+    expects: result.expects,
     lastEvent: result.lastEvent,
     startedAt: run.startedAt,
     files: RUN_FILES,

@@ -52,7 +52,12 @@ export function checkFaultsSupported(scenario: Scenario, driver: DriverName): vo
   }
 }
 
-/** A real run plays the scenario's `real` duration, workload and faults where it gives them. */
+/**
+ * A real run plays the scenario's `real` duration, workload and faults where it gives them. Its
+ * faults strike only once a session is working (`afterWorking` 1 unless they say otherwise): a real
+ * launch takes 0.2 s on an idle machine and 10 s on a busy one, and a fault timed on the clock
+ * would strike nothing there.
+ */
 export function scenarioForDriver(scenario: Scenario, driver: string): Scenario {
   if (!isRealDriver(driver)) return scenario;
   const { durationMs, workload, faults } = scenario.real;
@@ -61,7 +66,7 @@ export function scenarioForDriver(scenario: Scenario, driver: string): Scenario 
     ...scenario,
     durationMs: durationMs ?? scenario.durationMs,
     workload: { ...scenario.workload, ...defined },
-    faults: faults ?? scenario.faults,
+    faults: (faults ?? scenario.faults).map((fault) => ({ ...fault, afterWorking: fault.afterWorking ?? 1 })),
   };
 }
 
