@@ -111,6 +111,8 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       const found = suite.step(event);
       // Nearly always empty: test the length rather than start an iterator on every event.
       if (found.length === 0) return;
+      // A violation is what the history is kept for: on disk now, whatever happens to the process next.
+      sink.flush();
       violationCount += found.length;
       for (const violation of found) for (const notify of onViolation) notify(violation);
     });
