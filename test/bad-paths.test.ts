@@ -1,23 +1,12 @@
 // Paths a user can get wrong: where a run writes, where scenarios are found. Each is one line on
 // stderr and exit 2, said before the run starts, from whatever folder tally is run in.
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CliResult, ROOT, tally, tempDir } from './helpers.ts';
 
 /** `tally <args>` from another folder than the repository. */
-function tallyIn(cwd: string, args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/tally.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+const tallyIn = (cwd: string, args: string[]) => tally(args, { cwd });
 
 function expectOneLine(result: CliResult, message: RegExp): void {
   expect(result.code, result.stderr).toBe(2);
