@@ -1,4 +1,3 @@
-import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkCommand } from './commands/check.ts';
 import { compareCommand } from './commands/compare.ts';
@@ -8,11 +7,12 @@ import { leaksCommand } from './commands/leaks.ts';
 import { runCommand } from './commands/run.ts';
 import { parseMetricsArgs } from './commands/run-command-metrics.ts';
 import { InputError } from './errors.ts';
+import { displayPath, listScenarioFiles } from './scenario/load-scenario.ts';
 
 const USAGE = `tally: invariant checking for browser pools under scripted faults
 
 usage:
-  tally run <scenario> [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--seed N] [--out DIR] [--set key=value]... [--pace X] [--quiet]
+  tally run <scenario> [--scenarios DIR] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--seed N] [--out DIR] [--set key=value]... [--pace X] [--quiet]
             [--heap-snapshots]   heap snapshots after warm-up, after the faults and after close (docs/leaks.md)
             [--metrics-port N [--metrics-hold SECONDS] [--metrics-host ADDR]]   serve Prometheus metrics at http://127.0.0.1:N/metrics
   tally compare <run-before> <run-after>
@@ -20,7 +20,7 @@ usage:
   tally leaks <run-folder>   leak clusters of the pool from the run's heap snapshots (leaks.json, leaks.md)
   tally demo [--out DIR] [--seed N]
   tally export-traces <run-folder> [--endpoint URL]   POST the run's traces.otlp.json to URL/v1/traces (default: OTEL_EXPORTER_OTLP_ENDPOINT, else http://127.0.0.1:4318)
-  tally list
+  tally list [--scenarios DIR]   the scenarios a bare name finds (default: the project's scenarios/, from any folder)
 
 exit codes: 0 every invariant held, 1 violations found, 2 could not decide (bad input, error, timeout, interrupted)`;
 
@@ -38,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       endpoint: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
+      scenarios: { type: 'string' },
       set: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
       'heap-snapshots': { type: 'boolean', default: false },
@@ -59,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
         driver: values.driver!,
         seed,
         out: values.out,
+        scenarios: values.scenarios,
         set: values.set!,
         quiet: values.quiet!,
         pace: values.pace === undefined ? undefined : parsePace(values.pace),
@@ -76,10 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'demo':
       return demoCommand({ out: values.out ?? 'reports/demo', seed });
     case 'list':
-      for (const file of readdirSync('scenarios')
-        .filter((f) => f.endsWith('.scenario.ts'))
-        .sort())
-        console.log(`scenarios/${file}`);
+      for (const file of listScenarioFiles(values.scenarios)) console.log(displayPath(file));
       return 0;
     default:
       throw new InputError(`unknown command '${command}'\n\n${USAGE}`);

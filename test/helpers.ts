@@ -25,10 +25,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `tally <args>` as a real process from the repository root. */
-export function tally(args: string[], options: { onSpawn?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<CliResult> {
+/** Runs `tally <args>` as a real process, from the repository root unless `cwd` says otherwise. */
+export function tally(
+  args: string[],
+  options: { onSpawn?: (child: ReturnType<typeof spawn>) => void; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/tally.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/tally.js'), ...args], {
+      cwd: options.cwd ?? ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

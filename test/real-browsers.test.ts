@@ -139,8 +139,9 @@ describe.runIf(needsBrowser('chromium'))('a run that was SIGKILLed', () => {
       'fixed',
       '--driver',
       'chromium',
+      // Three seconds: long enough for the first throw to strike and for jobs to work (a pass needs both).
       '--set',
-      'real.durationMs=30000',
+      'real.durationMs=90000',
       '--out',
       join(out, 'next'),
       '--quiet',

@@ -1,28 +1,40 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkHistoryStream } from '../checkers/check-history.ts';
 import { InputError } from '../errors.ts';
 import { streamHistory } from '../history/read-history.ts';
+import { formatVirtualTime } from '../report/format.ts';
+import { type HistoryJudgement, judgeHistory } from '../report/judge-history.ts';
 
 /**
- * `tally check <run|history.ndjson>`: the checkers again, offline, on a saved history. Prints
- * each invariant's count and exits 1 if any broke, as the online run did.
+ * `tally check <run|history.ndjson>`: the run judged again, offline, from its saved history alone:
+ * the invariants, the budgets and the coverage its scenario expects. Prints each invariant's count
+ * and the verdict, and exits as the run did (0 pass, 1 fail, 2 undecided); a history cut by a kill
+ * is judged on what it holds and said to be cut.
  */
 export async function checkCommand(paths: string[]): Promise<number> {
   if (paths.length !== 1) throw new InputError('check: give one run folder or history.ndjson');
   const given = paths[0]!;
   const path = existsSync(given) && statSync(given).isDirectory() ? join(given, 'history.ndjson') : given;
   if (!existsSync(path)) throw new InputError(`check: ${path}: no such file`);
-  let result: Awaited<ReturnType<typeof checkHistoryStream>>;
+  let cutLine: number | undefined;
+  let judged: HistoryJudgement;
   try {
-    result = await checkHistoryStream(streamHistory(path));
+    judged = await judgeHistory(streamHistory(path, { onCutLine: (line) => (cutLine = line) }));
   } catch (error) {
     throw new InputError(`check: ${(error as Error).message}`);
   }
-  const total = result.violations.length;
-  for (const [name, count] of Object.entries(result.counts)) if (name !== 'budget') console.log(`${name.padEnd(26)} ${count}`);
-  for (const violation of result.violations.slice(0, 5))
+  const counts = { ...judged.counts, budget: judged.counts.budget + judged.overBudget.length };
+  for (const [name, count] of Object.entries(counts)) console.log(`${name.padEnd(26)} ${count}`);
+  for (const violation of [...judged.violations.slice(0, 5), ...judged.overBudget])
     console.log(`  #${violation.seq} [${violation.invariant}] ${violation.message}${violation.at ? ` at ${violation.at}` : ''}`);
-  console.log(total === 0 ? 'every invariant held' : `${total} violation${total === 1 ? '' : 's'}`);
-  return total === 0 ? 0 : 1;
+  const { jobs } = judged.figures;
+  console.log(
+    `coverage: ${judged.gaps.length === 0 ? `every fault struck; ${jobs.ok} of ${jobs.started} jobs completed` : judged.gaps.join('; ')}`,
+  );
+  if (judged.ending === 'cut' && judged.events > 0)
+    console.log(
+      `cut: the history ends without run.end after ${judged.events} events, ${formatVirtualTime(judged.figures.virtualMs)} of scenario time${cutLine === undefined ? '' : ` (line ${cutLine} is half-written and was left out)`}`,
+    );
+  console.log(`${judged.verdict.verdict.toUpperCase()}: ${judged.verdict.why}`);
+  return judged.verdict.code;
 }

@@ -1,4 +1,3 @@
-import { mkdirSync, rmSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Violation } from '../checkers/violation.ts';
 import { driverNamed, isRealDriver, launcherFor } from '../drivers/catalogue.ts';
@@ -6,7 +5,7 @@ import { InputError } from '../errors.ts';
 import type { RunObserver } from '../observer/run-observer.ts';
 import { loadPool } from '../pool/load-pool.ts';
 import type { RunReport } from '../report/report-json.ts';
-import { RUN_FILES, writeRunFolder } from '../runner/run-folder.ts';
+import { prepareRunFolder, writeRunFolder } from '../runner/run-folder.ts';
 import { type RunStatus, runScenario } from '../runner/run-scenario.ts';
 import { type LoadedScenario, loadScenario } from '../scenario/load-scenario.ts';
 import { scenarioForDriver } from '../scenario/scenario-for-driver.ts';
@@ -46,9 +45,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
   const pool = await loadPool(options.pool);
   const seed = options.seed ?? scenario.seed;
   const outDir = options.out ?? defaultOutDir(scenario.name, pool.name, driver, seed, options.overrides ?? []);
-  // Only this run's own artefacts are replaced: --out may name a folder that holds other things.
-  mkdirSync(outDir, { recursive: true });
-  for (const file of RUN_FILES) rmSync(join(outDir, file), { force: true });
+  prepareRunFolder(outDir);
   const startedAt = new Date();
   const result = await runScenario(
     {

@@ -13,6 +13,8 @@ export interface RunArgs {
   driver: string;
   seed: number | undefined;
   out: string | undefined;
+  /** `--scenarios DIR`: where a bare scenario name is looked up (default: the project's scenarios). */
+  scenarios?: string | undefined;
   set: string[];
   quiet: boolean;
   /** Sim only: scenario seconds per real second, to watch a run live. */
@@ -26,7 +28,7 @@ export interface RunArgs {
 /** `tally run <scenario>`: exit 0 when every invariant held, 1 on violations, 2 when undecided. */
 export async function runCommand(args: RunArgs): Promise<number> {
   if (!args.scenario) throw new InputError('run: which scenario? e.g. tally run scenarios/watchdog-timeout.scenario.ts --pool legacy');
-  const loaded = await loadScenario(args.scenario, args.set);
+  const loaded = await loadScenario(args.scenario, args.set, args.scenarios);
   const progress = args.quiet ? undefined : showProgress(`${loaded.scenario.name} / ${args.pool}`, loaded.scenario.durationMs);
   const interrupt = onInterrupt();
   let metrics: RunCommandMetrics | undefined;

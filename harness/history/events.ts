@@ -38,6 +38,8 @@ export interface EventData {
     timeScale: number;
     /** Real drivers: unique id of this run; every browser process it starts carries it (TALLY_RUN in its environment). */
     runId?: string;
+    /** What the run must show to pass beyond its invariants, so that `tally check` judges the history as the run did. */
+    expects?: RunExpectations;
   };
   /**
    * The run was interrupted: no job starts from here on, the pool is closed and the harness tears
@@ -83,10 +85,18 @@ export interface EventData {
   /** A timer set through the clock by the pool, nemesis or runner fired. */
   'timer.fire': { owner: string; label: string };
   /** A fault began (and, for windowed faults, when it ends `fault.end`). */
-  'fault.start': { fault: FaultKind; id: number; target: string; forMs?: number };
+  'fault.start': {
+    fault: FaultKind;
+    id: number;
+    target: string;
+    forMs?: number;
+    /** Index of the fault in the scenario's list (`run.start` expects), and which of its strikes this is (from 1; shared by the targets of one strike). */
+    entry?: number;
+    strike?: number;
+  };
   'fault.end': { fault: FaultKind; id: number; target: string };
   /** A fault's time came and no session was working: nothing was struck (a fault timed before the first launch ends). */
-  'fault.missed': { fault: FaultKind };
+  'fault.missed': { fault: FaultKind; entry?: number };
 
   /**
    * A settled point: all work that could run has run, only timers or stalled I/O remain.
@@ -123,6 +133,25 @@ export interface EventData {
     error?: string;
     skipped?: string;
   };
+}
+
+/**
+ * A run's pass conditions besides its invariants, from its scenario: each fault must have struck,
+ * enough jobs must have worked, the budgets must hold. Without them a run may pass having tested
+ * nothing (faults that found no working session, jobs that all timed out).
+ */
+export interface RunExpectations {
+  /** The scenario's faults in order; `fault.start` and `fault.missed` name theirs by `entry`. */
+  faults: { kind: FaultKind; minStrikes?: number }[];
+  /** Jobs that must complete ok. */
+  minJobsWorked: number;
+  budgets: {
+    memoryGrowthMBPerHour?: number | undefined;
+    peakClosesPerSecond?: number | undefined;
+    heapGrowthMBPerHour?: number | undefined;
+  };
+  /** Memory samples before this scenario time are left out of the growth slope (filling the pool is not a leak). */
+  memoryFromMs: number;
 }
 
 /** One browser's processes as the OS sees them. */

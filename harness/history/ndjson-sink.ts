@@ -1,28 +1,39 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+export interface SinkOptions {
+  /** Write once this much is buffered, whatever the time. */
+  flushBytes?: number;
+  /** Write what is buffered at least this often: the most of the history a SIGKILL or an OOM kill can take. */
+  flushEveryMs?: number;
+}
+
 /**
- * Appends one JSON line per event to a file, buffered and written synchronously in chunks, so the
- * history on disk is complete up to the last flush even if the process is interrupted.
+ * Appends one JSON line per event to a file, buffered and written synchronously in chunks: when
+ * enough is buffered, on a short timer, and whenever the owner calls `flush()` (at a violation).
+ * A run that is killed outright, which no handler sees, keeps its history up to the last timer.
  */
 export class NdjsonSink {
   #fd: number;
   #buffer: string[] = [];
   #bytes = 0;
+  readonly #flushBytes: number;
+  readonly #timer: NodeJS.Timeout;
 
-  constructor(
-    path: string,
-    private readonly flushBytes = 256 * 1024,
-  ) {
+  constructor(path: string, options: SinkOptions = {}) {
     mkdirSync(dirname(path), { recursive: true });
     this.#fd = openSync(path, 'w');
+    this.#flushBytes = options.flushBytes ?? 256 * 1024;
+    this.#timer = setInterval(() => this.flush(), options.flushEveryMs ?? 100);
+    // The timer writes what there is; it must not keep a finished process alive.
+    this.#timer.unref();
   }
 
   write(value: unknown): void {
     const line = JSON.stringify(value);
     this.#buffer.push(line);
     this.#bytes += line.length + 1;
-    if (this.#bytes >= this.flushBytes) this.flush();
+    if (this.#bytes >= this.#flushBytes) this.flush();
   }
 
   flush(): void {
@@ -34,6 +45,7 @@ export class NdjsonSink {
 
   close(): void {
     if (this.#fd < 0) return;
+    clearInterval(this.#timer);
     this.flush();
     closeSync(this.#fd);
     this.#fd = -1;

@@ -67,4 +67,17 @@ describe('streamHistory', () => {
     const path = historyFile(`${JSON.stringify(events[0])}\n\n${JSON.stringify(events[1])}\n`);
     await expect(collect(streamHistory(path))).rejects.toThrow(`${path}:2: malformed history line: empty line`);
   });
+
+  it('with onCutLine, leaves out a half-written last line (what a killed writer leaves) and says which', async () => {
+    const text = `${ndjson}\n${JSON.stringify(events[0]).slice(0, 15)}`;
+    const cut: number[] = [];
+    expect(await collect(streamHistory(historyFile(text), { onCutLine: (line) => cut.push(line) }))).toEqual(events);
+    expect(cut).toEqual([4]);
+    const path = historyFile(text);
+    await expect(collect(streamHistory(path))).rejects.toThrow(`${path}:4: malformed history line`);
+    // Only the last line can be cut: a bad line before it is still a malformed file.
+    const lines = ndjson.split('\n');
+    const middle = historyFile([lines[0], 'not json', lines[2]].join('\n'));
+    await expect(collect(streamHistory(middle, { onCutLine: () => {} }))).rejects.toThrow(`${middle}:2: malformed history line`);
+  });
 });

@@ -13,13 +13,16 @@ export function readHistory(path: string): AnyEvent[] {
 
 /**
  * Read a `history.ndjson` one line at a time, for histories too large to hold at once. Blank lines
- * are accepted only at the end of the file, as in `readHistory`.
+ * are accepted only at the end of the file, as in `readHistory`. With `onCutLine`, a malformed last
+ * line is taken for what a killed writer leaves (half a line) and handed to it instead of thrown.
  */
-export async function* streamHistory(path: string): AsyncIterable<AnyEvent> {
+export async function* streamHistory(path: string, options: { onCutLine?: (lineNumber: number) => void } = {}): AsyncIterable<AnyEvent> {
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   let lineNumber = 0;
   // A blank line is an error only if an event follows it, which is not known until then.
   let firstBlank: number | undefined;
+  // Each line is parsed once the next one is read: only then is it known not to be the last.
+  let held: { line: string; lineNumber: number } | undefined;
   for await (const line of lines) {
     lineNumber++;
     if (isBlank(line)) {
@@ -27,8 +30,18 @@ export async function* streamHistory(path: string): AsyncIterable<AnyEvent> {
       continue;
     }
     if (firstBlank !== undefined) throw malformed(path, firstBlank, 'empty line');
-    yield parseHistoryLine(line, path, lineNumber);
+    if (held) yield parseHistoryLine(held.line, path, held.lineNumber);
+    held = { line, lineNumber };
   }
+  if (!held) return;
+  let last: AnyEvent;
+  try {
+    last = parseHistoryLine(held.line, path, held.lineNumber);
+  } catch (error) {
+    if (!options.onCutLine) throw error;
+    return options.onCutLine(held.lineNumber);
+  }
+  yield last;
 }
 
 export function parseHistoryLine(line: string, path: string, lineNumber: number): AnyEvent {

@@ -7,7 +7,7 @@ import { seededRandom } from '../random.ts';
 import { FaultSchema } from '../scenario/schema.ts';
 import { type FaultTargets, Nemesis } from './nemesis.ts';
 
-function nemesisWith(working: Map<string, string>, faults: unknown[]) {
+function nemesisWith(working: Map<string, string>, faults: unknown[], during?: (clock: VirtualClock, recorder: Recorder) => void) {
   const clock = new VirtualClock();
   const recorder = new Recorder(() => clock.now());
   const events: AnyEvent[] = [];
@@ -29,7 +29,9 @@ function nemesisWith(working: Map<string, string>, faults: unknown[]) {
     { clock, recorder, random: seededRandom(1), driverFaults, workload, durationMs: 10_000 },
   );
   nemesis.start();
+  during?.(clock, recorder);
   while (clock.fireNext());
+  nemesis.stop();
   return { events, struck };
 }
 
@@ -65,9 +67,37 @@ describe('Nemesis', () => {
     ]);
     expect(struck).toEqual([]);
     expect(events.map((e) => [e.kind, e.t, e.data])).toEqual([
-      ['fault.missed', 1_000, { fault: 'crash' }],
-      ['fault.missed', 4_000, { fault: 'stall' }],
-      ['fault.missed', 8_000, { fault: 'stall' }],
+      ['fault.missed', 1_000, { fault: 'crash', entry: 0 }],
+      ['fault.missed', 4_000, { fault: 'stall', entry: 1 }],
+      ['fault.missed', 8_000, { fault: 'stall', entry: 1 }],
     ]);
+  });
+
+  it('with afterWorking, holds a strike until that many sessions work, then times the next one from it', () => {
+    const working = new Map([['j1', 'b1']]);
+    const { events, struck } = nemesisWith(working, [{ kind: 'crash', every: 1_000, until: 6_000, afterWorking: 2 }], (clock, recorder) => {
+      // A second session starts working at 3.5 s: the strike due at 1 s waits for it.
+      clock.setTimeout(
+        () => {
+          working.set('j2', 'b2');
+          recorder.emit('job.work', { browser: 'b2' }, { session: 'j2' });
+        },
+        3_500,
+        'job',
+      );
+    });
+    expect(struck).toHaveLength(3);
+    expect(events.filter((e) => e.kind === 'fault.start').map((e) => [e.t, e.data.entry, e.data.strike])).toEqual([
+      [3_500, 0, 1],
+      [4_500, 0, 2],
+      [5_500, 0, 3],
+    ]);
+    expect(events.some((e) => e.kind === 'fault.missed')).toBe(false);
+  });
+
+  it('with afterWorking, records a strike still waiting when the run stops as missed', () => {
+    const { events, struck } = nemesisWith(new Map([['j1', 'b1']]), [{ kind: 'stall', at: 1_000, afterWorking: 2 }]);
+    expect(struck).toEqual([]);
+    expect(events.map((e) => [e.kind, e.data])).toEqual([['fault.missed', { fault: 'stall', entry: 0 }]]);
   });
 });

@@ -13,14 +13,28 @@ export interface FaultTargets {
   readonly sabotage: ReadonlyMap<string, { throwNext: boolean }>;
 }
 
+/** One fault of the scenario's list, with the strikes it has made. */
+interface Entry {
+  fault: FaultSpec;
+  /** Its index in the scenario's list: how the history names it. */
+  index: number;
+  strikes: number;
+}
+
 /**
  * The fault schedule: each scenario fault strikes at its time (or every interval), with its
  * probability, at one random working session or at all of them. Faults are events like any other.
+ * A fault with `afterWorking` waits, when its time comes, until that many sessions are working,
+ * and its next strike is timed from then: on a slow machine it follows the jobs, not the clock.
  */
 export class Nemesis {
   #timers = new Set<TimerId>();
   #nextId = 1;
   #stopped = false;
+  /** Strikes whose time came before enough sessions were working, in the order they came. */
+  #waiting: Entry[] = [];
+  #stopWatching: (() => void) | undefined;
+  #recheck: TimerId | undefined;
 
   constructor(
     private readonly faults: readonly FaultSpec[],
@@ -35,48 +49,101 @@ export class Nemesis {
   ) {}
 
   start(): void {
-    for (const fault of this.faults) {
-      if (fault.at !== undefined) this.#schedule(fault, fault.at);
-      else this.#schedule(fault, fault.from + fault.every!);
+    for (const [index, fault] of this.faults.entries()) {
+      const entry: Entry = { fault, index, strikes: 0 };
+      this.#schedule(entry, fault.at ?? fault.from + fault.every!);
     }
   }
 
+  /** No more strikes. A strike still waiting for working sessions struck nothing, and the history says so. */
   stop(): void {
     this.#stopped = true;
     for (const id of this.#timers) this.deps.clock.clearTimeout(id);
     this.#timers.clear();
+    for (const { fault, index } of this.#waiting.splice(0)) this.deps.recorder.emit('fault.missed', { fault: fault.kind, entry: index });
+    this.#stopWatching?.();
+    this.#stopWatching = undefined;
   }
 
-  #schedule(fault: FaultSpec, at: number): void {
+  #schedule(entry: Entry, at: number): void {
     const id = this.deps.clock.setTimeout(
       () => {
         this.#timers.delete(id);
-        if (this.#stopped) return;
-        this.#strike(fault);
-        const next = this.deps.clock.now() + (fault.every ?? Infinity);
-        if (fault.every !== undefined && next <= (fault.until ?? this.deps.durationMs)) this.#schedule(fault, next);
+        if (!this.#stopped) this.#fire(entry);
       },
       at - this.deps.clock.now(),
-      `fault:${fault.kind}`,
+      `fault:${entry.fault.kind}`,
     );
     this.#timers.add(id);
   }
 
-  #strike(fault: FaultSpec): void {
-    const { random, workload } = this.deps;
-    if (random.next() >= fault.probability) return;
-    const candidates = [...workload.working];
-    if (candidates.length === 0) return void this.deps.recorder.emit('fault.missed', { fault: fault.kind });
-    const targets = fault.target === 'all' ? candidates : [candidates[random.int(candidates.length)]!];
-    for (const [session, browser] of targets) this.#apply(fault, session, browser);
+  #fire(entry: Entry): void {
+    const { fault } = entry;
+    if (this.deps.random.next() >= fault.probability) return this.#scheduleNext(entry);
+    if (fault.afterWorking !== undefined && this.deps.workload.working.size < fault.afterWorking) return this.#wait(entry);
+    this.#strike(entry);
+    this.#scheduleNext(entry);
   }
 
-  #apply(fault: FaultSpec, session: string, browser: string): void {
+  #scheduleNext(entry: Entry): void {
+    const { every, until } = entry.fault;
+    const next = this.deps.clock.now() + (every ?? Infinity);
+    if (every !== undefined && next <= (until ?? this.deps.durationMs)) this.#schedule(entry, next);
+  }
+
+  #wait(entry: Entry): void {
+    this.#waiting.push(entry);
+    // A session starts working at `job.work`; the workload adds it to `working` right after the
+    // event, so the count is read on a timer of 0 ms, once that has happened.
+    this.#stopWatching ??= this.deps.recorder.subscribe((event) => {
+      if (event.kind !== 'job.work' || this.#recheck !== undefined) return;
+      const id = this.deps.clock.setTimeout(
+        () => {
+          this.#timers.delete(id);
+          this.#recheck = undefined;
+          this.#strikeWaiting();
+        },
+        0,
+        'fault:after-working',
+      );
+      this.#recheck = id;
+      this.#timers.add(id);
+    });
+  }
+
+  #strikeWaiting(): void {
+    const working = this.deps.workload.working.size;
+    const ready = this.#waiting.filter((entry) => working >= entry.fault.afterWorking!);
+    this.#waiting = this.#waiting.filter((entry) => !ready.includes(entry));
+    for (const entry of ready) {
+      this.#strike(entry);
+      this.#scheduleNext(entry);
+    }
+  }
+
+  #strike(entry: Entry): void {
+    const { random, workload } = this.deps;
+    const candidates = [...workload.working];
+    if (candidates.length === 0) return void this.deps.recorder.emit('fault.missed', { fault: entry.fault.kind, entry: entry.index });
+    const targets = entry.fault.target === 'all' ? candidates : [candidates[random.int(candidates.length)]!];
+    entry.strikes++;
+    for (const [session, browser] of targets) this.#apply(entry, session, browser);
+  }
+
+  #apply(entry: Entry, session: string, browser: string): void {
     const { recorder, driverFaults, clock } = this.deps;
+    const { fault } = entry;
     const id = this.#nextId++;
     recorder.emit(
       'fault.start',
-      { fault: fault.kind, id, target: browser, ...(fault.forMs === undefined ? {} : { forMs: fault.forMs }) },
+      {
+        fault: fault.kind,
+        id,
+        target: browser,
+        ...(fault.forMs === undefined ? {} : { forMs: fault.forMs }),
+        entry: entry.index,
+        strike: entry.strikes,
+      },
       { session },
     );
     switch (fault.kind) {

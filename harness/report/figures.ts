@@ -18,6 +18,8 @@ export interface Figures {
   events: number;
   /** `interrupted`: jobs that ended without success after an interrupt (`run.shutdown`), counted apart from `failed`. */
   jobs: { started: number; ok: number; failed: number; interrupted: number };
+  /** Why the first failed job failed, null when none did: the likely reason when no job worked. */
+  firstJobError: string | null;
 
   /** Drifts reported by `counter-matches-sessions` (the story's "counter mismatches"). */
   counterMismatches: number;
@@ -70,6 +72,14 @@ export interface Figures {
   faultCount: number;
   /** Strikes that found no working session (`fault.missed`): a fault timed before any job worked. */
   faultsMissed: number;
+  /** Per fault of the scenario (by its index, `entry`): strikes made and strikes that found no working session. */
+  faultEntries: FaultEntryFigures[];
+}
+
+export interface FaultEntryFigures {
+  fault: FaultKind | null;
+  struck: number;
+  missed: number;
 }
 
 export interface FiguresOptions {
@@ -125,6 +135,12 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
   const openFaults = new Map<number, FaultWindow>();
   let faultCount = 0;
   let faultsMissed = 0;
+  let firstJobError: string | null = null;
+  const faultEntries: FaultEntryFigures[] = [];
+  const entryFigures = (entry: number): FaultEntryFigures => {
+    while (faultEntries.length <= entry) faultEntries.push({ fault: null, struck: 0, missed: 0 });
+    return faultEntries[entry]!;
+  };
 
   function step(event: AnyEvent): void {
     events++;
@@ -140,7 +156,10 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       case 'job.end':
         if (event.data.ok) jobsOk++;
         else if (shuttingDown) jobsInterrupted++;
-        else jobsFailed++;
+        else {
+          jobsFailed++;
+          firstJobError ??= event.data.error ?? 'failed';
+        }
         break;
       case 'browser.up':
         browsersAlive++;
@@ -177,9 +196,20 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
         break;
       case 'fault.missed':
         faultsMissed++;
+        if (event.data.entry !== undefined) {
+          const entry = entryFigures(event.data.entry);
+          entry.fault = event.data.fault;
+          entry.missed++;
+        }
         break;
       case 'fault.start': {
         faultCount++;
+        if (event.data.entry !== undefined && event.data.strike !== undefined) {
+          // The targets of one strike share its number: the entry's strikes are the highest seen.
+          const entry = entryFigures(event.data.entry);
+          entry.fault = event.data.fault;
+          entry.struck = Math.max(entry.struck, event.data.strike);
+        }
         if (faultWindows.length >= MAX_FAULT_WINDOWS) break;
         const { fault, target, forMs } = event.data;
         // Until (unless) its end is seen, a windowed fault lasts `forMs`; one without is instantaneous.
@@ -208,6 +238,7 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       wallMs,
       events,
       jobs: { started: jobsStarted, ok: jobsOk, failed: jobsFailed, interrupted: jobsInterrupted },
+      firstJobError,
       counterMismatches,
       counterMismatchesPer30Min: per30Min(counterMismatches, virtualMs),
       firstCounterMismatchMs: firstMismatch ? firstMismatch.t : null,
@@ -230,6 +261,7 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       faultWindows: faultWindows.map((w) => ({ ...w })),
       faultCount,
       faultsMissed,
+      faultEntries: faultEntries.map((entry) => ({ ...entry })),
     };
   }
 

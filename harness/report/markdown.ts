@@ -12,6 +12,7 @@ export function renderMarkdown(report: RunReport): string {
   return [
     ...header(report),
     ...invariantsSection(report),
+    ...coverageSection(report),
     ...figuresSection(report),
     ...decrementsSection(report),
     ...violationsSection(report),
@@ -50,6 +51,26 @@ function invariantsSection(report: RunReport): string[] {
   ];
 }
 
+/** What the run exercised against what its scenario asks: a gap without a violation makes it undecided. */
+function coverageSection(report: RunReport): string[] {
+  const { coverage, figures } = report;
+  const rows = coverage.faults.map((fault, index) => {
+    const seen = figures.faultEntries[index] ?? { struck: 0, missed: 0 };
+    return [
+      fault.kind,
+      String(seen.struck),
+      String(seen.missed),
+      fault.minStrikes === undefined ? 'every one, at least 1' : String(fault.minStrikes),
+    ];
+  });
+  const lines = ['## Coverage', ''];
+  if (rows.length > 0)
+    lines.push(...table(['fault', 'strikes', 'found no session', 'needed'], rows, ['left', 'right', 'right', 'left']), '');
+  lines.push(`Jobs completed: ${figures.jobs.ok} of ${figures.jobs.started} (needed ${coverage.minJobsWorked}).`, '');
+  lines.push(coverage.gaps.length === 0 ? 'The run exercised what its scenario says.' : `Not exercised: ${coverage.gaps.join('; ')}.`, '');
+  return lines;
+}
+
 function figuresSection(report: RunReport): string[] {
   const f = report.figures;
   const at = (ms: number | null): string => (ms === null ? '' : ` (at ${formatVirtualTime(ms)})`);
@@ -68,7 +89,10 @@ function figuresSection(report: RunReport): string[] {
     ['peak browsers', String(f.peakBrowsers)],
     ['peak closes / s', `${f.peakClosesPerSecond}${at(f.peakClosesAtMs)}`],
     ['peak watchdogs / s', `${f.peakWatchdogsPerSecond}${at(f.peakWatchdogsAtMs)}`],
-    ['jobs ok / failed', `${f.jobs.ok} / ${f.jobs.failed} (${f.jobs.started} started${f.jobs.interrupted ? `, ${f.jobs.interrupted} interrupted` : ''})`],
+    [
+      'jobs ok / failed',
+      `${f.jobs.ok} / ${f.jobs.failed} (${f.jobs.started} started${f.jobs.interrupted ? `, ${f.jobs.interrupted} interrupted` : ''})`,
+    ],
   ];
   const budgets = Object.entries(report.budgets).filter(([, value]) => value !== undefined);
   const lines = ['## Figures', '', ...table(['figure', 'value'], rows, ['left', 'left']), ''];

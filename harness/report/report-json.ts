@@ -1,9 +1,8 @@
 import { countsOf, type InvariantName, type Violation } from '../checkers/violation.ts';
-import type { Scenario } from '../scenario/schema.ts';
-import { budgetViolations } from './budgets.ts';
+import type { RunExpectations } from '../history/events.ts';
 import type { Figures } from './figures.ts';
+import { judgeRun } from './judge.ts';
 import type { EndReason, Verdict } from './verdict.ts';
-import { decideVerdict } from './verdict.ts';
 
 export const REPORT_SCHEMA = 'tally.report/1';
 
@@ -33,7 +32,9 @@ export interface RunReport {
   violations: Violation[];
   violationsTotal: number;
   figures: Figures;
-  budgets: Scenario['budgets'];
+  budgets: RunExpectations['budgets'];
+  /** What the run had to exercise (each fault's strikes, jobs that work) and what it did not: any gap and no violation is undecided. */
+  coverage: { faults: RunExpectations['faults']; minJobsWorked: number; gaps: string[] };
   /** ISO time the run began. */
   startedAt: string;
   /** The artefacts in the run's folder. */
@@ -54,7 +55,8 @@ export interface ReportInput {
   /** The checkers' violations in the order found (at least the first `MAX_REPORTED_VIOLATIONS`). */
   violations: readonly Violation[];
   figures: Figures;
-  budgets: Scenario['budgets'];
+  /** What the scenario expects besides its invariants (budgets, strikes, jobs), as `run.start` records it. */
+  expects: RunExpectations;
   /** Where budget violations are placed; defaults to the last event the figures saw. */
   lastEvent?: { seq: number; t: number };
   startedAt: Date | string;
@@ -67,7 +69,14 @@ export interface ReportInput {
  */
 export function buildReport(input: ReportInput): RunReport {
   const lastEvent = input.lastEvent ?? { seq: Math.max(0, input.figures.events - 1), t: input.figures.virtualMs };
-  const overBudget = budgetViolations(input.budgets, input.figures, lastEvent);
+  const checkerViolations = Object.values(countsOf(input.violationCounts)).reduce((sum, n) => sum + n, 0);
+  const { verdict, overBudget, gaps } = judgeRun({
+    expects: input.expects,
+    figures: input.figures,
+    checkerViolations,
+    ending: input.endReason,
+    lastEvent,
+  });
   const invariants = countsOf(input.violationCounts);
   invariants.budget += overBudget.length;
   const violationsTotal = Object.values(invariants).reduce((sum, n) => sum + n, 0);
@@ -82,14 +91,15 @@ export function buildReport(input: ReportInput): RunReport {
     seed: input.seed,
     overrides: [...(input.overrides ?? [])],
     replay: replayCommand(input),
-    verdict: decideVerdict({ violations: violationsTotal, endReason: input.endReason }),
+    verdict,
     endReason: input.endReason,
     ...(input.error === undefined ? {} : { error: input.error }),
     invariants,
     violations,
     violationsTotal,
     figures: input.figures,
-    budgets: { ...input.budgets },
+    budgets: { ...input.expects.budgets },
+    coverage: { faults: input.expects.faults, minJobsWorked: input.expects.minJobsWorked, gaps },
     startedAt: typeof input.startedAt === 'string' ? input.startedAt : input.startedAt.toISOString(),
     files: [...input.files],
   };

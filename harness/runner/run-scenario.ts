@@ -8,7 +8,7 @@ import { errorMessage, InputError } from '../errors.ts';
 import { heapSampleEveryMs, sampleHeap } from '../heap/heap-sample.ts';
 import { HeapSnapshots, snapshotPlan } from '../heap/heap-snapshots.ts';
 import { captureCallSite } from '../history/call-site.ts';
-import type { AnyEvent } from '../history/events.ts';
+import type { AnyEvent, RunExpectations } from '../history/events.ts';
 import { NdjsonSink } from '../history/ndjson-sink.ts';
 import { Recorder } from '../history/recorder.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
@@ -18,6 +18,7 @@ import { checkPoolContract, type LoadedPool } from '../pool/load-pool.ts';
 import { seededRandom } from '../random.ts';
 import { createFigures, type Figures } from '../report/figures.ts';
 import type { EndReason } from '../report/verdict.ts';
+import { expectationsOf } from '../scenario/expectations.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { startWorkload } from '../workload/workload.ts';
 import { createBackend } from './backends/create-backend.ts';
@@ -63,6 +64,8 @@ export interface RunResult {
   figures: Figures;
   lastEvent: { seq: number; t: number };
   historyPath: string;
+  /** What the run had to show beyond its invariants, as recorded in `run.start`. */
+  expects: RunExpectations;
 }
 
 /** Past the scenario's duration, jobs get this long (plus watchdog and jitter, twice) to finish. */
@@ -87,9 +90,8 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
   const historyPath = join(options.outDir, 'history.ndjson');
   const sink = new NdjsonSink(historyPath);
   const suite = createCheckSuite();
-  // Memory growth is fitted over the steady state: from when every slot has started to the end of
-  // the duration, not over the ramp-up (0 to N browsers) or the drain after it.
-  const figures = createFigures({ memoryFromMs: scenario.workload.rampMs + scenario.sim.launchMs + scenario.sampleEveryMs });
+  const expects = expectationsOf(scenario);
+  const figures = createFigures({ memoryFromMs: expects.memoryFromMs });
   let last: AnyEvent | undefined;
   let violationCount = 0;
   let jobsStarted = 0;
@@ -110,6 +112,8 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       const found = suite.step(event);
       // Nearly always empty: test the length rather than start an iterator on every event.
       if (found.length === 0) return;
+      // A violation is what the history is kept for: on disk now, whatever happens to the process next.
+      sink.flush();
       violationCount += found.length;
       for (const violation of found) for (const notify of onViolation) notify(violation);
     });
@@ -146,6 +150,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       pool_config: { ...scenario.pool },
       timeScale: backend.timeScale,
       ...(backend.runId === undefined ? {} : { runId: backend.runId }),
+      expects,
     });
     const pool = checkPoolContract(createPool(options.pool, env), options.pool.name);
     const settle = () => {
@@ -224,6 +229,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     figures: figures.result(suite.counts, suite.violations),
     lastEvent: { seq: last?.seq ?? 0, t: last?.t ?? 0 },
     historyPath,
+    expects,
   };
 }
 

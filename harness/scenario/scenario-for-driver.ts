@@ -4,8 +4,10 @@ import type { Scenario } from './schema.ts';
 
 /**
  * The scenario as `driver` plays it: a real driver plays the scenario's `real` duration, workload
- * and faults where it gives them. A fault the driver cannot inflict is bad input, said before
- * anything starts.
+ * and faults where it gives them, and its faults strike only once a session is working
+ * (`afterWorking` 1 unless they say otherwise): a real launch takes 0.2 s on an idle machine and
+ * 10 s on a busy one, and a fault timed on the clock would strike nothing there. A fault the
+ * driver cannot inflict is bad input, said before anything starts.
  */
 export function scenarioForDriver(scenario: Scenario, driver: DriverName): Scenario {
   const adapted = isRealDriver(driver) ? withRealBlock(scenario) : scenario;
@@ -26,6 +28,6 @@ function withRealBlock(scenario: Scenario): Scenario {
     ...scenario,
     durationMs: durationMs ?? scenario.durationMs,
     workload: { ...scenario.workload, ...defined },
-    faults: faults ?? scenario.faults,
+    faults: (faults ?? scenario.faults).map((fault) => ({ ...fault, afterWorking: fault.afterWorking ?? 1 })),
   };
 }

@@ -24,6 +24,17 @@ export const FaultSchema = z
     target: z.enum(['one', 'all']).default('one'),
     /** How long a hang or a slow close lasts. */
     forMs: ms.optional(),
+    /**
+     * Strike only once this many sessions are working: a strike whose time comes earlier waits for
+     * them, and the next one is timed from the strike. Real browsers launch in 0.2 s or 10 s
+     * depending on the machine's load; this keeps a fault on the jobs rather than on the wall clock.
+     */
+    afterWorking: positiveInt.optional(),
+    /**
+     * Strikes this fault must make for the run to pass. Default: every strike its schedule called
+     * for during the run (none may find no working session), and at least one.
+     */
+    minStrikes: z.number().int().nonnegative().optional(),
   })
   .strict()
   .refine((f) => (f.at === undefined) !== (f.every === undefined), { message: 'give exactly one of `at` or `every`' })
@@ -122,6 +133,17 @@ export const ScenarioSchema = z
     sampleEveryMs: positiveInt.default(60_000),
     /** Heap snapshots of the process that holds the pool (docs/leaks.md). */
     heap: HeapSchema,
+    /**
+     * What a run must have exercised to pass (besides each fault's strikes): without it the
+     * verdict is undecided, since a run in which nothing worked proves nothing.
+     */
+    coverage: z
+      .object({
+        /** Jobs that must complete ok. */
+        minJobsWorked: z.number().int().nonnegative().default(1),
+      })
+      .strict()
+      .default({ minJobsWorked: 1 }),
     /** Thresholds that fail the run even when every invariant held. */
     budgets: z
       .object({

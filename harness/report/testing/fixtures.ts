@@ -1,6 +1,6 @@
 /** Hand-built histories and reports for the report tests. */
 import type { InvariantName, Violation } from '../../checkers/violation.ts';
-import type { AnyEvent, EventData, EventKind } from '../../history/events.ts';
+import type { AnyEvent, EventData, EventKind, RunExpectations } from '../../history/events.ts';
 import type { Figures } from '../figures.ts';
 import { createFigures } from '../figures.ts';
 import type { ReportInput, RunReport } from '../report-json.ts';
@@ -50,9 +50,15 @@ export function driftViolation(): Violation {
 
 /** A report built the way the runner builds one, from a history of `minutes` of virtual time. */
 export function sampleReport(
-  overrides: Partial<ReportInput> & { pool?: string; mismatches?: number; growthMBPerHour?: number; minutes?: number } = {},
+  overrides: Partial<ReportInput> & {
+    pool?: string;
+    mismatches?: number;
+    growthMBPerHour?: number;
+    minutes?: number;
+    budgets?: RunExpectations['budgets'];
+  } = {},
 ): RunReport {
-  const { mismatches = 0, growthMBPerHour = 5, minutes = 30, ...input } = overrides;
+  const { mismatches = 0, growthMBPerHour = 5, minutes = 30, budgets = {}, ...input } = overrides;
   const h = history();
   h.add('run.start', 0, {
     scenario: 'watchdog-storm',
@@ -78,7 +84,7 @@ export function sampleReport(
     violationCounts: counts,
     violations,
     figures: figuresOf(h.events, counts, violations),
-    budgets: {},
+    expects: { faults: [], minJobsWorked: 1, budgets, memoryFromMs: 0 },
     startedAt: new Date('2025-01-02T03:04:05.000Z'),
     files: ['history.ndjson', 'report.json', 'report.md'],
     ...input,

@@ -1,0 +1,37 @@
+import type { RunExpectations } from '../history/events.ts';
+import type { Figures } from './figures.ts';
+
+/** A failed job's error is quoted up to this length: enough to say why, short enough for one line. */
+const MAX_ERROR_CHARS = 120;
+
+/**
+ * What the run tested less of than its scenario says, one phrase per gap; empty when it tested
+ * all of it. A fault must have made its `minStrikes`, or by default every strike its schedule
+ * called for (none finding no working session) and at least one; `minJobsWorked` jobs must have
+ * completed ok. A run with a gap and no violation proves nothing either way: it is undecided.
+ */
+export function coverageGaps(expects: RunExpectations, figures: Figures): string[] {
+  const gaps: string[] = [];
+  for (const [index, fault] of expects.faults.entries()) {
+    const { struck, missed } = figures.faultEntries[index] ?? { struck: 0, missed: 0 };
+    const strikes = `${fault.kind} strike${struck + missed === 1 ? '' : 's'}`;
+    if (fault.minStrikes !== undefined) {
+      if (struck < fault.minStrikes)
+        gaps.push(
+          `${struck} ${strikes} struck, the scenario asks at least ${fault.minStrikes}${missed > 0 ? ` (${missed} found no working session)` : ''}`,
+        );
+    } else if (missed > 0) gaps.push(`${missed} of ${struck + missed} ${strikes} found no working session`);
+    else if (struck === 0) gaps.push(`the ${fault.kind} fault never struck (its time never came while jobs ran)`);
+  }
+  const { ok, started } = figures.jobs;
+  if (ok < expects.minJobsWorked) {
+    const why = figures.firstJobError === null ? '' : `; the first failed: ${oneLine(figures.firstJobError)}`;
+    gaps.push(`${ok} of ${started} jobs completed (the scenario asks at least ${expects.minJobsWorked})${why}`);
+  }
+  return gaps;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_ERROR_CHARS ? `${line.slice(0, MAX_ERROR_CHARS - 1)}…` : line;
+}
