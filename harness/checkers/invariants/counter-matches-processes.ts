@@ -1,4 +1,5 @@
 import { type DriftState, type Invariant, NO_VIOLATIONS, reportsDrift, violationAt } from '../invariant.ts';
+import { browsersInFlight } from '../world.ts';
 import { comparison, counterCulprit } from './counter-culprit.ts';
 
 /**
@@ -36,8 +37,11 @@ export const counterMatchesProcesses: Invariant<ProcessDriftState> = {
       if (event.wall - wall <= PROCESS_EXIT_GRACE_MS) recentlyDown.push(browser);
       else state.downAt.delete(browser);
     }
-    const { counter, launching, opening } = world;
-    const closing = world.closing.size;
+    const { launching, opening } = world;
+    // A counter of contexts or pages says nothing about processes: the driver's browsers stand in for it.
+    const counter = world.counts === 'browsers' ? world.counter : world.alive.size;
+    const counterName = world.counts === 'browsers' ? 'counter' : 'driver browsers';
+    const closing = browsersInFlight(world);
     const withProcesses = event.data.browsers.filter((tree) => tree.pids.length > 0);
     const browsers = withProcesses.length;
     const inflight = launching + opening + closing + recentlyDown.length;
@@ -47,7 +51,7 @@ export const counterMatchesProcesses: Invariant<ProcessDriftState> = {
         world,
         'counter-matches-processes',
         event,
-        comparison('counter', counter, 'browsers with processes', browsers),
+        comparison(counterName, counter, 'browsers with processes', browsers),
         {
           counter,
           browsers,
