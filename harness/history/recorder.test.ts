@@ -45,7 +45,10 @@ describe('Recorder', () => {
     recorder.emit('pool.note', { message: 'tick' });
     recorder.settle({ counter: 1, counts: 'pages', sessions: ['j1'], locks: [] });
     const settles = events.filter((e) => e.kind === 'settle').map((e) => e.data);
-    expect(settles).toEqual([{ counter: 0, counts: 'pages', sessions: [], locks: [] }, { counter: 1, sessions: ['j1'] }]);
+    expect(settles).toEqual([
+      { counter: 0, counts: 'pages', sessions: [], locks: [] },
+      { counter: 1, sessions: ['j1'] },
+    ]);
   });
 
   it('copies the snapshot, so a pool mutating its arrays later does not rewrite history', () => {
