@@ -65,4 +65,11 @@ describe('buggy pools', () => {
     expect(violation?.message).toMatch(message);
     expect(violation?.session).toMatch(/^j\d+$/);
   });
+
+  it('blames the leaked page on the job whose work failed and left it open, not on the latest release', async () => {
+    const report = await run('buggy/page-left-open-on-failure', 'exception-mid-work', 1);
+    const violation = report.violations.find((v) => v.invariant === 'counter-matches-browsers')!;
+    const workEnd = violation.recent.find((e) => e.kind === 'job.work.end' && e.session === violation.session);
+    expect(workEnd?.data).toMatchObject({ ok: false });
+  });
 });

@@ -17,12 +17,16 @@ export interface SessionTrack {
   workRunning: number;
   /** Between `job.start` and the job's first `job.work` (or its end): the pool is acquiring for it. */
   acquiring: boolean;
+  /** The page the pool handed the job's work (from `job.work`), when the driver names it. */
+  page: string | undefined;
   /** `job.end` was seen: the pool considers the job over. */
   ended: boolean;
   /** The `pool.counter` changes the pool reported for this session. */
   increments: number;
   decrements: number;
   decrementPaths: string[];
+  /** Call site of the session's last `pool.counter` change. */
+  counterAt: string | undefined;
   /** Call site of the session's last `pool.lock` change (where a lock was taken or let go). */
   lockAt: string | undefined;
   /** Call site of the session's `pool.watchdog`, if it fired. */
@@ -66,6 +70,8 @@ export interface World {
    */
   contextsOf: Map<string, Map<string, Set<string>>>;
   contextOfPage: Map<string, string>;
+  /** The session working on each live page, from `job.work`. */
+  sessionOfPage: Map<string, string>;
   liveContexts: number;
   livePages: number;
   /** The contexts and pages that went down with a browser, kept while the browser is in flight. */
@@ -112,6 +118,7 @@ export function createWorld(): World {
     closingParts: 0,
     contextsOf: new Map(),
     contextOfPage: new Map(),
+    sessionOfPage: new Map(),
     liveContexts: 0,
     livePages: 0,
     lostWith: new Map(),
@@ -138,10 +145,12 @@ export function sessionTrack(world: World, id: string): SessionTrack {
       id,
       workRunning: 0,
       acquiring: false,
+      page: undefined,
       ended: false,
       increments: 0,
       decrements: 0,
       decrementPaths: [],
+      counterAt: undefined,
       lockAt: undefined,
       watchdogAt: undefined,
     };
@@ -236,6 +245,11 @@ export function foldEvent(world: World, event: AnyEvent): void {
       if (!track) return;
       track.workRunning++;
       acquired(world, track);
+      const { page } = event.data;
+      if (page !== undefined && world.contextOfPage.has(page)) {
+        track.page = page;
+        world.sessionOfPage.set(page, track.id);
+      }
       return;
     }
     case 'job.work.end': {
@@ -254,6 +268,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
     case 'pool.counter': {
       const track = trackOf(world, event);
       world.lastCounterEvent = event;
+      if (track && event.at !== undefined) track.counterAt = event.at;
       if (event.data.delta > 0) {
         world.lastIncrement = event;
         if (track) track.increments++;
@@ -360,6 +375,7 @@ function closedPart(world: World, target: string): void {
   const context = world.contextOfPage.get(target);
   if (context !== undefined) {
     world.contextOfPage.delete(target);
+    world.sessionOfPage.delete(target);
     if (contexts.get(context)?.delete(target)) world.livePages--;
     return;
   }
@@ -367,7 +383,7 @@ function closedPart(world: World, target: string): void {
   if (pages === undefined) return;
   contexts.delete(target);
   if (target !== browserOf(target)) world.liveContexts--;
-  for (const page of pages) world.contextOfPage.delete(page);
+  for (const page of pages) pageGone(world, page);
   world.livePages -= pages.size;
 }
 
@@ -379,12 +395,17 @@ function browserGone(world: World, browser: string): void {
     world.contextsOf.delete(browser);
     for (const [context, contextPages] of contexts) {
       pages += contextPages.size;
-      for (const page of contextPages) world.contextOfPage.delete(page);
+      for (const page of contextPages) pageGone(world, page);
       if (context !== browser) world.liveContexts--;
     }
     world.livePages -= pages;
   }
   world.lostWith.set(browser, { contexts: contexts?.size ?? 0, pages });
+}
+
+function pageGone(world: World, page: string): void {
+  world.contextOfPage.delete(page);
+  world.sessionOfPage.delete(page);
 }
 
 function forgetLost(world: World, browser: string): void {

@@ -75,6 +75,8 @@ export interface Driver {
   launch(): Promise<BrowserLike>;
   /** The id (b1, b2, ...) of the browser a page belongs to. */
   browserIdOf(page: PageLike): string | undefined;
+  /** The id (b1/p2, ...) of a page the driver opened. */
+  pageIdOf(page: PageLike): string | undefined;
   /** Ids of the browsers alive now: the ground truth the pool's counter is checked against. */
   liveBrowserIds(): string[];
   sample(): ResourceSample;

@@ -55,8 +55,8 @@ export interface EventData {
 
   /** A job is handed to `pool.run(job)`. `session` is the job id. */
   'job.start': { pages: number };
-  /** The pool called `job.work(page, signal)`: the job's page now lives in `browser`. */
-  'job.work': { browser: string };
+  /** The pool called `job.work(page, signal)`: the job works on `page` (its id), which lives in `browser`. */
+  'job.work': { browser: string; page?: string };
   /** The job's work function settled (it may outlive its job: that is a bug). */
   'job.work.end': { ok: boolean; error?: string; pagesDone: number };
   /** `pool.run(job)` settled. */

@@ -20,8 +20,8 @@ function twoPagesInOneBrowser(b: HistoryBuilder): void {
   b.open('newContext', 'b1', 'b1/c1', 'j1');
   b.open('newPage', 'b1/c1', 'b1/p2', 'j1');
   b.open('newPage', 'b1/c1', 'b1/p3', 'j2');
-  b.jobWork('j1', 'b1');
-  b.jobWork('j2', 'b1');
+  b.jobWork('j1', 'b1', 'b1/p2');
+  b.jobWork('j2', 'b1', 'b1/p3');
   b.settle({});
 }
 
@@ -58,13 +58,27 @@ describe('a counter of pages in shared browsers', () => {
     expect(messages(counterMatchesBrowsers, b)).toEqual(['counter(2) > pages(1)']);
   });
 
-  it('fires when a slot is given back and its page left open', () => {
+  it('fires when a slot is given back and its page left open, blaming the job whose page it is', () => {
     const b = new HistoryBuilder();
     twoPagesInOneBrowser(b);
-    b.counter('j1', -1, 'finally');
+    b.counter('j1', -1, 'finally', 'my-pool.ts:30:9 (run)');
     b.jobEnd('j1');
+    b.counter('j3', 1, 'acquire', 'my-pool.ts:20:5 (run)'); // a later, innocent change
+    b.counter('j3', -1, 'finally', 'my-pool.ts:30:9 (run)');
     b.settle({ counter: 1, sessions: ['j2'] });
-    expect(messages(counterMatchesBrowsers, b)).toEqual(['counter(1) < pages(2)']);
+    const [violation] = violationsOf(counterMatchesBrowsers, b.events);
+    expect(violation).toMatchObject({ message: 'counter(1) < pages(2)', session: 'j1', at: 'my-pool.ts:30:9 (run)' });
+  });
+
+  it('blames a session the pool still lists whose page is gone when the counter is too high', () => {
+    const b = new HistoryBuilder();
+    twoPagesInOneBrowser(b);
+    b.closePart('b1/p3', 'j2');
+    b.counter('j1', 1, 'acquire'); // the latest increment, not the culprit
+    b.counter('j1', -1, 'undo');
+    b.settle({});
+    const [violation] = violationsOf(counterMatchesBrowsers, b.events);
+    expect(violation).toMatchObject({ message: 'counter(2) > pages(1)', session: 'j2' });
   });
 
   it('allows for every page a crashed browser took down until its disconnect is handled', () => {

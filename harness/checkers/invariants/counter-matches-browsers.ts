@@ -1,6 +1,6 @@
 import { type DriftState, type Invariant, NO_VIOLATIONS, reportsDrift, violationAt } from '../invariant.ts';
 import { inFlight, liveCounted } from '../world.ts';
-import { comparison, counterCulprit } from './counter-culprit.ts';
+import { comparison, objectCulprit } from './counter-culprit.ts';
 
 /**
  * The counter equals what the driver says is alive of the kind it counts: browsers (a browser per
@@ -37,7 +37,7 @@ export const counterMatchesBrowsers: Invariant<DriftState> = {
           browserIds: [...world.alive],
           closingIds: [...world.closing],
         },
-        counterCulprit(world, counter > live),
+        objectCulprit(world, counter > live),
       ),
     ];
   },

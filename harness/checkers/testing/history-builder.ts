@@ -146,8 +146,8 @@ export class HistoryBuilder {
     return this.emit('job.start', { pages }, { session: job });
   }
 
-  jobWork(job: string, browser: string): HistoryEvent<'job.work'> {
-    return this.emit('job.work', { browser }, { session: job });
+  jobWork(job: string, browser: string, page?: string): HistoryEvent<'job.work'> {
+    return this.emit('job.work', page === undefined ? { browser } : { browser, page }, { session: job });
   }
 
   jobWorkEnd(job: string, ok = true): HistoryEvent<'job.work.end'> {

@@ -77,6 +77,10 @@ export class SimDriver implements Driver {
     return page instanceof SimPage ? page.browser.id : undefined;
   }
 
+  pageIdOf(page: PageLike): string | undefined {
+    return page instanceof SimPage ? page.id : undefined;
+  }
+
   liveBrowserIds(): string[] {
     return [...this.#browsers.keys()];
   }
