@@ -9,10 +9,9 @@ import { Slots } from './shared/slots.ts';
 import { workUnderWatchdog } from './shared/watchdog.ts';
 
 export function createPool(env: PoolEnv): Pool {
-  const slots = new Slots(env, 'browsers');
+  const slots = new Slots(env, 'browsers', env.config.maxBrowsers);
   return {
     async run(job: Job) {
-      if (slots.held >= env.config.maxBrowsers) throw new Error(`pool full (${env.config.maxBrowsers} browsers)`);
       slots.take(job.id);
       let browser: BrowserLike | undefined;
       try {

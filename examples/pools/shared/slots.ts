@@ -13,13 +13,12 @@ export class Slots {
   constructor(
     private readonly env: PoolEnv,
     private readonly counts: CountedLevel,
+    /** Most slots at once; a job beyond it is turned away (the scenarios never queue). */
+    private readonly limit = Number.POSITIVE_INFINITY,
   ) {}
 
-  get held(): number {
-    return this.#counter;
-  }
-
   take(session: string): void {
+    if (this.#counter >= this.limit) throw new Error(`pool full (${this.limit} ${this.counts})`);
     this.#counter++;
     this.#sessions.add(session);
     this.env.report('pool.counter', session, { delta: 1, value: this.#counter, path: 'acquire' });
