@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyEvent } from '../history/events.ts';
 import { HistoryBuilder } from './testing/history-builder.ts';
-import { createWorld, ENDED_SESSIONS_KEPT, foldEvent, type World } from './world.ts';
+import { browsersInFlight, createWorld, ENDED_SESSIONS_KEPT, foldEvent, type World } from './world.ts';
 
 function fold(b: HistoryBuilder): World {
   const world = createWorld();
@@ -78,12 +78,27 @@ describe('world: ground truth from the driver', () => {
     expect(world.alive.size).toBe(0);
   });
 
-  it('stops counting a closing browser once it is down, even before the close returns', () => {
+  it('keeps a closing browser in flight after it is down, until its close returns', () => {
     const b = new HistoryBuilder();
     b.up('b1');
-    b.close('b1');
-    b.down('b1', 'crash');
-    expect(fold(b).closing.size).toBe(0);
+    const close = b.close('b1');
+    b.down('b1', 'close');
+    expect([...fold(b).closing]).toEqual(['b1']);
+    expect(browsersInFlight(fold(b))).toBe(1);
+    b.returns('close', 'b1', close.seq);
+    expect(browsersInFlight(fold(b))).toBe(0);
+  });
+
+  it('keeps a crashed browser in flight until its disconnect is handled, and while a close of it is pending', () => {
+    const b = new HistoryBuilder();
+    b.up('b1');
+    b.down('b1', 'crash', undefined, false);
+    expect(browsersInFlight(fold(b))).toBe(1);
+    const close = b.close('b1');
+    b.handled('b1');
+    expect(browsersInFlight(fold(b))).toBe(1);
+    b.returns('close', 'b1', close.seq);
+    expect(browsersInFlight(fold(b))).toBe(0);
   });
 
   it('keeps a browser closing until the last of two closes returns', () => {
@@ -112,10 +127,10 @@ describe('world: ground truth from the driver', () => {
     expect(fold(b)).toMatchObject({ opening: 0, closingParts: 0 });
   });
 
-  it('does not count a close of a browser that is not alive', () => {
+  it('counts a close of a browser that is already gone: its outcome is not yet known to the pool', () => {
     const b = new HistoryBuilder();
     b.close('b3');
-    expect(fold(b).closing.size).toBe(0);
+    expect([...fold(b).closing]).toEqual(['b3']);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { AnyEvent, EventData, HistoryEvent, LockEntry } from '../history/events.ts';
+import type { AnyEvent, CountedLevel, EventData, HistoryEvent, LockEntry } from '../history/events.ts';
 import { RecentEvents } from './recent-events.ts';
 import { updateSessionSet } from './session-set.ts';
 
@@ -15,12 +15,18 @@ export interface SessionTrack {
   readonly id: string;
   /** `job.work` minus `job.work.end`: above 0 while the job's work runs. */
   workRunning: number;
+  /** Between `job.start` and the job's first `job.work` (or its end): the pool is acquiring for it. */
+  acquiring: boolean;
+  /** The page the pool handed the job's work (from `job.work`), when the driver names it. */
+  page: string | undefined;
   /** `job.end` was seen: the pool considers the job over. */
   ended: boolean;
   /** The `pool.counter` changes the pool reported for this session. */
   increments: number;
   decrements: number;
   decrementPaths: string[];
+  /** Call site of the session's last `pool.counter` change. */
+  counterAt: string | undefined;
   /** Call site of the session's last `pool.lock` change (where a lock was taken or let go). */
   lockAt: string | undefined;
   /** Call site of the session's `pool.watchdog`, if it fired. */
@@ -35,6 +41,8 @@ export interface SessionTrack {
 export interface World {
   /** The pool's snapshot as of the last `settle`. */
   counter: number;
+  /** What the counter counts, one per session (`inspect().counts`; browsers unless the pool says otherwise). */
+  counts: CountedLevel;
   sessions: readonly string[];
   sessionSet: Set<string>;
   locks: readonly LockEntry[];
@@ -45,16 +53,36 @@ export interface World {
   alive: Set<string>;
   /** Launches called and not yet returned. */
   launching: number;
-  /** Alive browsers with a close of the whole browser called and not yet returned. */
+  /**
+   * Browsers with a close of the whole browser called and not yet returned, alive or already dead:
+   * a pool may give a browser's slot back only once its close confirms, and closing a browser that
+   * crashed is such a close too.
+   */
   closing: Set<string>;
+  /** Browsers gone whose `browser.handled` has not come yet: the pool may still count them. */
+  unhandled: Set<string>;
   /** Pages and contexts being opened, and being closed: the rest of acquiring and releasing a browser. */
   opening: number;
   closingParts: number;
+  /**
+   * Live contexts, by browser, each with its live pages (ids from `driver.return`'s `created`), and
+   * the context of each live page: the ground truth for a pool that counts contexts or pages.
+   */
+  contextsOf: Map<string, Map<string, Set<string>>>;
+  contextOfPage: Map<string, string>;
+  /** The session working on each live page, from `job.work`. */
+  sessionOfPage: Map<string, string>;
+  liveContexts: number;
+  livePages: number;
+  /** The contexts and pages that went down with a browser, kept while the browser is in flight. */
+  lostWith: Map<string, { contexts: number; pages: number }>;
+  /** Jobs the pool is acquiring for: in shared browsers several may wait on one launch, each counted. */
+  acquiring: number;
   /** The `driver.call` seqs still pending, by what they do (browser closes with their browser). */
   pendingLaunches: Set<number>;
   pendingCloses: Map<number, string>;
   pendingOpens: Set<number>;
-  pendingPartCloses: Set<number>;
+  pendingPartCloses: Map<number, string>;
 
   /** The sessions seen, by id (see ENDED_SESSIONS_KEPT). */
   perSession: Map<string, SessionTrack>;
@@ -77,6 +105,7 @@ export interface World {
 export function createWorld(): World {
   return {
     counter: 0,
+    counts: 'browsers',
     sessions: [],
     sessionSet: new Set(),
     locks: [],
@@ -84,12 +113,20 @@ export function createWorld(): World {
     alive: new Set(),
     launching: 0,
     closing: new Set(),
+    unhandled: new Set(),
     opening: 0,
     closingParts: 0,
+    contextsOf: new Map(),
+    contextOfPage: new Map(),
+    sessionOfPage: new Map(),
+    liveContexts: 0,
+    livePages: 0,
+    lostWith: new Map(),
+    acquiring: 0,
     pendingLaunches: new Set(),
     pendingCloses: new Map(),
     pendingOpens: new Set(),
-    pendingPartCloses: new Set(),
+    pendingPartCloses: new Map(),
     perSession: new Map(),
     endedSessions: new Array<string | undefined>(ENDED_SESSIONS_KEPT).fill(undefined),
     endedNext: 0,
@@ -107,10 +144,13 @@ export function sessionTrack(world: World, id: string): SessionTrack {
     track = {
       id,
       workRunning: 0,
+      acquiring: false,
+      page: undefined,
       ended: false,
       increments: 0,
       decrements: 0,
       decrementPaths: [],
+      counterAt: undefined,
       lockAt: undefined,
       watchdogAt: undefined,
     };
@@ -140,9 +180,9 @@ export function foldEvent(world: World, event: AnyEvent): void {
       } else if (op === 'close') {
         if (isBrowserId(target)) {
           world.pendingCloses.set(event.seq, target);
-          if (world.alive.has(target)) world.closing.add(target);
+          world.closing.add(target);
         } else {
-          world.pendingPartCloses.add(event.seq);
+          world.pendingPartCloses.set(event.seq, target);
           world.closingParts = world.pendingPartCloses.size;
         }
       }
@@ -157,15 +197,20 @@ export function foldEvent(world: World, event: AnyEvent): void {
       } else if (op === 'newPage' || op === 'newContext') {
         world.pendingOpens.delete(call);
         world.opening = world.pendingOpens.size;
+        if (event.data.created !== undefined) opened(world, op, event.data.target, event.data.created);
       } else if (op === 'close') {
         const browser = world.pendingCloses.get(call);
         if (browser === undefined) {
           world.pendingPartCloses.delete(call);
           world.closingParts = world.pendingPartCloses.size;
+          if (event.data.ok) closedPart(world, event.data.target);
           return;
         }
         world.pendingCloses.delete(call);
-        if (!hasPendingClose(world, browser)) world.closing.delete(browser);
+        if (!hasPendingClose(world, browser)) {
+          world.closing.delete(browser);
+          forgetLost(world, browser);
+        }
       }
       return;
     }
@@ -176,13 +221,35 @@ export function foldEvent(world: World, event: AnyEvent): void {
     case 'browser.down':
       world.version++;
       world.alive.delete(event.data.browser);
-      world.closing.delete(event.data.browser);
+      world.unhandled.add(event.data.browser);
+      browserGone(world, event.data.browser);
+      return;
+    case 'browser.handled':
+      world.version++;
+      world.unhandled.delete(event.data.browser);
+      forgetLost(world, event.data.browser);
       return;
     // Only the rare events about a job's life look its session up: the common ones (driver calls,
     // settles, timers) must not pay a map lookup each.
+    case 'job.start': {
+      const track = trackOf(world, event);
+      if (track && !track.acquiring) {
+        track.acquiring = true;
+        world.acquiring++;
+        world.version++;
+      }
+      return;
+    }
     case 'job.work': {
       const track = trackOf(world, event);
-      if (track) track.workRunning++;
+      if (!track) return;
+      track.workRunning++;
+      acquired(world, track);
+      const { page } = event.data;
+      if (page !== undefined && world.contextOfPage.has(page)) {
+        track.page = page;
+        world.sessionOfPage.set(page, track.id);
+      }
       return;
     }
     case 'job.work.end': {
@@ -194,12 +261,14 @@ export function foldEvent(world: World, event: AnyEvent): void {
       const track = trackOf(world, event);
       if (!track) return;
       track.ended = true;
+      acquired(world, track);
       rememberEnded(world, track.id);
       return;
     }
     case 'pool.counter': {
       const track = trackOf(world, event);
       world.lastCounterEvent = event;
+      if (track && event.at !== undefined) track.counterAt = event.at;
       if (event.data.delta > 0) {
         world.lastIncrement = event;
         if (track) track.increments++;
@@ -257,8 +326,9 @@ function canForget(world: World, track: SessionTrack): boolean {
 
 /** A field absent from a settle event did not change since the previous one. */
 function foldSettle(world: World, data: EventData['settle']): void {
-  if (data.counter !== undefined || data.sessions !== undefined || data.locks !== undefined) world.version++;
+  if (data.counter !== undefined || data.counts !== undefined || data.sessions !== undefined || data.locks !== undefined) world.version++;
   if (data.counter !== undefined) world.counter = data.counter;
+  if (data.counts !== undefined) world.counts = data.counts;
   if (data.sessions !== undefined) {
     const previous = world.sessions;
     world.sessions = data.sessions;
@@ -267,9 +337,144 @@ function foldSettle(world: World, data: EventData['settle']): void {
   if (data.locks !== undefined) world.locks = data.locks;
 }
 
+function acquired(world: World, track: SessionTrack): void {
+  if (!track.acquiring) return;
+  track.acquiring = false;
+  world.acquiring--;
+  world.version++;
+}
+
+/** A context or page opened: `target` is the browser (for a context) or the context (for a page) it opened in. */
+function opened(world: World, op: 'newPage' | 'newContext', target: string, created: string): void {
+  const browser = browserOf(created);
+  let contexts = world.contextsOf.get(browser);
+  if (contexts === undefined) {
+    contexts = new Map();
+    world.contextsOf.set(browser, contexts);
+  }
+  if (op === 'newContext') {
+    contexts.set(created, new Set());
+    world.liveContexts++;
+    return;
+  }
+  let pages = contexts.get(target);
+  if (pages === undefined) {
+    // A page opened straight on the browser, in a context of its own that no `newContext` showed.
+    pages = new Set();
+    contexts.set(target, pages);
+  }
+  pages.add(created);
+  world.contextOfPage.set(created, target);
+  world.livePages++;
+}
+
+/** A close of a page or a context returned: it is gone, and a context's pages with it. */
+function closedPart(world: World, target: string): void {
+  const contexts = world.contextsOf.get(browserOf(target));
+  if (contexts === undefined) return;
+  const context = world.contextOfPage.get(target);
+  if (context !== undefined) {
+    world.contextOfPage.delete(target);
+    world.sessionOfPage.delete(target);
+    if (contexts.get(context)?.delete(target)) world.livePages--;
+    return;
+  }
+  const pages = contexts.get(target);
+  if (pages === undefined) return;
+  contexts.delete(target);
+  if (target !== browserOf(target)) world.liveContexts--;
+  for (const page of pages) pageGone(world, page);
+  world.livePages -= pages.size;
+}
+
+/** A browser went down, and everything in it: what was lost is kept while the browser is in flight. */
+function browserGone(world: World, browser: string): void {
+  const contexts = world.contextsOf.get(browser);
+  let pages = 0;
+  if (contexts !== undefined) {
+    world.contextsOf.delete(browser);
+    for (const [context, contextPages] of contexts) {
+      pages += contextPages.size;
+      for (const page of contextPages) pageGone(world, page);
+      if (context !== browser) world.liveContexts--;
+    }
+    world.livePages -= pages;
+  }
+  world.lostWith.set(browser, { contexts: contexts?.size ?? 0, pages });
+}
+
+function pageGone(world: World, page: string): void {
+  world.contextOfPage.delete(page);
+  world.sessionOfPage.delete(page);
+}
+
+function forgetLost(world: World, browser: string): void {
+  if (!world.closing.has(browser) && !world.unhandled.has(browser)) world.lostWith.delete(browser);
+}
+
+/** The driver's live objects of the kind the counter counts. */
+export function liveCounted(world: World): number {
+  if (world.counts === 'browsers') return world.alive.size;
+  return world.counts === 'contexts' ? world.liveContexts : world.livePages;
+}
+
+/**
+ * How far the counter may be from what it counts right now (Jepsen's band: any value between
+ * confirmed and attempted is fine while operations are in flight).
+ * - A browser per job: launches, opens, and browsers in flight (`browsersInFlight`); `parts` adds
+ *   pages and contexts being closed (a pool may drop its session before they close).
+ * - Contexts or pages in shared browsers: each job being acquired for (several may wait on one
+ *   launch, each already counted), opens, each close in flight weighted by what it takes down (a
+ *   context its pages, a browser its contexts or pages), and browsers whose disconnect is not
+ *   handled yet, weighted by what went down with them.
+ */
+export function inFlight(world: World, parts: boolean): number {
+  if (world.counts === 'browsers') return world.launching + world.opening + browsersInFlight(world) + (parts ? world.closingParts : 0);
+  let n = world.acquiring + world.opening;
+  for (const target of world.pendingPartCloses.values()) n += Math.max(1, world.counts === 'pages' ? pagesIn(world, target) : 0);
+  for (const browser of world.closing) n += heldBy(world, browser);
+  for (const browser of world.unhandled) if (!world.closing.has(browser)) n += heldBy(world, browser);
+  return n;
+}
+
+/** Pages of a context (0 for a page or an unknown target). */
+function pagesIn(world: World, context: string): number {
+  return world.contextsOf.get(browserOf(context))?.get(context)?.size ?? 0;
+}
+
+/** The counted objects a browser holds (alive) or took down with it (gone). */
+function heldBy(world: World, browser: string): number {
+  const contexts = world.contextsOf.get(browser);
+  if (contexts === undefined) {
+    const lost = world.lostWith.get(browser);
+    return lost === undefined ? 0 : world.counts === 'contexts' ? lost.contexts : lost.pages;
+  }
+  if (world.counts === 'contexts') return contexts.size;
+  let pages = 0;
+  for (const contextPages of contexts.values()) pages += contextPages.size;
+  return pages;
+}
+
+/**
+ * Browsers whose end is not yet known to the pool: a close in flight, or a disconnect its
+ * listeners have not handled yet. Each may still hold a slot of the counter, or already have
+ * given it back (Jepsen's band: anything between confirmed and attempted).
+ */
+export function browsersInFlight(world: World): number {
+  let n = world.closing.size;
+  for (const browser of world.unhandled) if (!world.closing.has(browser)) n++;
+  return n;
+}
+
 /** Contexts and pages are `b3/c1`, `b3/p1`: only a bare id closes the whole browser. */
 function isBrowserId(target: string): boolean {
   return !target.includes('/');
+}
+
+/** `b3/p1` → `b3`. */
+function browserOf(target: string): string {
+  const slash = target.indexOf('/');
+  return slash < 0 ? target : target.slice(0, slash);
 }
 
 /** Several paths may close one browser; it stays closing until the last of them returns. */

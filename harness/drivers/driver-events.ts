@@ -1,6 +1,7 @@
 import { captureCallSite } from '../history/call-site.ts';
-import type { DriverOp } from '../history/events.ts';
+import type { DriverOp, EventData } from '../history/events.ts';
 import type { Recorder } from '../history/recorder.ts';
+import type { Delivery } from './listeners.ts';
 
 /**
  * How every driver, simulated or real, writes the ground truth into the history: each call and
@@ -16,10 +17,11 @@ export class DriverEvents {
     return this.recorder.emit('driver.call', url === undefined ? { op, target } : { op, target, url }, { browser, at }).seq;
   }
 
-  return(op: DriverOp, target: string, browser: string, call: number, error?: Error): void {
-    this.recorder.emit('driver.return', error ? { op, target, call, ok: false, error: error.message } : { op, target, call, ok: true }, {
-      browser,
-    });
+  /** `created`: the id of the context or page the call opened, the ground truth for pools that count those. */
+  return(op: DriverOp, target: string, browser: string, call: number, error?: Error, created?: string): void {
+    const data: EventData['driver.return'] = error ? { op, target, call, ok: false, error: error.message } : { op, target, call, ok: true };
+    if (created !== undefined) data.created = created;
+    this.recorder.emit('driver.return', data, { browser });
   }
 
   up(browser: string, memoryMB: number, pid?: number): void {
@@ -28,6 +30,18 @@ export class DriverEvents {
 
   down(browser: string, cause: 'close' | 'crash' | 'kill'): void {
     this.recorder.emit('browser.down', { browser, cause }, { browser });
+  }
+
+  /**
+   * Tell the pool's listeners that `browser` is gone, then record `browser.handled`: at once when
+   * they are synchronous, when their promises settle otherwise. Until then the pool may still
+   * count the browser's slot, and the checkers allow for it.
+   */
+  disconnect(browser: string, deliver: () => Delivery): void {
+    const { listeners, settled } = deliver();
+    const handled = () => this.recorder.emit('browser.handled', { browser, listeners }, { browser });
+    if (settled === undefined) handled();
+    else void settled.then(handled);
   }
 
   /** A page's renderer died (Playwright's `crash` event); its browser is still up. */

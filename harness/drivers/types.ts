@@ -4,7 +4,18 @@
  * against Playwright runs unchanged on any driver, the simulated one included.
  */
 
-export interface PageLike {
+/**
+ * `on`, `once`, `off` and `removeListener` for one event, as Playwright declares them: a pool adds
+ * a listener per job and must be able to take it off again.
+ */
+export interface ListensTo<Event extends string, Self> {
+  on(event: Event, listener: (arg: Self) => unknown): unknown;
+  once(event: Event, listener: (arg: Self) => unknown): unknown;
+  off(event: Event, listener: (arg: Self) => unknown): unknown;
+  removeListener(event: Event, listener: (arg: Self) => unknown): unknown;
+}
+
+export interface PageLike extends ListensTo<'close' | 'crash', PageLike> {
   goto(url: string, options?: { timeout?: number }): Promise<unknown>;
   evaluate<R, Arg>(pageFunction: (arg: Arg) => R | Promise<R>, arg: Arg): Promise<R>;
   evaluate<R>(pageFunction: () => R | Promise<R>): Promise<R>;
@@ -12,17 +23,21 @@ export interface PageLike {
   isClosed(): boolean;
 }
 
-export interface ContextLike {
+export interface ContextLike extends ListensTo<'close', ContextLike> {
   newPage(): Promise<PageLike>;
+  /** The context's open pages. */
+  pages(): PageLike[];
   close(): Promise<void>;
 }
 
-export interface BrowserLike {
-  newContext(): Promise<ContextLike>;
+export interface BrowserLike extends ListensTo<'disconnected', BrowserLike> {
+  /** Options are Playwright's (`BrowserContextOptions`); the simulated browser ignores them. */
+  newContext(options?: object): Promise<ContextLike>;
   newPage(): Promise<PageLike>;
+  /** The browser's open contexts. */
+  contexts(): ContextLike[];
   close(): Promise<void>;
   isConnected(): boolean;
-  on(event: 'disconnected', listener: (browser: BrowserLike) => unknown): unknown;
 }
 
 /** Ground truth about the browsers a driver has running. */
@@ -60,6 +75,8 @@ export interface Driver {
   launch(): Promise<BrowserLike>;
   /** The id (b1, b2, ...) of the browser a page belongs to. */
   browserIdOf(page: PageLike): string | undefined;
+  /** The id (b1/p2, ...) of a page the driver opened. */
+  pageIdOf(page: PageLike): string | undefined;
   /** Ids of the browsers alive now: the ground truth the pool's counter is checked against. */
   liveBrowserIds(): string[];
   sample(): ResourceSample;

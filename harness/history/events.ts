@@ -7,11 +7,20 @@
 /** A pool's own bookkeeping, as `inspect()` returns it. */
 export interface PoolSnapshot {
   counter: number;
+  /**
+   * What the counter counts, one per session: a browser per job (the default), a context per job
+   * or a page per job (in browsers the jobs share). The checkers compare the counter with the
+   * driver's live objects of that kind.
+   */
+  counts?: CountedLevel;
   /** Ids of the sessions the pool believes are live. */
   sessions: readonly string[];
   /** Locks the pool holds, by session, with their number of holders. */
   locks: readonly LockEntry[];
 }
+
+export const COUNTED_LEVELS = ['browsers', 'contexts', 'pages'] as const;
+export type CountedLevel = (typeof COUNTED_LEVELS)[number];
 
 export interface LockEntry {
   session: string;
@@ -53,8 +62,8 @@ export interface EventData {
 
   /** A job is handed to `pool.run(job)`. `session` is the job id. */
   'job.start': { pages: number };
-  /** The pool called `job.work(page, signal)`: the job's page now lives in `browser`. */
-  'job.work': { browser: string };
+  /** The pool called `job.work(page, signal)`: the job works on `page` (its id), which lives in `browser`. */
+  'job.work': { browser: string; page?: string };
   /** The job's work function settled (it may outlive its job: that is a bug). */
   'job.work.end': { ok: boolean; error?: string; pagesDone: number };
   /** `pool.run(job)` settled. */
@@ -62,12 +71,20 @@ export interface EventData {
 
   /** A driver method was called. `target` is the browser, context or page id (b3, b3/c1, b3/p1). */
   'driver.call': { op: DriverOp; target: string; url?: string };
-  /** A driver method settled; `call` is the seq of its `driver.call`. */
-  'driver.return': { op: DriverOp; target: string; call: number; ok: boolean; error?: string };
+  /**
+   * A driver method settled; `call` is the seq of its `driver.call`. `created`: the id of the
+   * context or page a `newContext` or `newPage` opened.
+   */
+  'driver.return': { op: DriverOp; target: string; call: number; ok: boolean; error?: string; created?: string };
   /** Ground truth: a browser became alive. */
   'browser.up': { browser: string; memoryMB: number; pid?: number };
   /** Ground truth: a browser is gone. */
   'browser.down': { browser: string; cause: 'close' | 'crash' | 'kill' };
+  /**
+   * The driver called every `disconnected` listener the pool had on `browser` (`listeners` of
+   * them) and what they returned settled: the pool has handled the browser going down.
+   */
+  'browser.handled': { browser: string; listeners: number };
   /** Ground truth: a page's renderer died (Playwright's `crash` event); its browser lives on. */
   'page.crash': { page: string; browser: string };
 
@@ -102,7 +119,7 @@ export interface EventData {
    * A settled point: all work that could run has run, only timers or stalled I/O remain.
    * Carries the fields of the pool's snapshot that changed since the last settle.
    */
-  settle: { counter?: number; sessions?: string[]; locks?: LockEntry[] };
+  settle: { counter?: number; counts?: CountedLevel; sessions?: string[]; locks?: LockEntry[] };
   /** Ground-truth resource sample from the driver. */
   sample: { browsers: number; pages: number; memoryMB: number };
   /**

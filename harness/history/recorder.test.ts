@@ -39,6 +39,18 @@ describe('Recorder', () => {
     expect(settles).toEqual([{ counter: 1, sessions: ['j1'], locks: [lock] }, { counter: 2 }, { sessions: ['j1', 'j2'], locks: [] }]);
   });
 
+  it('records what the counter counts once, when a pool says it counts other than browsers', () => {
+    const { recorder, events } = recorded();
+    recorder.settle({ counter: 0, counts: 'pages', sessions: [], locks: [] });
+    recorder.emit('pool.note', { message: 'tick' });
+    recorder.settle({ counter: 1, counts: 'pages', sessions: ['j1'], locks: [] });
+    const settles = events.filter((e) => e.kind === 'settle').map((e) => e.data);
+    expect(settles).toEqual([
+      { counter: 0, counts: 'pages', sessions: [], locks: [] },
+      { counter: 1, sessions: ['j1'] },
+    ]);
+  });
+
   it('copies the snapshot, so a pool mutating its arrays later does not rewrite history', () => {
     const { recorder, events } = recorded();
     const sessions = ['j1'];

@@ -1,4 +1,4 @@
-import type { AnyEvent, EventData, EventKind, HistoryEvent, LockEntry, PoolSnapshot } from './events.ts';
+import type { AnyEvent, CountedLevel, EventData, EventKind, HistoryEvent, LockEntry, PoolSnapshot } from './events.ts';
 
 export interface EmitOptions {
   /** The session the event belongs to. */
@@ -21,7 +21,9 @@ export class Recorder {
   #sessionOfBrowser = new Map<string, string>();
   #dirty = true;
   #truthMoved = true;
-  #last: { counter?: number; sessions?: readonly string[] | undefined; locks?: readonly LockEntry[] | undefined } = {};
+  #last: { counter?: number; counts: CountedLevel; sessions?: readonly string[] | undefined; locks?: readonly LockEntry[] | undefined } = {
+    counts: 'browsers',
+  };
   readonly #wallStart = performance.now();
 
   constructor(private readonly now: () => number) {}
@@ -75,12 +77,14 @@ export class Recorder {
     const data: EventData['settle'] = {};
     const last = this.#last;
     if (snapshot.counter !== last.counter) data.counter = snapshot.counter;
+    const counts = snapshot.counts ?? 'browsers';
+    if (counts !== last.counts) data.counts = counts;
     if (!sameList(snapshot.sessions, last.sessions, (a, b) => a === b)) data.sessions = [...snapshot.sessions];
     if (!sameList(snapshot.locks, last.locks, (a, b) => a.session === b.session && a.holders === b.holders)) {
       data.locks = snapshot.locks.map(({ session, holders }) => ({ session, holders }));
     }
-    this.#last = { counter: snapshot.counter, sessions: data.sessions ?? last.sessions, locks: data.locks ?? last.locks };
-    const changed = data.counter !== undefined || data.sessions !== undefined || data.locks !== undefined;
+    this.#last = { counter: snapshot.counter, counts, sessions: data.sessions ?? last.sessions, locks: data.locks ?? last.locks };
+    const changed = data.counter !== undefined || data.counts !== undefined || data.sessions !== undefined || data.locks !== undefined;
     if (!changed && !this.#truthMoved) return;
     this.emit('settle', data);
     this.#dirty = false;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.ts';
+import { COUNTED_LEVELS, type CountedLevel } from '../history/events.ts';
 import { importUserModule } from '../load-module.ts';
 import type { CreatePool, Pool } from './contract.ts';
 import { createPool as createFixed } from './fixed/index.ts';
@@ -42,7 +43,7 @@ export function checkPoolContract(pool: unknown, name: string): Pool {
   return pool as Pool;
 }
 
-/** `inspect()` must return `{ counter: number, sessions: string[], locks: { session, holders }[] }`. */
+/** `inspect()` must return `{ counter: number, counts?: browsers | contexts | pages, sessions: string[], locks: { session, holders }[] }`. */
 export function checkSnapshot(snapshot: unknown, name: string): void {
   const where = `${name}: inspect() returned`;
   if (typeof snapshot !== 'object' || snapshot === null)
@@ -52,6 +53,11 @@ export function checkSnapshot(snapshot: unknown, name: string): void {
     throw new InputError(`${where} counter = ${JSON.stringify(s.counter)}; it must be a number`);
   if (!Array.isArray(s.sessions) || s.sessions.some((id) => typeof id !== 'string')) {
     throw new InputError(`${where} sessions = ${JSON.stringify(s.sessions)}; it must be an array of session ids (strings)`);
+  }
+  if (s.counts !== undefined && !COUNTED_LEVELS.includes(s.counts as CountedLevel)) {
+    throw new InputError(
+      `${where} counts = ${JSON.stringify(s.counts)}; it must be one of ${COUNTED_LEVELS.join(', ')} (what the counter counts)`,
+    );
   }
   if (!Array.isArray(s.locks) || s.locks.some((l) => typeof l?.session !== 'string' || typeof l?.holders !== 'number')) {
     throw new InputError(`${where} locks = ${JSON.stringify(s.locks)}; it must be an array of { session: string, holders: number }`);

@@ -28,7 +28,7 @@ export interface Workload {
 export function startWorkload(
   scenario: Scenario,
   pool: Pool,
-  driver: Pick<Driver, 'browserIdOf'>,
+  driver: Pick<Driver, 'browserIdOf' | 'pageIdOf'>,
   recorder: Recorder,
   clock: Clock,
   origin: string,
@@ -51,7 +51,8 @@ export function startWorkload(
       id,
       work: async (page: Parameters<typeof scrape>[0], signal: AbortSignal) => {
         const browser = driver.browserIdOf(page) ?? 'unknown';
-        recorder.emit('job.work', { browser }, { session: id });
+        const pageId = driver.pageIdOf(page);
+        recorder.emit('job.work', pageId === undefined ? { browser } : { browser, page: pageId }, { session: id });
         working.set(id, browser);
         try {
           const reviews = await scrape(page, signal);

@@ -97,4 +97,66 @@ describe('counter-matches-browsers', () => {
     b.settle({ counter: 3 });
     expect(violationsOf(counterMatchesBrowsers, b.events).map((v) => v.values.drift)).toEqual([-2, -1, -2]);
   });
+
+  describe('a crash, whichever way the pool gives the slot back', () => {
+    /** Two jobs with a browser each; b2 crashes and its disconnect is delivered. */
+    function crashed(b: HistoryBuilder): void {
+      for (const i of [1, 2]) {
+        b.counter(`j${i}`, 1, 'launch');
+        b.launch(`b${i}`, `j${i}`);
+        b.launched(`b${i}`, `j${i}`);
+      }
+      b.settle({ counter: 2, sessions: ['j1', 'j2'] });
+      b.down('b2', 'crash', 'j2', false);
+    }
+
+    it('holds for a pool that decrements only after closing the dead browser has confirmed', () => {
+      const b = new HistoryBuilder();
+      crashed(b);
+      const close = b.close('b2', 'j2');
+      b.handled('b2');
+      b.settle({});
+      b.returns('close', 'b2', close.seq, 'j2');
+      b.counter('j2', -1, 'disconnected');
+      b.settle({ counter: 1, sessions: ['j1'] });
+      expect(violationsOf(counterMatchesBrowsers, b.events)).toEqual([]);
+    });
+
+    it('holds for a pool that decrements before it closes the dead browser', () => {
+      const b = new HistoryBuilder();
+      crashed(b);
+      b.counter('j2', -1, 'disconnected');
+      const close = b.close('b2', 'j2');
+      b.handled('b2');
+      b.settle({ counter: 1, sessions: ['j1'] });
+      b.returns('close', 'b2', close.seq, 'j2');
+      b.settle({});
+      expect(violationsOf(counterMatchesBrowsers, b.events)).toEqual([]);
+    });
+
+    it('holds while an async disconnect listener has not finished, and fires once it has without a decrement', () => {
+      const b = new HistoryBuilder();
+      crashed(b);
+      b.settle({});
+      expect(violationsOf(counterMatchesBrowsers, b.events)).toEqual([]);
+      b.handled('b2');
+      b.settle({});
+      expect(violationsOf(counterMatchesBrowsers, b.events).map((v) => v.message)).toEqual(['counter(2) > browsers(1)']);
+    });
+
+    it('holds while a real browser is down before its close returns', () => {
+      const b = new HistoryBuilder();
+      crashed(b);
+      b.handled('b2');
+      b.counter('j2', -1, 'disconnected');
+      b.settle({ counter: 1, sessions: ['j1'] });
+      const close = b.close('b1', 'j1');
+      b.down('b1', 'close', 'j1');
+      b.settle({});
+      b.returns('close', 'b1', close.seq, 'j1');
+      b.counter('j1', -1, 'finally');
+      b.settle({ counter: 0, sessions: [] });
+      expect(violationsOf(counterMatchesBrowsers, b.events)).toEqual([]);
+    });
+  });
 });

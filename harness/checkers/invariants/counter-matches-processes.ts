@@ -1,4 +1,5 @@
 import { type DriftState, type Invariant, NO_VIOLATIONS, reportsDrift, violationAt } from '../invariant.ts';
+import { browsersInFlight } from '../world.ts';
 import { comparison, counterCulprit } from './counter-culprit.ts';
 
 interface ProcessDriftState extends DriftState {
@@ -38,8 +39,11 @@ export const counterMatchesProcesses: Invariant<ProcessDriftState> = {
     const withProcesses = event.data.browsers.filter((tree) => tree.pids.length > 0);
     const alive = new Set(withProcesses.map((tree) => tree.browser));
     for (const browser of state.exiting.keys()) if (!alive.has(browser)) state.exiting.set(browser, 'gone');
-    const { counter, launching, opening } = world;
-    const closing = world.closing.size;
+    const { launching, opening } = world;
+    // A counter of contexts or pages says nothing about processes: the driver's browsers stand in for it.
+    const counter = world.counts === 'browsers' ? world.counter : world.alive.size;
+    const counterName = world.counts === 'browsers' ? 'counter' : 'driver browsers';
+    const closing = browsersInFlight(world);
     const browsers = withProcesses.length;
     const exiting = state.exiting.size;
     const inflight = launching + opening + closing + exiting;
@@ -49,7 +53,7 @@ export const counterMatchesProcesses: Invariant<ProcessDriftState> = {
         world,
         'counter-matches-processes',
         event,
-        comparison('counter', counter, 'browsers with processes', browsers),
+        comparison(counterName, counter, 'browsers with processes', browsers),
         {
           counter,
           browsers,

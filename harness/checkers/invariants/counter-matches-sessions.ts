@@ -1,4 +1,5 @@
 import { type DriftState, type Invariant, NO_VIOLATIONS, reportsDrift, violationAt } from '../invariant.ts';
+import { browsersInFlight, inFlight } from '../world.ts';
 import { comparison, counterCulprit } from './counter-culprit.ts';
 
 /**
@@ -15,15 +16,26 @@ export const counterMatchesSessions: Invariant<DriftState> = {
   check(world, state, event) {
     const { counter, launching, opening, closingParts } = world;
     const sessions = world.sessions.length;
-    const closing = world.closing.size;
-    if (!reportsDrift(state, counter - sessions, launching + opening + closing + closingParts)) return NO_VIOLATIONS;
+    const closing = browsersInFlight(world);
+    const band = inFlight(world, true);
+    if (!reportsDrift(state, counter - sessions, band)) return NO_VIOLATIONS;
     return [
       violationAt(
         world,
         'counter-matches-sessions',
         event,
         comparison('counter', counter, 'sessions', sessions),
-        { counter, sessions, drift: state.drift, launching, closing, opening, closingParts, sessionIds: [...world.sessions] },
+        {
+          counter,
+          sessions,
+          drift: state.drift,
+          inFlight: band,
+          launching,
+          closing,
+          opening,
+          closingParts,
+          sessionIds: [...world.sessions],
+        },
         counterCulprit(world, counter > sessions),
       ),
     ];

@@ -2,14 +2,15 @@ import { type EpisodeState, type Invariant, NO_VIOLATIONS, startsEpisode, violat
 import type { Violation } from '../violation.ts';
 import { counterCulprit } from './counter-culprit.ts';
 
-/** The counter never goes below zero nor above the pool's own limit (when the run says what it is). */
+/** The counter never goes below zero nor, when it counts browsers, above the pool's own limit (when the run says what it is). */
 export const counterWithinBounds: Invariant<EpisodeState> = {
   name: 'counter-within-bounds',
   kinds: ['settle'],
   init: () => ({ broken: false }),
   check(world, state, event) {
     const { counter, maxBrowsers } = world;
-    const tooHigh = maxBrowsers !== undefined && counter > maxBrowsers;
+    // maxBrowsers bounds browsers: a counter of contexts or pages may rightly exceed it.
+    const tooHigh = maxBrowsers !== undefined && world.counts === 'browsers' && counter > maxBrowsers;
     if (!startsEpisode(state, counter < 0 || tooHigh)) return NO_VIOLATIONS;
     const message = counter < 0 ? `counter(${counter}) < 0` : `counter(${counter}) > maxBrowsers(${maxBrowsers})`;
     const values: Violation['values'] = { counter };

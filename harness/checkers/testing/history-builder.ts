@@ -1,4 +1,4 @@
-import type { AnyEvent, EventData, EventKind, HistoryEvent, LockEntry } from '../../history/events.ts';
+import type { AnyEvent, EventData, EventKind, HistoryEvent } from '../../history/events.ts';
 import { createCheckSuite } from '../check-history.ts';
 import type { Invariant } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
@@ -74,8 +74,18 @@ export class HistoryBuilder {
     return this.emit('browser.up', { browser, memoryMB: 300 }, { session });
   }
 
-  down(browser: string, cause: 'close' | 'crash' | 'kill' = 'close', session?: string): HistoryEvent<'browser.down'> {
-    return this.emit('browser.down', { browser, cause }, { session });
+  /**
+   * The browser goes down and, as a driver does when the pool's listeners are synchronous, its
+   * disconnect is handled at once; `handled: false` leaves that to `handled()`.
+   */
+  down(browser: string, cause: 'close' | 'crash' | 'kill' = 'close', session?: string, handled = true): HistoryEvent<'browser.down'> {
+    const down = this.emit('browser.down', { browser, cause }, { session });
+    if (handled) this.handled(browser);
+    return down;
+  }
+
+  handled(browser: string, listeners = 1): HistoryEvent<'browser.handled'> {
+    return this.emit('browser.handled', { browser, listeners });
   }
 
   /** A close of `target` (a browser, or a `b1/c1` context) is called. */
@@ -91,6 +101,18 @@ export class HistoryBuilder {
     return this.returns('close', browser, this.#take(this.#pendingClose, browser), session);
   }
 
+  /** A context (`newContext` on a browser) or page (`newPage` on a context) opens, and its call returns with its id. */
+  open(op: 'newContext' | 'newPage', target: string, created: string, session?: string): HistoryEvent<'driver.return'> {
+    const call = this.emit('driver.call', { op, target }, { session });
+    return this.emit('driver.return', { op, target, call: call.seq, ok: true, created }, { session });
+  }
+
+  /** A page or context is closed, and its close returns. */
+  closePart(target: string, session?: string): HistoryEvent<'driver.return'> {
+    const call = this.emit('driver.call', { op: 'close', target }, { session });
+    return this.returns('close', target, call.seq, session);
+  }
+
   returns(
     op: EventData['driver.return']['op'],
     target: string,
@@ -102,7 +124,7 @@ export class HistoryBuilder {
     return this.emit('driver.return', data, { session });
   }
 
-  settle(data: { counter?: number; sessions?: string[]; locks?: LockEntry[] }): HistoryEvent<'settle'> {
+  settle(data: EventData['settle']): HistoryEvent<'settle'> {
     return this.emit('settle', data);
   }
 
@@ -124,8 +146,8 @@ export class HistoryBuilder {
     return this.emit('job.start', { pages }, { session: job });
   }
 
-  jobWork(job: string, browser: string): HistoryEvent<'job.work'> {
-    return this.emit('job.work', { browser }, { session: job });
+  jobWork(job: string, browser: string, page?: string): HistoryEvent<'job.work'> {
+    return this.emit('job.work', page === undefined ? { browser } : { browser, page }, { session: job });
   }
 
   jobWorkEnd(job: string, ok = true): HistoryEvent<'job.work.end'> {

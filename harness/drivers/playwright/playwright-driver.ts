@@ -98,6 +98,10 @@ export class PlaywrightDriver implements Driver {
     return page instanceof RecordedPage ? page.browserId : undefined;
   }
 
+  pageIdOf(page: PageLike): string | undefined {
+    return page instanceof RecordedPage ? page.id : undefined;
+  }
+
   liveBrowserIds(): string[] {
     return [...this.#browsers.keys()];
   }

@@ -1,6 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright';
 import type { DriverOp } from '../../history/events.ts';
 import type { DriverEvents } from '../driver-events.ts';
+import { Emitter } from '../listeners.ts';
 import type { BrowserLike, ContextLike, PageLike } from '../types.ts';
 
 /** What a recorded browser needs from its driver. */
@@ -19,13 +20,13 @@ export interface BrowserHost {
  * A real Playwright browser seen through the history: every call a pool makes is recorded with
  * its return, as the sim driver records its own, so the same checkers judge both.
  */
-export class RecordedBrowser implements BrowserLike {
+export class RecordedBrowser extends Emitter<'disconnected'> implements BrowserLike {
   #nextChild = 1;
-  #listeners: Array<(browser: BrowserLike) => unknown> = [];
   #closing: Promise<void> | undefined;
   /** Why the connection ended, as far as the harness knows: a close or its own teardown. */
   endedBy: 'close' | 'kill' | undefined;
   readonly pages = new Set<RecordedPage>();
+  readonly openContexts = new Set<RecordedContext>();
 
   constructor(
     readonly id: string,
@@ -33,17 +34,15 @@ export class RecordedBrowser implements BrowserLike {
     readonly browser: Browser,
     private readonly host: BrowserHost,
   ) {
+    super();
     browser.on('disconnected', () => {
       host.gone(this);
-      for (const listener of this.#listeners.splice(0)) {
-        try {
-          const result = listener(this);
-          if (result instanceof Promise) result.catch(() => {});
-        } catch {
-          // A throwing listener is the pool's bug; it must not take the driver down with it.
-        }
-      }
+      host.events.disconnect(this.id, () => this.deliver('disconnected', this));
     });
+  }
+
+  contexts(): RecordedContext[] {
+    return [...this.openContexts];
   }
 
   /** Playwright says the page's renderer died: ground truth, like a browser going down. */
@@ -59,17 +58,18 @@ export class RecordedBrowser implements BrowserLike {
     return this.browser.isConnected();
   }
 
-  on(event: 'disconnected', listener: (browser: BrowserLike) => unknown): this {
-    if (event === 'disconnected') this.#listeners.push(listener);
-    return this;
-  }
-
-  newContext(): Promise<RecordedContext> {
+  newContext(options: BrowserContextOptions = {}): Promise<RecordedContext> {
     const id = this.childId('c');
+    const extraHTTPHeaders = { ...options.extraHTTPHeaders, ...this.host.headersFor(this.id) };
     return this.record(
       'newContext',
       this.id,
-      async () => new RecordedContext(id, this, await this.browser.newContext({ extraHTTPHeaders: this.host.headersFor(this.id) })),
+      async () => {
+        const context = new RecordedContext(id, this, await this.browser.newContext({ ...options, extraHTTPHeaders }));
+        this.openContexts.add(context);
+        return context;
+      },
+      { creates: true },
     );
   }
 
@@ -94,11 +94,16 @@ export class RecordedBrowser implements BrowserLike {
   }
 
   /** Run one Playwright call between its `driver.call` and `driver.return`. */
-  async record<T>(op: DriverOp, target: string, run: () => Promise<T>, options: { url?: string; withCallSite?: boolean } = {}): Promise<T> {
+  async record<T>(
+    op: DriverOp,
+    target: string,
+    run: () => Promise<T>,
+    options: { url?: string; withCallSite?: boolean; creates?: boolean } = {},
+  ): Promise<T> {
     const call = this.host.events.call(op, target, this.id, options.url, options.withCallSite ?? false);
     try {
       const value = await run();
-      this.host.events.return(op, target, this.id, call);
+      this.host.events.return(op, target, this.id, call, undefined, options.creates ? (value as { id: string }).id : undefined);
       return value;
     } catch (error) {
       this.host.events.return(op, target, this.id, call, error instanceof Error ? error : new Error(String(error)));
@@ -107,22 +112,38 @@ export class RecordedBrowser implements BrowserLike {
   }
 }
 
-export class RecordedContext implements ContextLike {
+export class RecordedContext extends Emitter<'close'> implements ContextLike {
+  readonly openPages = new Set<RecordedPage>();
+
   constructor(
     readonly id: string,
     readonly owner: RecordedBrowser,
     readonly context: BrowserContext,
-  ) {}
+  ) {
+    super();
+    context.once('close', () => {
+      owner.openContexts.delete(this);
+      this.deliver('close', this);
+    });
+  }
+
+  pages(): RecordedPage[] {
+    return [...this.openPages];
+  }
 
   newPage(): Promise<RecordedPage> {
     const id = this.owner.childId('p');
-    return this.owner.record('newPage', this.id, async () => {
-      const page = new RecordedPage(id, this, await this.context.newPage());
-      this.owner.pages.add(page);
-      page.page.once('close', () => this.owner.pages.delete(page));
-      page.page.once('crash', () => this.owner.pageCrashed(id));
-      return page;
-    });
+    return this.owner.record(
+      'newPage',
+      this.id,
+      async () => {
+        const page = new RecordedPage(id, this, await this.context.newPage());
+        this.owner.pages.add(page);
+        this.openPages.add(page);
+        return page;
+      },
+      { creates: true },
+    );
   }
 
   close(): Promise<void> {
@@ -130,12 +151,23 @@ export class RecordedContext implements ContextLike {
   }
 }
 
-export class RecordedPage implements PageLike {
+export class RecordedPage extends Emitter<'close' | 'crash'> implements PageLike {
   constructor(
     readonly id: string,
     readonly context: RecordedContext,
     readonly page: Page,
-  ) {}
+  ) {
+    super();
+    page.once('close', () => {
+      context.owner.pages.delete(this);
+      context.openPages.delete(this);
+      this.deliver('close', this);
+    });
+    page.on('crash', () => {
+      context.owner.pageCrashed(id);
+      this.deliver('crash', this);
+    });
+  }
 
   get browserId(): string {
     return this.context.owner.id;

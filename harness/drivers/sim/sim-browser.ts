@@ -1,6 +1,7 @@
 import type { Clock, TimerId } from '../../clock/clock.ts';
 import type { BadPageKind, DriverOp } from '../../history/events.ts';
 import { reviewsFor } from '../../site/site-model.ts';
+import { Emitter } from '../listeners.ts';
 import type { BrowserLike, ContextLike, PageLike } from '../types.ts';
 import type { SimBrowserHost } from './sim-host.ts';
 import { SimMemory } from './sim-memory.ts';
@@ -25,11 +26,10 @@ interface Pending {
   finish(): void;
 }
 
-export class SimBrowser implements BrowserLike {
+export class SimBrowser extends Emitter<'disconnected'> implements BrowserLike {
   state: State = 'alive';
-  readonly contexts = new Set<SimContext>();
+  readonly openContexts = new Set<SimContext>();
   readonly #pending = new Set<Pending>();
-  readonly #listeners: Array<(browser: BrowserLike) => unknown> = [];
   #nextChild = 1;
   #closing: Promise<void> | undefined;
   /** Faults armed on this browser. */
@@ -46,6 +46,7 @@ export class SimBrowser implements BrowserLike {
     readonly driver: SimBrowserHost,
     private readonly clock: Clock,
   ) {
+    super();
     this.memory = new SimMemory(driver.memoryMB.browser);
   }
 
@@ -55,25 +56,30 @@ export class SimBrowser implements BrowserLike {
 
   get pageCount(): number {
     let n = 0;
-    for (const context of this.contexts) n += context.pages.size;
+    for (const context of this.openContexts) n += context.openPages.size;
     return n;
+  }
+
+  contexts(): SimContext[] {
+    return [...this.openContexts];
   }
 
   isConnected(): boolean {
     return this.state === 'alive' || this.state === 'closing';
   }
 
-  on(event: 'disconnected', listener: (browser: BrowserLike) => unknown): this {
-    if (event === 'disconnected') this.#listeners.push(listener);
-    return this;
-  }
-
   async newContext(): Promise<SimContext> {
-    return this.call('newContext', this.id, this.driver.timing.contextMs, () => {
-      const context = new SimContext(this.childId('c'), this);
-      this.contexts.add(context);
-      return context;
-    });
+    return this.call(
+      'newContext',
+      this.id,
+      this.driver.timing.contextMs,
+      () => {
+        const context = new SimContext(this.childId('c'), this);
+        this.openContexts.add(context);
+        return context;
+      },
+      { creates: true },
+    );
   }
 
   async newPage(): Promise<SimPage> {
@@ -103,11 +109,12 @@ export class SimBrowser implements BrowserLike {
    * and every later call fails at once ("Target crashed").
    */
   crashPages(): void {
-    for (const context of this.contexts) {
-      for (const page of context.pages) {
+    for (const context of this.openContexts) {
+      for (const page of context.openPages) {
         if (page.crashed) continue;
         page.crashed = true;
         this.driver.events.pageCrash(page.id, this.id);
+        page.crash();
       }
     }
     for (const pending of [...this.#pending]) {
@@ -141,7 +148,7 @@ export class SimBrowser implements BrowserLike {
     target: string,
     ms: number,
     result: () => T,
-    options: { page?: SimPage; waitsOnPage?: boolean; url?: string; at?: boolean; closing?: boolean } = {},
+    options: { page?: SimPage; waitsOnPage?: boolean; url?: string; at?: boolean; closing?: boolean; creates?: boolean } = {},
   ): Promise<T> {
     const call = this.driver.events.call(op, target, this.id, options.url, options.at ?? false);
     return new Promise<T>((resolve, reject) => {
@@ -166,7 +173,7 @@ export class SimBrowser implements BrowserLike {
           this.driver.events.return(op, target, this.id, call, error as Error);
           return reject(error);
         }
-        this.driver.events.return(op, target, this.id, call);
+        this.driver.events.return(op, target, this.id, call, undefined, options.creates ? (value as { id: string }).id : undefined);
         resolve(value);
       };
       const pending: Pending = {
@@ -201,8 +208,9 @@ export class SimBrowser implements BrowserLike {
     this.state = cause === 'close' ? 'closed' : 'crashed';
     // The process is gone, and its memory with it; what still holds this object holds only the handle.
     this.memory = undefined;
-    for (const context of this.contexts) {
-      for (const page of context.pages) {
+    const contexts = [...this.openContexts];
+    for (const context of contexts) {
+      for (const page of context.openPages) {
         page.closed = true;
         page.memory = undefined;
       }
@@ -213,14 +221,9 @@ export class SimBrowser implements BrowserLike {
       else pending.fail(new Error(`${pending.op}: ${CLOSED_MESSAGE}`));
     }
     this.driver.browserGone(this.id, cause);
-    for (const listener of this.#listeners.splice(0)) {
-      try {
-        const result = listener(this);
-        if (result instanceof Promise) result.catch(() => {});
-      } catch {
-        // A throwing listener is the pool's bug; it must not take the driver down with it.
-      }
-    }
+    // As Playwright: the browser's contexts and pages report their close before the browser its disconnect.
+    for (const context of contexts) context.markClosed();
+    this.driver.events.disconnect(this.id, () => this.deliver('disconnected', this));
   }
 
   /** Harness teardown: the process is killed, whatever it was doing. */
@@ -229,40 +232,51 @@ export class SimBrowser implements BrowserLike {
   }
 }
 
-export class SimContext implements ContextLike {
-  readonly pages = new Set<SimPage>();
+export class SimContext extends Emitter<'close'> implements ContextLike {
+  readonly openPages = new Set<SimPage>();
   closed = false;
 
   constructor(
     readonly id: string,
     readonly browser: SimBrowser,
-  ) {}
+  ) {
+    super();
+  }
+
+  pages(): SimPage[] {
+    return [...this.openPages];
+  }
 
   newPage(): Promise<SimPage> {
-    return this.browser.call('newPage', this.id, this.browser.driver.timing.newPageMs, () => {
-      if (this.closed) throw new Error(`newPage: ${CLOSED_MESSAGE}`);
-      const page = new SimPage(this.browser.childId('p'), this);
-      this.pages.add(page);
-      return page;
-    });
+    return this.browser.call(
+      'newPage',
+      this.id,
+      this.browser.driver.timing.newPageMs,
+      () => {
+        if (this.closed) throw new Error(`newPage: ${CLOSED_MESSAGE}`);
+        const page = new SimPage(this.browser.childId('p'), this);
+        this.openPages.add(page);
+        return page;
+      },
+      { creates: true },
+    );
   }
 
   close(): Promise<void> {
-    return this.browser.call(
-      'close',
-      this.id,
-      0,
-      () => {
-        this.closed = true;
-        for (const page of this.pages) page.markClosed();
-        this.browser.contexts.delete(this);
-      },
-      { closing: true },
-    );
+    return this.browser.call('close', this.id, 0, () => this.markClosed(), { closing: true });
+  }
+
+  markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const page of [...this.openPages]) page.markClosed();
+    this.browser.openContexts.delete(this);
+    this.deliver('close', this);
   }
 }
 
-export class SimPage implements PageLike {
+export class SimPage extends Emitter<'close' | 'crash'> implements PageLike {
+  #closeDelivered = false;
   closed = false;
   /** Its renderer died: calls fail, closing still works (as in Playwright). */
   crashed = false;
@@ -276,6 +290,7 @@ export class SimPage implements PageLike {
     readonly id: string,
     readonly context: SimContext,
   ) {
+    super();
     this.memory = new SimMemory(context.browser.driver.memoryMB.page);
   }
 
@@ -329,11 +344,22 @@ export class SimPage implements PageLike {
     return this.browser.call('close', this.id, 0, () => this.markClosed(), { closing: true });
   }
 
+  /** Its renderer died: Playwright's `crash` event. */
+  crash(): void {
+    this.deliver('crash', this);
+  }
+
+  /**
+   * The page is gone, by its own close, its context's or its browser's end. `closed` may already
+   * be set by a browser that died; the `close` event is still delivered once.
+   */
   markClosed(): void {
-    if (this.closed) return;
+    if (this.#closeDelivered) return;
+    this.#closeDelivered = true;
     this.closed = true;
     this.memory = undefined;
-    this.context.pages.delete(this);
+    this.context.openPages.delete(this);
     this.browser.failPending(this);
+    this.deliver('close', this);
   }
 }

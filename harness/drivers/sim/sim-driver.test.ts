@@ -181,4 +181,52 @@ describe('SimDriver', () => {
     expect(driver.liveBrowserIds()).toEqual([]);
     expect(kinds('browser.down').map((e) => e.data.cause)).toEqual(['kill', 'kill']);
   });
+
+  it('has Playwright’s listener surface: page close and crash, context close, contexts() and pages()', async () => {
+    const { driver, settle } = sim();
+    const seen: string[] = [];
+    const { promise } = await settle(
+      (async () => {
+        const browser = await driver.launch();
+        const context = await browser.newContext();
+        const [first, second] = [await context.newPage(), await context.newPage()];
+        expect(browser.contexts()).toEqual([context]);
+        expect(context.pages()).toEqual([first, second]);
+        first.on('crash', () => seen.push('crash'));
+        first.on('close', () => seen.push('first close'));
+        second.once('close', () => seen.push('second close'));
+        context.on('close', () => seen.push('context close'));
+        const removed = () => seen.push('removed');
+        browser.on('disconnected', removed).off('disconnected', removed);
+        driver.faults.pageCrash('b1');
+        await first.close();
+        expect(context.pages()).toEqual([second]);
+        await context.close();
+        expect(browser.contexts()).toEqual([]);
+        await browser.close();
+      })(),
+    );
+    await promise;
+    expect(seen).toEqual(['crash', 'first close', 'second close', 'context close']);
+  });
+
+  it('records that the pool handled a crash once its disconnected listeners (and their promises) are done', async () => {
+    const { driver, settle, events, clock } = sim();
+    const { promise } = await settle(
+      (async () => {
+        const browser = await driver.launch();
+        browser.on('disconnected', () => undefined);
+        // A pool that decrements only after closing the dead browser has confirmed.
+        browser.on('disconnected', async () => {
+          await browser.close();
+        });
+        driver.faults.crash('b1');
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, 10, 'test'));
+      })(),
+    );
+    await promise;
+    const order = events.filter((e) => e.kind !== 'driver.call' || e.data.op !== 'launch').map((e) => e.kind);
+    expect(order.slice(-4)).toEqual(['browser.down', 'driver.call', 'driver.return', 'browser.handled']);
+    expect(events.at(-1)?.data).toEqual({ browser: 'b1', listeners: 2 });
+  });
 });

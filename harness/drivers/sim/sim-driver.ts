@@ -69,6 +69,10 @@ export class SimDriver implements Driver, SimBrowserHost {
     return page instanceof SimPage ? page.browser.id : undefined;
   }
 
+  pageIdOf(page: PageLike): string | undefined {
+    return page instanceof SimPage ? page.id : undefined;
+  }
+
   liveBrowserIds(): string[] {
     return [...this.#browsers.keys()];
   }

@@ -1,0 +1,75 @@
+// The example pools (examples/pools/), end to end on the sim driver: a correct pool of each
+// concurrency design passes every shipped scenario with several seeds, and each buggy one is
+// caught with a violation naming the invariant its bug breaks.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { InvariantName } from '../harness/checkers/violation.ts';
+import { executeRun } from '../harness/commands/execute-run.ts';
+import { ROOT, tempDir } from './helpers.ts';
+
+const out = tempDir();
+const SCENARIOS = readdirSync(join(ROOT, 'scenarios'))
+  .filter((file) => file.endsWith('.scenario.ts'))
+  .map((file) => file.replace('.scenario.ts', ''))
+  .sort();
+const SEEDS = [1, 2, 3];
+
+const run = (pool: string, scenario: string, seed: number) =>
+  executeRun({ scenario, pool: `./examples/pools/${pool}.ts`, seed, out: join(out, pool, scenario, String(seed)) }).then((r) => r.report);
+
+describe('correct pools of each design', () => {
+  it('finds the shipped scenarios', () => {
+    expect(SCENARIOS).toContain('browser-crash');
+    expect(SCENARIOS).toContain('soak');
+  });
+
+  it.each([
+    ['browser-per-job', 'a browser per job'],
+    ['browser-per-job-close-confirmed', 'a browser per job, its slot given back once the close confirms'],
+    ['context-per-job', 'a context per job in shared browsers'],
+    ['page-per-job', 'a page per job in shared browsers'],
+  ])(
+    '%s (%s) passes every scenario with seeds 1–3',
+    async (pool) => {
+      const failures: string[] = [];
+      let jobs = 0;
+      for (const scenario of SCENARIOS) {
+        for (const seed of SEEDS) {
+          const report = await run(pool, scenario, seed);
+          jobs += report.figures.jobs.started;
+          if (report.verdict.code !== 0) {
+            const first = report.violations[0];
+            failures.push(
+              `${scenario} seed ${seed}: exit ${report.verdict.code} ${first ? `${first.invariant}: ${first.message}` : report.verdict.why}`,
+            );
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+      expect(jobs).toBeGreaterThan(SCENARIOS.length * SEEDS.length); // the pool really ran jobs
+    },
+    600_000,
+  );
+});
+
+describe('buggy pools', () => {
+  it.each<[string, string, InvariantName, RegExp]>([
+    ['page-left-open-on-failure', 'exception-mid-work', 'counter-matches-browsers', /^counter\(\d+\) < pages\(\d+\)$/],
+    ['double-release-on-watchdog', 'watchdog-timeout', 'single-release', /released twice: paths watchdog, finally/],
+    ['disconnect-and-finally', 'browser-crash', 'single-release', /released twice: paths disconnected, finally/],
+  ])('%s is caught on %s by %s', async (pool, scenario, invariant, message) => {
+    const report = await run(`buggy/${pool}`, scenario, 1);
+    expect(report.verdict.code).toBe(1);
+    const violation = report.violations.find((v) => v.invariant === invariant);
+    expect(violation?.message).toMatch(message);
+    expect(violation?.session).toMatch(/^j\d+$/);
+  });
+
+  it('blames the leaked page on the job whose work failed and left it open, not on the latest release', async () => {
+    const report = await run('buggy/page-left-open-on-failure', 'exception-mid-work', 1);
+    const violation = report.violations.find((v) => v.invariant === 'counter-matches-browsers')!;
+    const workEnd = violation.recent.find((e) => e.kind === 'job.work.end' && e.session === violation.session);
+    expect(workEnd?.data).toMatchObject({ ok: false });
+  });
+});
