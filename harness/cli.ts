@@ -7,6 +7,7 @@ import { exportTracesCommand } from './commands/export-traces.ts';
 import { leaksCommand } from './commands/leaks.ts';
 import { runCommand } from './commands/run.ts';
 import { parseMetricsArgs } from './commands/run-command-metrics.ts';
+import { parseLimit, parsePort, serveCommand } from './commands/serve.ts';
 import { InputError } from './errors.ts';
 
 const USAGE = `tally: invariant checking for browser pools under scripted faults
@@ -15,6 +16,9 @@ usage:
   tally run <scenario> [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--seed N] [--out DIR] [--set key=value]... [--pace X] [--quiet]
             [--heap-snapshots]   heap snapshots after warm-up, after the faults and after close (docs/leaks.md)
             [--metrics-port N [--metrics-hold SECONDS] [--metrics-host ADDR]]   serve Prometheus metrics at http://127.0.0.1:N/metrics
+  tally serve [scenario] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--port N] [--host ADDR] [--out DIR]
+            [--queue N] [--queue-wait-ms MS] [--job-timeout-ms MS] [--drain-ms MS] [--seed N] [--set key=value]...
+            the pool behind HTTP (POST /jobs, /healthz, /readyz, /metrics, /state, /violations); SIGTERM drains it and writes the report (docs/service.md)
   tally compare <run-before> <run-after>
   tally check <run-folder | history.ndjson>
   tally leaks <run-folder>   leak clusters of the pool from the run's heap snapshots (leaks.json, leaks.md)
@@ -42,6 +46,12 @@ export async function main(argv: string[]): Promise<number> {
       quiet: { type: 'boolean', default: false },
       'heap-snapshots': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string' },
+      queue: { type: 'string' },
+      'queue-wait-ms': { type: 'string' },
+      'job-timeout-ms': { type: 'string' },
+      'drain-ms': { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -65,6 +75,24 @@ export async function main(argv: string[]): Promise<number> {
         heapSnapshots: values['heap-snapshots']!,
         metrics: parseMetricsArgs(values['metrics-port'], values['metrics-hold'], values['metrics-host']),
       });
+    case 'serve':
+      if (rest.length > 1) throw new InputError(`serve: one scenario at a time (got ${rest.join(', ')})`);
+      return serveCommand({
+        scenario: rest[0],
+        pool: values.pool!,
+        driver: values.driver!,
+        host: values.host!,
+        port: parsePort(values.port),
+        seed,
+        out: values.out,
+        set: values.set!,
+        limits: definedOnly({
+          queueLimit: parseLimit('--queue', values.queue),
+          queueWaitMs: parseLimit('--queue-wait-ms', values['queue-wait-ms']),
+          jobTimeoutMs: parseLimit('--job-timeout-ms', values['job-timeout-ms']),
+          drainMs: parseLimit('--drain-ms', values['drain-ms']),
+        }),
+      });
     case 'compare':
       return compareCommand(rest);
     case 'check':
@@ -84,6 +112,12 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new InputError(`unknown command '${command}'\n\n${USAGE}`);
   }
+}
+
+function definedOnly<T extends object>(values: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<{
+    [K in keyof T]: Exclude<T[K], undefined>;
+  }>;
 }
 
 function parsePace(text: string): number {

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.ts';
 import { leakSummaryLine, writeLeakReport } from '../heap/leak-report.ts';
 import { formatRate, missedFaultsLine } from '../report/format.ts';
+import type { RunReport } from '../report/report-json.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
 import { showProgress } from '../runner/progress.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
@@ -54,15 +55,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       },
     });
     progress?.stop();
-    const f = report.figures;
-    console.log(`${report.verdict.verdict.toUpperCase()}: ${report.verdict.why}`);
-    if (report.error) console.log(`  error: ${report.error}`);
-    for (const [name, count] of Object.entries(report.invariants)) if (count > 0) console.log(`  ${name}: ${count}`);
-    console.log(
-      `  counter mismatches/30min ${formatRate(f.counterMismatchesPer30Min)}, lock sweeps/30min ${formatRate(f.lockSweepsPer30Min)}, memory growth ${formatRate(f.memoryGrowthMBPerHour)} MB/h, peak closes/s ${f.peakClosesPerSecond}`,
-    );
-    if (f.faultsMissed > 0) console.log(`  note: ${missedFaultsLine(f.faultsMissed)}`);
-    console.log(`  ${outDir}/report.md   replay: ${report.replay}`);
+    printRunSummary(report, outDir);
     if (args.heapSnapshots) await analyseLeaks(outDir);
     await metrics?.held();
     return report.verdict.code;
@@ -71,6 +64,19 @@ export async function runCommand(args: RunArgs): Promise<number> {
     progress?.stop();
     interrupt.dispose();
   }
+}
+
+/** The verdict, its counts and the story's figures, and where the report is: what `run` and `serve` print at the end. */
+export function printRunSummary(report: RunReport, outDir: string): void {
+  const f = report.figures;
+  console.log(`${report.verdict.verdict.toUpperCase()}: ${report.verdict.why}`);
+  if (report.error) console.log(`  error: ${report.error}`);
+  for (const [name, count] of Object.entries(report.invariants)) if (count > 0) console.log(`  ${name}: ${count}`);
+  console.log(
+    `  counter mismatches/30min ${formatRate(f.counterMismatchesPer30Min)}, lock sweeps/30min ${formatRate(f.lockSweepsPer30Min)}, memory growth ${formatRate(f.memoryGrowthMBPerHour)} MB/h, peak closes/s ${f.peakClosesPerSecond}`,
+  );
+  if (f.faultsMissed > 0) console.log(`  note: ${missedFaultsLine(f.faultsMissed)}`);
+  console.log(`  ${outDir}/report.md   replay: ${report.replay}`);
 }
 
 /** The leak analysis of `--heap-snapshots`: a failure is said, and the run's report and verdict stand. */
