@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorMessage } from '../errors.ts';
+import type { Pool, PoolSnapshot } from '../pool/contract.ts';
 import { EXPOSITION_CONTENT_TYPE } from '../telemetry/metrics/exposition.ts';
 import { parseJobRequest } from './job-request.ts';
 import { readJsonBody } from './read-body.ts';
@@ -92,12 +94,23 @@ function state({ service }: RouteDeps, _request: IncomingMessage, response: Serv
   const { count } = service.violations;
   sendJson(response, 200, {
     status: service.status,
-    pool: binding ? binding.pool.inspect() : null,
+    /** The only origin the service's browsers visit. */
+    target: binding?.origin ?? null,
+    pool: binding ? inspectOrSay(binding.pool) : null,
     browsers: binding ? binding.driver.sample() : null,
     jobs: { running: service.admission.running, queued: service.admission.queued, capacity: service.limits.capacity },
     violations: count,
     verdictSoFar: count > 0 ? 'fail' : 'no violation yet (the verdict is given at shutdown)',
   });
+}
+
+/** A pool whose inspect() throws is a finding to show, not a reason for the state page to fail. */
+function inspectOrSay(pool: Pool): PoolSnapshot | { error: string } {
+  try {
+    return pool.inspect();
+  } catch (error) {
+    return { error: `inspect() threw: ${errorMessage(error)}` };
+  }
 }
 
 function violations({ service }: RouteDeps, _request: IncomingMessage, response: ServerResponse): void {
