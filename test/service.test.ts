@@ -2,8 +2,10 @@
 // run folder it writes. Each test stops the service it started and checks that it exited.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRACES_FILE } from '../harness/telemetry/traces/export-spans.ts';
 import { tempDir } from './helpers.ts';
+import { type OtlpReceiver, spansOf, startOtlpReceiver } from './otlp-receiver.ts';
 import { type ServiceProcess, startService, stopService } from './service-process.ts';
 
 const out = tempDir('tally-service-');
@@ -183,5 +185,48 @@ describe('tally serve on the sim driver', () => {
     expect(verdicts.legacy!.violations).toBeGreaterThan(0);
     expect(verdicts.legacy!.code).toBe(1);
     expect(verdicts.fixed).toEqual({ violations: 0, code: 0 });
+  });
+
+  describe('traces', () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const callerSpan = '00f067aa0ba902b7';
+    const traceparent = `00-${traceId}-${callerSpan}-01`;
+    let receiver: OtlpReceiver;
+    beforeAll(async () => {
+      receiver = await startOtlpReceiver();
+    });
+    afterAll(() => receiver.close());
+
+    it("puts the job's span tree under the request's span, itself under the caller's traceparent", { timeout: TEST_MS }, async () => {
+      const service = await startService(['--out', join(out, 'traced')], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      });
+      const traced = await service.post({ store: 'store-1', pages: 2 }, { headers: { traceparent } });
+      expect(traced.status).toBe(200);
+      const { id } = await bodyOf(traced);
+      expect(await stopService(service)).toEqual({ code: 0, signal: null });
+
+      const spans = spansOf(receiver.requests.map((request) => request.body));
+      const server = spans.find((span) => span.traceId === traceId && span.parentSpanId === callerSpan);
+      expect(server?.name).toMatch(/^POST/);
+      expect(server?.attributes['http.response.status_code'] ?? server?.attributes['http.status_code']).toBe(200);
+      const job = spans.find((span) => span.name === 'job' && span.attributes['session.id'] === id);
+      expect(job).toMatchObject({ traceId, parentSpanId: server!.spanId });
+      // The job's own spans (its browser, its work, its cleanup) follow it into the caller's trace.
+      const children = spans.filter((span) => span.parentSpanId === job!.spanId);
+      expect(children.length).toBeGreaterThan(0);
+      for (const child of children) expect(child.traceId).toBe(traceId);
+    });
+
+    it("without a collector, the job in the run folder's trace is the child of the caller's span", { timeout: TEST_MS }, async () => {
+      const folder = join(out, 'traced-file');
+      const service = await startService(['--out', folder], { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' });
+      const { id } = await bodyOf(service.post({ store: 'store-2', pages: 1 }, { headers: { traceparent } }));
+      expect(await stopService(service)).toEqual({ code: 0, signal: null });
+      const spans = spansOf([JSON.parse(readFileSync(join(folder, TRACES_FILE), 'utf8'))]);
+      const job = spans.find((span) => span.name === 'job' && span.attributes['session.id'] === id);
+      expect(job).toMatchObject({ traceId, parentSpanId: callerSpan });
+    });
   });
 });

@@ -8,6 +8,7 @@ import { checkBind } from '../service/bind.ts';
 import { sendError } from '../service/respond.ts';
 import { listen } from '../service/server.ts';
 import { Service, type ServiceLimits } from '../service/service.ts';
+import { startServiceTracing } from '../service/service-tracing.ts';
 import { createMetricsObserver } from '../telemetry/metrics/metrics-observer.ts';
 import type { StartWorkload } from '../workload/workload.ts';
 import { defaultOutDir, executeRun } from './execute-run.ts';
@@ -44,6 +45,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
   const seed = args.seed ?? loaded.scenario.seed;
   const out = args.out ?? defaultOutDir(loaded.scenario.name, pool.name, driver, seed, args.set);
   const service = new Service(limitsFor(loaded.scenario, args.limits));
+  const tracing = startServiceTracing();
   const runMetrics = await createMetricsObserver();
   const server = await listen(
     { host: args.host, port: args.port, token: process.env.TALLY_TOKEN },
@@ -74,6 +76,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
   } finally {
     service.stop((response) => sendError(response, 503, 'the service stopped before this job finished'));
     await server.close();
+    await tracing.shutdown();
     interrupt.dispose();
   }
 }

@@ -6,6 +6,7 @@ import { parseJobRequest } from './job-request.ts';
 import { readJsonBody } from './read-body.ts';
 import { sendError, sendJson } from './respond.ts';
 import type { Service } from './service.ts';
+import { jobParentOf } from './service-tracing.ts';
 
 /** What the routes read besides the service: the run's own metrics page. */
 export interface RouteDeps {
@@ -71,7 +72,8 @@ async function postJob({ service }: RouteDeps, request: IncomingMessage, respons
   const id = service.nextJobId();
   const started = performance.now();
   // The slot is the pool's capacity: it is freed when the job settles, not when the caller stops waiting.
-  const run = binding.runner.run({ id, ...job.value }).finally(slot.release);
+  const parent = jobParentOf(request);
+  const run = binding.runner.run({ id, ...job.value, ...(parent ? { trace: parent } : {}) }).finally(slot.release);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), service.limits.jobTimeoutMs)));
   const outcome = await Promise.race([run, timedOut]);

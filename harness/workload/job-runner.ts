@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock.ts';
 import type { Driver } from '../drivers/types.ts';
 import { errorMessage } from '../errors.ts';
+import type { TraceParent } from '../history/events.ts';
 import type { Recorder } from '../history/recorder.ts';
 import type { Pool } from '../pool/contract.ts';
 import { reviewScrape, type Sabotage } from './review-job.ts';
@@ -10,6 +11,8 @@ export interface JobSpec {
   id: string;
   store: string;
   pages: number;
+  /** The span of the request that asked for the job, when it came over HTTP with a trace. */
+  trace?: TraceParent;
 }
 
 export type JobOutcome = { ok: true; reviews: number; ms: number } | { ok: false; error: string; ms: number };
@@ -37,7 +40,7 @@ export function createJobRunner(
   const sabotage = new Map<string, Sabotage>();
   let running = 0;
 
-  async function run({ id, store, pages }: JobSpec): Promise<JobOutcome> {
+  async function run({ id, store, pages, trace }: JobSpec): Promise<JobOutcome> {
     const plan: Sabotage = { throwNext: false };
     sabotage.set(id, plan);
     let pagesDone = 0;
@@ -62,7 +65,7 @@ export function createJobRunner(
     };
     const startedAt = clock.now();
     running++;
-    recorder.emit('job.start', { pages }, { session: id });
+    recorder.emit('job.start', trace === undefined ? { pages } : { pages, trace }, { session: id });
     try {
       const result = await pool.run(job);
       const ms = clock.now() - startedAt;
