@@ -15,6 +15,7 @@ function history(folder: string): { kind: string; data: Record<string, unknown> 
   return readFileSync(join(folder, 'history.ndjson'), 'utf8')
     .trim()
     .split('\n')
+    .filter((line) => line !== '')
     .map((line) => JSON.parse(line));
 }
 
@@ -48,6 +49,8 @@ describe('tally serve on the sim driver', () => {
     const ok = await service.post({ store: 'store-1', pages: 2 });
     expect(ok.status).toBe(200);
     expect(await bodyOf(ok)).toMatchObject({ ok: true, store: 'store-1', pages: 2, reviews: 20 });
+    // The history streams into the run folder while the service serves.
+    await until('the job is in the history on disk', async () => history(folder).some((event) => event.kind === 'job.end'));
 
     const refused: [string, () => Promise<Response>, number, RegExp][] = [
       ['a wrong type', () => service.post({ store: 'store-1', pages: 'two' }), 400, /^pages: /],

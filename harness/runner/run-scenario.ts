@@ -70,6 +70,9 @@ export interface RunResult {
   historyPath: string;
 }
 
+/** A run that serves until stopped writes its history out this often (real ms), so it can be read while it serves. */
+const OPEN_ENDED_FLUSH_MS = 1_000;
+
 /** Past the scenario's duration, jobs get this long (plus watchdog and jitter, twice) to finish. */
 const DRAIN_MARGIN_MS = 60_000;
 
@@ -93,6 +96,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
   now = () => clock.now();
   const historyPath = join(options.outDir, 'history.ndjson');
   const sink = new NdjsonSink(historyPath);
+  const flushing = options.workload ? setInterval(() => sink.flush(), OPEN_ENDED_FLUSH_MS) : undefined;
   const suite = createCheckSuite();
   // Memory growth is fitted over the steady state: from when every slot has started to the end of
   // the duration, not over the ramp-up (0 to N browsers) or the drain after it.
@@ -216,6 +220,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     await new Promise((resolve) => setImmediate(resolve));
     recorder.emit('run.end', { reason: endReason, jobsRunning: workload?.running() ?? 0, ...(error === undefined ? {} : { error }) });
     process.off('unhandledRejection', onUnhandled);
+    clearInterval(flushing);
     sink.close();
     for (const observer of observers) await observer.close?.(options.outDir);
   }
