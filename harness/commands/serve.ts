@@ -13,6 +13,7 @@ import { createMetricsObserver } from '../telemetry/metrics/metrics-observer.ts'
 import type { StartWorkload } from '../workload/workload.ts';
 import { defaultOutDir, executeRun } from './execute-run.ts';
 import { printRunSummary } from './run.ts';
+import { parsePortNumber } from './run-command-metrics.ts';
 
 export interface ServeArgs {
   /** The scenario giving the pool's config, the time scale and the faults; default `service`. */
@@ -98,11 +99,7 @@ function limitsFor(scenario: Scenario, given: Partial<ServiceLimits>): ServiceLi
 
 /** `--port`: 0 picks a free port (printed on the first line). */
 export function parsePort(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_PORT;
-  const port = Number(text);
-  if (text.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new InputError(`--port ${text}: expected a port number, 0 to 65535 (0: any free port)`);
-  return port;
+  return text === undefined ? DEFAULT_PORT : parsePortNumber('--port', text);
 }
 
 /** `--queue`, `--queue-wait-ms`, `--job-timeout-ms`, `--drain-ms`: whole numbers, the queue may be 0. */
