@@ -5,6 +5,7 @@ import { compareCommand } from './commands/compare.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportTracesCommand } from './commands/export-traces.ts';
 import { leaksCommand } from './commands/leaks.ts';
+import { loadCommand } from './commands/load.ts';
 import { runCommand } from './commands/run.ts';
 import { parseMetricsArgs } from './commands/run-command-metrics.ts';
 import { parseLimit, parsePort, serveCommand } from './commands/serve.ts';
@@ -19,6 +20,8 @@ usage:
   tally serve [scenario] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--port N] [--host ADDR] [--out DIR]
             [--queue N] [--queue-wait-ms MS] [--job-timeout-ms MS] [--drain-ms MS] [--seed N] [--set key=value]...
             the pool behind HTTP (POST /jobs, /healthz, /readyz, /metrics, /state, /violations); SIGTERM drains it and writes the report (docs/service.md)
+  tally load [scenario] [--pool …] [--driver …] [--connections N] [--duration SECONDS] [--pages N] [--out DIR] [--seed N] [--set key=value]...
+            [--url URL]   load the service with autocannon while the scenario's faults strike; its figures join the report (docs/service.md)
   tally compare <run-before> <run-after>
   tally check <run-folder | history.ndjson>
   tally leaks <run-folder>   leak clusters of the pool from the run's heap snapshots (leaks.json, leaks.md)
@@ -52,6 +55,10 @@ export async function main(argv: string[]): Promise<number> {
       'queue-wait-ms': { type: 'string' },
       'job-timeout-ms': { type: 'string' },
       'drain-ms': { type: 'string' },
+      url: { type: 'string' },
+      connections: { type: 'string' },
+      duration: { type: 'string' },
+      pages: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -92,6 +99,20 @@ export async function main(argv: string[]): Promise<number> {
           jobTimeoutMs: parseLimit('--job-timeout-ms', values['job-timeout-ms']),
           drainMs: parseLimit('--drain-ms', values['drain-ms']),
         }),
+      });
+    case 'load':
+      if (rest.length > 1) throw new InputError(`load: one scenario at a time (got ${rest.join(', ')})`);
+      return loadCommand({
+        scenario: rest[0],
+        pool: values.pool!,
+        driver: values.driver!,
+        seed,
+        out: values.out,
+        set: values.set!,
+        url: values.url,
+        connections: parseLimit('--connections', values.connections),
+        durationS: parseLimit('--duration', values.duration),
+        pages: parseLimit('--pages', values.pages),
       });
     case 'compare':
       return compareCommand(rest);

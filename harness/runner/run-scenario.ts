@@ -168,7 +168,8 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
 
     const runnerClock: Clock = ownedClock(clock);
     const sampler = startSampler(runnerClock, scenario.sampleEveryMs, untilMs, () => backend.sample());
-    const heapEveryMs = heapSampleEveryMs(scenario);
+    // "About a dozen a run" means nothing for a run that serves until stopped: it samples only when the scenario says how often.
+    const heapEveryMs = options.workload && scenario.heap.sampleEveryMs === undefined ? 0 : heapSampleEveryMs(scenario);
     const heapSampler =
       heapEveryMs > 0 ? startSampler(runnerClock, heapEveryMs, untilMs, () => recorder.emit('heap.sample', sampleHeap())) : undefined;
     workload = options.workload

@@ -42,4 +42,15 @@ describe('Admission', () => {
     expect(() => new Admission({ capacity: 0, queueLimit: 1, waitMs: 1 })).toThrow(/capacity must be a positive integer/);
     expect(() => new Admission({ capacity: 1, queueLimit: -1, waitMs: 1 })).toThrow(/queueLimit/);
   });
+
+  it('once closed refuses its waiters and every later caller', async () => {
+    const admission = new Admission({ capacity: 1, queueLimit: 1, waitMs: 10_000 });
+    const held = (await admission.acquire()) as Admitted;
+    const waiting = admission.acquire();
+    admission.close();
+    expect(await waiting).toEqual({ admitted: false, reason: 'closed' });
+    expect(await admission.acquire()).toEqual({ admitted: false, reason: 'closed' });
+    held.release();
+    expect([admission.running, admission.queued]).toEqual([0, 0]);
+  });
 });

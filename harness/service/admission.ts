@@ -13,7 +13,7 @@ export interface AdmissionOptions {
 }
 
 export type Admitted = { admitted: true; release(): void };
-export type Refused = { admitted: false; reason: 'queue full' | 'waited too long' };
+export type Refused = { admitted: false; reason: 'queue full' | 'waited too long' | 'closed' };
 
 interface Waiter {
   resolve(outcome: Admitted | Refused): void;
@@ -22,6 +22,7 @@ interface Waiter {
 
 export class Admission {
   #running = 0;
+  #closed = false;
   readonly #queue: Waiter[] = [];
 
   constructor(readonly options: AdmissionOptions) {
@@ -40,6 +41,7 @@ export class Admission {
 
   /** A slot now, a place in the queue until one frees up, or a refusal saying why. */
   acquire(): Promise<Admitted | Refused> {
+    if (this.#closed) return Promise.resolve({ admitted: false, reason: 'closed' });
     if (this.#running < this.options.capacity) return Promise.resolve(this.#admit());
     if (this.#queue.length >= this.options.queueLimit) return Promise.resolve({ admitted: false, reason: 'queue full' });
     return new Promise((resolve) => {
@@ -52,6 +54,15 @@ export class Admission {
       };
       this.#queue.push(waiter);
     });
+  }
+
+  /** No job starts any more (the pool is being closed): every waiter and every later caller is refused. */
+  close(): void {
+    this.#closed = true;
+    for (const waiter of this.#queue.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.resolve({ admitted: false, reason: 'closed' });
+    }
   }
 
   /** Seconds a refused caller should wait before trying again: about one queue wait. */
@@ -69,7 +80,7 @@ export class Admission {
         if (released) return;
         released = true;
         this.#running--;
-        const next = this.#queue.shift();
+        const next = this.#closed ? undefined : this.#queue.shift();
         if (next) {
           clearTimeout(next.timer);
           next.resolve(this.#admit());

@@ -64,6 +64,9 @@ async function postJob({ service }: RouteDeps, request: IncomingMessage, respons
 
   service.accept(response);
   const slot = await service.admission.acquire();
+  if (!slot.admitted && slot.reason === 'closed') return unavailable(response, service.status);
+  // A caller that hung up while queued gets no job: nobody would read its answer.
+  if (slot.admitted && response.destroyed) return slot.release();
   if (!slot.admitted) {
     service.metrics.rejected(slot.reason);
     const retryAfter = service.admission.retryAfterSeconds();
@@ -76,8 +79,10 @@ async function postJob({ service }: RouteDeps, request: IncomingMessage, respons
   const run = binding.runner.run({ id, ...job.value, ...(parent ? { trace: parent } : {}) }).finally(slot.release);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), service.limits.jobTimeoutMs)));
-  const outcome = await Promise.race([run, timedOut]);
+  // A job the closed pool never settles must not keep its request (or the process) waiting.
+  const outcome = await Promise.race([run, timedOut, service.stopped.then(() => 'stopped' as const)]);
   clearTimeout(timer);
+  if (outcome === 'stopped') return;
   const ms = Math.round(performance.now() - started);
   if (outcome === 'timeout')
     return sendError(response, 504, `job ${id} did not finish within ${service.limits.jobTimeoutMs} ms; it goes on in the pool`);

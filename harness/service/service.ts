@@ -48,8 +48,11 @@ export class Service {
   /** Job requests accepted (valid, admitted or queued) and not yet answered. */
   readonly #accepted = new Set<ServerResponse>();
   #nextJob = 1;
-  #drained!: () => void;
-  readonly #done = new Promise<void>((resolve) => (this.#drained = resolve));
+  #resolveDone!: () => void;
+  readonly #done = new Promise<void>((resolve) => (this.#resolveDone = resolve));
+  #resolveStopped!: () => void;
+  /** Settles when the run is over: a request still waiting for its job stops waiting. */
+  readonly stopped = new Promise<void>((resolve) => (this.#resolveStopped = resolve));
   #drainTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly limits: ServiceLimits) {
@@ -90,20 +93,27 @@ export class Service {
     this.status = 'draining';
     if (wasStarting) return;
     this.#drainTimer = setTimeout(() => this.#drained(), this.limits.drainMs);
+    this.#drainTimer.unref();
     this.#settleDrain();
   }
 
   /** The run is over: whatever accepted request is still open gets its answer now. */
   stop(answer: (response: ServerResponse) => void): void {
     this.status = 'stopped';
-    clearTimeout(this.#drainTimer);
     this.#drained();
+    this.#resolveStopped();
     for (const response of [...this.#accepted]) answer(response);
+  }
+
+  /** The drain is over: no job starts any more (the pool is about to close), and the run may go on to close it. */
+  #drained(): void {
+    clearTimeout(this.#drainTimer);
+    this.admission.close();
+    this.#resolveDone();
   }
 
   #settleDrain(): void {
     if (this.#accepted.size > 0) return;
-    clearTimeout(this.#drainTimer);
     this.#drained();
   }
 }
