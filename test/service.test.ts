@@ -141,6 +141,21 @@ describe('tally serve on the sim driver', () => {
     expect(events.at(-1)).toMatchObject({ kind: 'run.end', data: { reason: 'done' } });
   });
 
+  it('exits at once on a second signal, with the drain still waiting on a job', { timeout: TEST_MS }, async () => {
+    const service = await startService(['--out', join(out, 'second-signal')]);
+    // 100 pages: about 15 s, far longer than the wait below allows.
+    const long = service.post({ store: 'store-1', pages: 100 }).catch((error: Error) => error);
+    await until('the job runs', async () => (await json(service, '/state')).body.jobs.running === 1);
+    service.child.kill('SIGTERM');
+    await until('the service is draining', async () => (await fetch(`${service.url}/readyz`)).status === 503);
+    const signalled = performance.now();
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toEqual({ code: 130, signal: null });
+    expect(performance.now() - signalled).toBeLessThan(5_000);
+    // The caller of the abandoned job sees its connection end, not an answer.
+    expect(await long).toBeInstanceOf(Error);
+  });
+
   it('refuses to listen beyond loopback without a token, and with a token asks every caller but the probes for it', {
     timeout: TEST_MS,
   }, async () => {
