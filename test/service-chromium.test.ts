@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listRunProcesses } from '../harness/os/run-processes.ts';
-import { tempDir } from './helpers.ts';
+import { tally, tempDir } from './helpers.ts';
 import { needsBrowser } from './needs.ts';
 import { startService, stopService } from './service-process.ts';
 
@@ -43,5 +43,17 @@ describe.runIf(needsBrowser('chromium'))('tally serve on Chromium', () => {
     expect(visited).toHaveLength(3);
     for (const url of visited) expect(url.startsWith(`${target}/store/`)).toBe(true);
     expect(JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')).verdict.verdict).toBe('pass');
+  });
+
+  it("tally load drives the Chromium service with autocannon and its verdict is the run's", { timeout: 120_000 }, async () => {
+    const folder = join(out, 'load');
+    const result = await tally(['load', '--driver', 'chromium', '--connections', '2', '--duration', '4', '--pages', '1', '--out', folder]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
+    expect(report.load.status['2xx']).toBeGreaterThan(0);
+    expect(report.load.status['5xx']).toBe(0);
+    expect(report.load.errors).toBe(0);
+    const first = JSON.parse(readFileSync(join(folder, 'history.ndjson'), 'utf8').split('\n')[0]!);
+    expect(listRunProcesses(first.data.runId)).toEqual([]);
   });
 });

@@ -71,10 +71,10 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
       workload,
       observers: [runMetrics, service.violations],
     });
-    service.stop((response) => sendError(response, 503, 'the service shut down before this job finished'));
     printRunSummary(report, outDir);
     return report.verdict.code;
   } finally {
+    // The run is over (the pool closed, or the run failed): a request still open gets its answer now.
     service.stop((response) => sendError(response, 503, 'the service stopped before this job finished'));
     await server.close();
     await tracing.shutdown();
