@@ -14,5 +14,7 @@ export default defineScenario({
   workload: { concurrency: 1, pagesPerJob: 2, pageMs: 1_500, rampMs: 0 },
   pool: { maxBrowsers: 4, watchdogMs: 2 * 60_000, jitterMs: 10_000, sweepEveryMs: 30_000 },
   sampleEveryMs: 10_000,
+  // The used heap after a full GC every 30 real seconds: how the service's memory grows while it serves.
+  heap: { sampleEveryMs: 5 * 60_000 },
   real: { timeScale: 1 / 10 },
 });
