@@ -8,6 +8,7 @@ import { leaksCommand } from './commands/leaks.ts';
 import { loadCommand } from './commands/load.ts';
 import { runCommand } from './commands/run.ts';
 import { parseMetricsArgs } from './commands/run-command-metrics.ts';
+import type { ScenarioArgs } from './commands/scenario-args.ts';
 import { parseLimit, parsePort, serveCommand } from './commands/serve.ts';
 import { InputError } from './errors.ts';
 
@@ -67,32 +68,25 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined && !values.help ? 2 : 0;
   }
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  /** What run, serve and load share: one scenario, the pool, the driver, the seed, the folder, the overrides. */
+  const scenarioArgs = (): ScenarioArgs => {
+    if (rest.length > 1) throw new InputError(`${command}: one scenario at a time (got ${rest.join(', ')})`);
+    return { scenario: rest[0], pool: values.pool!, driver: values.driver!, seed, out: values.out, set: values.set! };
+  };
   switch (command) {
     case 'run':
-      if (rest.length > 1) throw new InputError(`run: one scenario at a time (got ${rest.join(', ')})`);
       return runCommand({
-        scenario: rest[0],
-        pool: values.pool!,
-        driver: values.driver!,
-        seed,
-        out: values.out,
-        set: values.set!,
+        ...scenarioArgs(),
         quiet: values.quiet!,
         pace: values.pace === undefined ? undefined : parsePace(values.pace),
         heapSnapshots: values['heap-snapshots']!,
         metrics: parseMetricsArgs(values['metrics-port'], values['metrics-hold'], values['metrics-host']),
       });
     case 'serve':
-      if (rest.length > 1) throw new InputError(`serve: one scenario at a time (got ${rest.join(', ')})`);
       return serveCommand({
-        scenario: rest[0],
-        pool: values.pool!,
-        driver: values.driver!,
+        ...scenarioArgs(),
         host: values.host!,
         port: parsePort(values.port),
-        seed,
-        out: values.out,
-        set: values.set!,
         limits: definedOnly({
           queueLimit: parseLimit('--queue', values.queue),
           queueWaitMs: parseLimit('--queue-wait-ms', values['queue-wait-ms']),
@@ -101,14 +95,8 @@ export async function main(argv: string[]): Promise<number> {
         }),
       });
     case 'load':
-      if (rest.length > 1) throw new InputError(`load: one scenario at a time (got ${rest.join(', ')})`);
       return loadCommand({
-        scenario: rest[0],
-        pool: values.pool!,
-        driver: values.driver!,
-        seed,
-        out: values.out,
-        set: values.set!,
+        ...scenarioArgs(),
         url: values.url,
         connections: parseLimit('--connections', values.connections),
         durationS: parseLimit('--duration', values.duration),

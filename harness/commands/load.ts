@@ -9,14 +9,9 @@ import { checkDriverName, scenarioForDriver } from '../runner/backends/create-ba
 import { onInterrupt } from '../runner/interrupt.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { defaultOutDir } from './execute-run.ts';
+import type { ScenarioArgs } from './scenario-args.ts';
 
-export interface LoadArgs {
-  scenario: string | undefined;
-  pool: string;
-  driver: string;
-  seed: number | undefined;
-  out: string | undefined;
-  set: string[];
+export interface LoadArgs extends ScenarioArgs {
   /** A service already running: load it instead of starting one. */
   url: string | undefined;
   connections: number | undefined;

@@ -7,14 +7,9 @@ import { showProgress } from '../runner/progress.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { executeRun } from './execute-run.ts';
 import { type MetricsArgs, type RunCommandMetrics, startRunMetrics } from './run-command-metrics.ts';
+import type { ScenarioArgs } from './scenario-args.ts';
 
-export interface RunArgs {
-  scenario: string | undefined;
-  pool: string;
-  driver: string;
-  seed: number | undefined;
-  out: string | undefined;
-  set: string[];
+export interface RunArgs extends ScenarioArgs {
   quiet: boolean;
   /** Sim only: scenario seconds per real second, to watch a run live. */
   pace: number | undefined;

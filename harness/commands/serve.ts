@@ -14,17 +14,12 @@ import type { StartWorkload } from '../workload/workload.ts';
 import { defaultOutDir, executeRun } from './execute-run.ts';
 import { printRunSummary } from './run.ts';
 import { parsePortNumber } from './run-command-metrics.ts';
+import type { ScenarioArgs } from './scenario-args.ts';
 
-export interface ServeArgs {
-  /** The scenario giving the pool's config, the time scale and the faults; default `service`. */
-  scenario: string | undefined;
-  pool: string;
-  driver: string;
+/** The scenario gives the pool's config, the time scale and the faults. */
+export interface ServeArgs extends ScenarioArgs {
   host: string;
   port: number;
-  seed: number | undefined;
-  out: string | undefined;
-  set: string[];
   /** Service limits given on the command line; the rest follow from the scenario. */
   limits: Partial<ServiceLimits>;
 }
