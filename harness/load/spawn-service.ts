@@ -22,7 +22,16 @@ export function spawnService(
   env: NodeJS.ProcessEnv = process.env,
   onSpawn?: (child: ChildProcess) => void,
 ): Promise<ServiceChild> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  return spawnReady([BIN, 'serve', '--port', '0', ...args], env, onSpawn);
+}
+
+/** `node <nodeArgs>`, resolved once it prints `ready: POST <url>/jobs` as `tally serve` does (benches start other servers so). */
+export function spawnReady(
+  nodeArgs: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<ServiceChild> {
+  const child = spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'], env });
   onSpawn?.(child);
   let stdout = '';
   let stderr = '';
@@ -40,6 +49,12 @@ export function spawnService(
       resolve({ url: ready[1]!, child, exited, output });
     };
     child.stdout!.on('data', onData);
-    void exited.then(({ code }) => reject(new Error(`tally serve exited (${code}) before it was ready\n${stdout}\n${stderr}`.trim())));
+    void exited.then(({ code }) =>
+      reject(
+        new Error(
+          `${nodeArgs.includes('serve') ? 'tally serve' : 'the server'} exited (${code}) before it was ready\n${stdout}\n${stderr}`.trim(),
+        ),
+      ),
+    );
   });
 }

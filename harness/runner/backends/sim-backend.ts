@@ -62,7 +62,8 @@ function realTimeSim(scenario: Scenario, recorder: Recorder, random: Random): Ba
   };
 }
 
-function simDriver(scenario: Scenario, clock: Clock, recorder: Recorder, random: Random): SimDriver {
+/** The sim driver with the scenario's browser sizes and timings. */
+export function simDriver(scenario: Scenario, clock: Clock, recorder: Recorder, random: Random): SimDriver {
   return new SimDriver(clock, recorder, random, {
     ...DEFAULT_SIM_OPTIONS,
     browserMB: scenario.sim.browserMB,
