@@ -41,12 +41,13 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
   const seed = args.seed ?? loaded.scenario.seed;
   const out = args.out ?? defaultOutDir(loaded.scenario.name, pool.name, driver, seed, args.set);
   const service = new Service(limitsFor(loaded.scenario, args.limits));
-  const tracing = startServiceTracing();
   const runMetrics = await createMetricsObserver();
   const server = await listen(
     { host: args.host, port: args.port, token: process.env.TALLY_TOKEN },
     { service, runMetrics: runMetrics.render },
   );
+  // The instrumentation patches the server prototype, so the server already listening is traced too.
+  const tracing = startServiceTracing();
   console.log(`listening on ${server.url} (starting the pool: ${args.pool} on ${driver})`);
   const interrupt = onInterrupt();
   interrupt.signal.addEventListener('abort', () => service.drain(), { once: true });
