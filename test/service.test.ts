@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACES_FILE } from '../harness/telemetry/traces/export-spans.ts';
-import { tempDir } from './helpers.ts';
+import { tally, tempDir } from './helpers.ts';
 import { type OtlpReceiver, spansOf, startOtlpReceiver } from './otlp-receiver.ts';
 import { type ServiceProcess, startService, stopService } from './service-process.ts';
 
@@ -154,6 +154,21 @@ describe('tally serve on the sim driver', () => {
     expect(performance.now() - signalled).toBeLessThan(5_000);
     // The caller of the abandoned job sees its connection end, not an answer.
     expect(await long).toBeInstanceOf(Error);
+  });
+
+  it('says what is wrong with its command line in one line, exit 2', { timeout: TEST_MS }, async () => {
+    const cases: [string[], RegExp][] = [
+      [['serve', '--port', 'http'], /^tally: --port http: expected a port number, 0 to 65535/],
+      [['serve', '--queue-wait-ms', '0'], /^tally: --queue-wait-ms 0: expected a whole number, 1 or more/],
+      [['serve', 'service', 'soak'], /^tally: serve: one scenario at a time/],
+      [['load', '--url', 'ftp://127.0.0.1/'], /^tally: --url ftp:\/\/127\.0\.0\.1\/: expected an http:\/\/ URL/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => tally(args)));
+    results.forEach((result, i) => {
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(cases[i]![1]);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    });
   });
 
   it('refuses to listen beyond loopback without a token, and with a token asks every caller but the probes for it', {
