@@ -13,7 +13,7 @@ const LAYERS = [
   ['scenario'],
   ['report', 'observer', 'nemesis', 'workload'],
   ['telemetry'],
-  ['runner'],
+  ['runner', 'service', 'load'],
   ['bench', 'commands'],
   ['cli'],
 ];

@@ -4,8 +4,11 @@ import { compareCommand } from './commands/compare.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportTracesCommand } from './commands/export-traces.ts';
 import { leaksCommand } from './commands/leaks.ts';
+import { loadCommand } from './commands/load.ts';
 import { runCommand } from './commands/run.ts';
 import { parseMetricsArgs } from './commands/run-command-metrics.ts';
+import type { ScenarioArgs } from './commands/scenario-args.ts';
+import { parseLimit, parsePort, serveCommand } from './commands/serve.ts';
 import { InputError } from './errors.ts';
 import { displayPath, listScenarioFiles } from './scenario/load-scenario.ts';
 
@@ -15,6 +18,11 @@ usage:
   tally run <scenario> [--scenarios DIR] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--seed N] [--out DIR] [--set key=value]... [--pace X] [--quiet]
             [--heap-snapshots]   heap snapshots after warm-up, after the faults and after close (docs/leaks.md)
             [--metrics-port N [--metrics-hold SECONDS] [--metrics-host ADDR]]   serve Prometheus metrics at http://127.0.0.1:N/metrics
+  tally serve [scenario] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--port N] [--host ADDR] [--out DIR]
+            [--queue N] [--queue-wait-ms MS] [--job-timeout-ms MS] [--drain-ms MS] [--seed N] [--set key=value]...
+            the pool behind HTTP (POST /jobs, /healthz, /readyz, /metrics, /state, /violations); SIGTERM drains it and writes the report (docs/service.md)
+  tally load [scenario] [--pool …] [--driver …] [--connections N] [--duration SECONDS] [--pages N] [--out DIR] [--seed N] [--set key=value]...
+            [--url URL]   load the service with autocannon while the scenario's faults strike; its figures join the report (docs/service.md)
   tally compare <run-before> <run-after>
   tally check <run-folder | history.ndjson>
   tally leaks <run-folder>   leak clusters of the pool from the run's heap snapshots (leaks.json, leaks.md)
@@ -43,6 +51,16 @@ export async function main(argv: string[]): Promise<number> {
       quiet: { type: 'boolean', default: false },
       'heap-snapshots': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string' },
+      queue: { type: 'string' },
+      'queue-wait-ms': { type: 'string' },
+      'job-timeout-ms': { type: 'string' },
+      'drain-ms': { type: 'string' },
+      url: { type: 'string' },
+      connections: { type: 'string' },
+      duration: { type: 'string' },
+      pages: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -51,21 +69,47 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined && !values.help ? 2 : 0;
   }
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  /** What run, serve and load share: one scenario, the pool, the driver, the seed, the folder, the overrides. */
+  const scenarioArgs = (): ScenarioArgs => {
+    if (rest.length > 1) throw new InputError(`${command}: one scenario at a time (got ${rest.join(', ')})`);
+    return {
+      scenario: rest[0],
+      pool: values.pool!,
+      driver: values.driver!,
+      seed,
+      out: values.out,
+      scenarios: values.scenarios,
+      set: values.set!,
+    };
+  };
   switch (command) {
     case 'run':
-      if (rest.length > 1) throw new InputError(`run: one scenario at a time (got ${rest.join(', ')})`);
       return runCommand({
-        scenario: rest[0],
-        pool: values.pool!,
-        driver: values.driver!,
-        seed,
-        out: values.out,
-        scenarios: values.scenarios,
-        set: values.set!,
+        ...scenarioArgs(),
         quiet: values.quiet!,
         pace: values.pace === undefined ? undefined : parsePace(values.pace),
         heapSnapshots: values['heap-snapshots']!,
         metrics: parseMetricsArgs(values['metrics-port'], values['metrics-hold'], values['metrics-host']),
+      });
+    case 'serve':
+      return serveCommand({
+        ...scenarioArgs(),
+        host: values.host!,
+        port: parsePort(values.port),
+        limits: definedOnly({
+          queueLimit: parseLimit('--queue', values.queue),
+          queueWaitMs: parseLimit('--queue-wait-ms', values['queue-wait-ms']),
+          jobTimeoutMs: parseLimit('--job-timeout-ms', values['job-timeout-ms']),
+          drainMs: parseLimit('--drain-ms', values['drain-ms']),
+        }),
+      });
+    case 'load':
+      return loadCommand({
+        ...scenarioArgs(),
+        url: values.url,
+        connections: parseLimit('--connections', values.connections),
+        durationS: parseLimit('--duration', values.duration),
+        pages: parseLimit('--pages', values.pages),
       });
     case 'compare':
       return compareCommand(rest);
@@ -83,6 +127,12 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new InputError(`unknown command '${command}'\n\n${USAGE}`);
   }
+}
+
+function definedOnly<T extends object>(values: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<{
+    [K in keyof T]: Exclude<T[K], undefined>;
+  }>;
 }
 
 function parsePace(text: string): number {

@@ -10,6 +10,7 @@ import { type RunStatus, runScenario } from '../runner/run-scenario.ts';
 import { type LoadedScenario, loadScenario } from '../scenario/load-scenario.ts';
 import { scenarioForDriver } from '../scenario/scenario-for-driver.ts';
 import { createTraceObserver } from '../telemetry/traces/trace-observer.ts';
+import type { StartWorkload } from '../workload/workload.ts';
 
 export interface ExecuteOptions {
   /** A scenario path or name, or one already loaded (with `overrides` applied). */
@@ -28,6 +29,8 @@ export interface ExecuteOptions {
   observers?: readonly RunObserver[];
   /** `--heap-snapshots`: baseline, target and final heap snapshots into the run folder. */
   heapSnapshots?: boolean;
+  /** Who starts the jobs instead of the scenario's slots (see RunOptions.workload). */
+  workload?: StartWorkload;
 }
 
 /** Load, run, write the folder: what `tally run` and `tally demo` both do. */
@@ -59,6 +62,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onViolation ? { onViolation: options.onViolation } : {}),
       ...(options.heapSnapshots ? { heapSnapshots: true } : {}),
+      ...(options.workload ? { workload: options.workload } : {}),
       observers: [createTraceObserver(), ...(options.observers ?? [])],
     },
     options.onStatus,

@@ -22,15 +22,21 @@ export function parseMetricsArgs(port: string | undefined, hold: string | undefi
     if (orphan) throw new InputError(`${orphan}: only with --metrics-port (no metrics are served without it)`);
     return undefined;
   }
-  const portNumber = Number(port);
-  if (port.trim() === '' || !Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65_535)
-    throw new InputError(`--metrics-port ${port}: expected a port number, 0 to 65535 (0: any free port)`);
+  const portNumber = parsePortNumber('--metrics-port', port);
   const holdSeconds = hold === undefined ? 0 : Number(hold);
   if (hold !== undefined && (hold.trim() === '' || !Number.isFinite(holdSeconds) || holdSeconds < 0))
     throw new InputError(`--metrics-hold ${hold}: expected seconds, 0 or more`);
   if (host !== undefined && host.trim() === '')
     throw new InputError('--metrics-host: expected an address to listen on, e.g. 127.0.0.1 or 0.0.0.0');
   return { port: portNumber, holdSeconds, host: host ?? '127.0.0.1' };
+}
+
+/** A port given on the command line: 0 to 65535, 0 meaning any free port. */
+export function parsePortNumber(flag: string, text: string): number {
+  const port = Number(text);
+  if (text.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new InputError(`${flag} ${text}: expected a port number, 0 to 65535 (0: any free port)`);
+  return port;
 }
 
 /**

@@ -1,21 +1,15 @@
 import { InputError } from '../errors.ts';
 import { leakSummaryLine, writeLeakReport } from '../heap/leak-report.ts';
 import { formatRate, missedFaultsLine } from '../report/format.ts';
+import type { RunReport } from '../report/report-json.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
 import { showProgress } from '../runner/progress.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { executeRun } from './execute-run.ts';
 import { type MetricsArgs, type RunCommandMetrics, startRunMetrics } from './run-command-metrics.ts';
+import type { ScenarioArgs } from './scenario-args.ts';
 
-export interface RunArgs {
-  scenario: string | undefined;
-  pool: string;
-  driver: string;
-  seed: number | undefined;
-  out: string | undefined;
-  /** `--scenarios DIR`: where a bare scenario name is looked up (default: the project's scenarios). */
-  scenarios?: string | undefined;
-  set: string[];
+export interface RunArgs extends ScenarioArgs {
   quiet: boolean;
   /** Sim only: scenario seconds per real second, to watch a run live. */
   pace: number | undefined;
@@ -56,15 +50,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       },
     });
     progress?.stop();
-    const f = report.figures;
-    console.log(`${report.verdict.verdict.toUpperCase()}: ${report.verdict.why}`);
-    if (report.error) console.log(`  error: ${report.error}`);
-    for (const [name, count] of Object.entries(report.invariants)) if (count > 0) console.log(`  ${name}: ${count}`);
-    console.log(
-      `  counter mismatches/30min ${formatRate(f.counterMismatchesPer30Min)}, lock sweeps/30min ${formatRate(f.lockSweepsPer30Min)}, memory growth ${formatRate(f.memoryGrowthMBPerHour)} MB/h, peak closes/s ${f.peakClosesPerSecond}`,
-    );
-    if (f.faultsMissed > 0) console.log(`  note: ${missedFaultsLine(f.faultsMissed)}`);
-    console.log(`  ${outDir}/report.md   replay: ${report.replay}`);
+    printRunSummary(report, outDir);
     if (args.heapSnapshots) await analyseLeaks(outDir);
     await metrics?.held();
     return report.verdict.code;
@@ -73,6 +59,19 @@ export async function runCommand(args: RunArgs): Promise<number> {
     progress?.stop();
     interrupt.dispose();
   }
+}
+
+/** The verdict, its counts and the story's figures, and where the report is: what `run` and `serve` print at the end. */
+export function printRunSummary(report: RunReport, outDir: string): void {
+  const f = report.figures;
+  console.log(`${report.verdict.verdict.toUpperCase()}: ${report.verdict.why}`);
+  if (report.error) console.log(`  error: ${report.error}`);
+  for (const [name, count] of Object.entries(report.invariants)) if (count > 0) console.log(`  ${name}: ${count}`);
+  console.log(
+    `  counter mismatches/30min ${formatRate(f.counterMismatchesPer30Min)}, lock sweeps/30min ${formatRate(f.lockSweepsPer30Min)}, memory growth ${formatRate(f.memoryGrowthMBPerHour)} MB/h, peak closes/s ${f.peakClosesPerSecond}`,
+  );
+  if (f.faultsMissed > 0) console.log(`  note: ${missedFaultsLine(f.faultsMissed)}`);
+  console.log(`  ${outDir}/report.md   replay: ${report.replay}`);
 }
 
 /** The leak analysis of `--heap-snapshots`: a failure is said, and the run's report and verdict stand. */

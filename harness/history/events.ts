@@ -5,6 +5,12 @@
  */
 
 /** A pool's own bookkeeping, as `inspect()` returns it. */
+/** A span of another process (hex ids, as W3C `traceparent` carries them). */
+export interface TraceParent {
+  traceId: string;
+  spanId: string;
+}
+
 export interface PoolSnapshot {
   counter: number;
   /**
@@ -61,7 +67,8 @@ export interface EventData {
   'run.end': { reason: 'done' | 'deadline' | 'interrupted' | 'error'; jobsRunning: number; error?: string };
 
   /** A job is handed to `pool.run(job)`. `session` is the job id. */
-  'job.start': { pages: number };
+  /** `trace`: the W3C trace context of the request that asked for the job (`tally serve`): its span is the job's parent. */
+  'job.start': { pages: number; trace?: TraceParent };
   /** The pool called `job.work(page, signal)`: the job works on `page` (its id), which lives in `browser`. */
   'job.work': { browser: string; page?: string };
   /** The job's work function settled (it may outlive its job: that is a bug). */

@@ -20,7 +20,7 @@ import { createFigures, type Figures } from '../report/figures.ts';
 import type { EndReason } from '../report/verdict.ts';
 import { expectationsOf } from '../scenario/expectations.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { startWorkload } from '../workload/workload.ts';
+import { type StartWorkload, startWorkload, type Workload } from '../workload/workload.ts';
 import { createBackend } from './backends/create-backend.ts';
 import type { DriveOutcome } from './drive-virtual.ts';
 
@@ -46,6 +46,12 @@ export interface RunOptions {
   observers?: readonly RunObserver[];
   /** Take heap snapshots (baseline, target, final) into `outDir`, as the scenario's `heap.snapshots` does. */
   heapSnapshots?: boolean;
+  /**
+   * Who starts the jobs. Default: the scenario's slots, until its duration. Another source (the
+   * HTTP service) decides itself when it is done: the run, its samplers and its faults then go on
+   * until its `done` settles.
+   */
+  workload?: StartWorkload;
 }
 
 export interface RunStatus {
@@ -84,6 +90,8 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
   const backend = await createBackend(options.driver ?? 'sim', scenario, recorder, random.fork(1), {
     ...(options.pace === undefined ? {} : { pace: options.pace }),
     ...(options.launcher === undefined ? {} : { launcher: options.launcher }),
+    // Jobs from outside (the HTTP service) arrive in real time: the sim plays along on the real clock.
+    ...(options.workload === undefined ? {} : { realTime: true }),
   });
   const { clock, driver } = backend;
   now = () => clock.now();
@@ -139,7 +147,8 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
 
   let endReason: EndReason = 'done';
   let error: string | undefined;
-  let workload: ReturnType<typeof startWorkload> | undefined;
+  let workload: Workload | undefined;
+  const untilMs = options.workload ? Infinity : scenario.durationMs;
   try {
     recorder.emit('run.start', {
       scenario: scenario.name,
@@ -160,20 +169,21 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     const interrupted = () => options.signal?.aborted === true;
 
     const runnerClock: Clock = ownedClock(clock);
-    const sampler = startSampler(runnerClock, scenario.sampleEveryMs, scenario.durationMs, () => backend.sample());
-    const heapEveryMs = heapSampleEveryMs(scenario);
+    const sampler = startSampler(runnerClock, scenario.sampleEveryMs, untilMs, () => backend.sample());
+    // "About a dozen a run" means nothing for a run that serves until stopped: it samples only when the scenario says how often.
+    const heapEveryMs = options.workload && scenario.heap.sampleEveryMs === undefined ? 0 : heapSampleEveryMs(scenario);
     const heapSampler =
-      heapEveryMs > 0
-        ? startSampler(runnerClock, heapEveryMs, scenario.durationMs, () => recorder.emit('heap.sample', sampleHeap()))
-        : undefined;
-    workload = startWorkload(scenario, pool, driver, recorder, runnerClock, backend.origin);
+      heapEveryMs > 0 ? startSampler(runnerClock, heapEveryMs, untilMs, () => recorder.emit('heap.sample', sampleHeap())) : undefined;
+    workload = options.workload
+      ? options.workload({ scenario, pool, driver, recorder, clock: runnerClock, origin: backend.origin })
+      : startWorkload(scenario, pool, driver, recorder, runnerClock, backend.origin);
     const nemesis = new Nemesis(scenario.faults, {
       clock: ownedClock(clock, (label) => recorder.emit('timer.fire', { owner: 'nemesis', label })),
       recorder,
       random: random.fork(3),
       driverFaults: driver.faults,
       workload,
-      durationMs: scenario.durationMs,
+      durationMs: untilMs,
     });
     nemesis.start();
     const jobsStatus = workload;
@@ -185,7 +195,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       violations: violationCount,
     }));
 
-    const deadline = scenario.durationMs + 2 * (scenario.pool.watchdogMs + scenario.pool.jitterMs) + DRAIN_MARGIN_MS;
+    const deadline = untilMs + 2 * (scenario.pool.watchdogMs + scenario.pool.jitterMs) + DRAIN_MARGIN_MS;
     const outcome = await backend.drive({ until: workload.done, deadline, settle, interrupted });
     endReason = endReasonOf(outcome);
     if (endReason === 'interrupted') {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { errorMessage, InputError } from '../errors.ts';
 import { importUserModule } from '../load-module.ts';
+import { issueLines } from './issues.ts';
 import { applyOverrides } from './overrides.ts';
 import { type Scenario, ScenarioSchema } from './schema.ts';
 
@@ -60,6 +61,6 @@ export async function loadScenario(spec: string, overrides: readonly string[] = 
 export function parseScenario(value: unknown, path: string): Scenario {
   const parsed = ScenarioSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `  ${issue.path.length ? issue.path.join('.') : '(scenario)'}: ${issue.message}`);
+  const problems = issueLines(parsed.error, '(scenario)').map((line) => `  ${line}`);
   throw new InputError(`${path}: invalid scenario\n${problems.join('\n')}`);
 }

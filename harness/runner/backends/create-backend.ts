@@ -11,7 +11,7 @@ export async function createBackend(
   scenario: Scenario,
   recorder: Recorder,
   random: Random,
-  options: { pace?: number; launcher?: Launcher } = {},
+  options: { pace?: number; launcher?: Launcher; realTime?: boolean } = {},
 ): Promise<Backend> {
   if (driver === 'sim') return createSimBackend(scenario, recorder, random, options);
   const launcher = options.launcher ?? (await launcherFor(driver));

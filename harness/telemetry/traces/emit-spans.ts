@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { type Context, ROOT_CONTEXT, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Context, ROOT_CONTEXT, SpanStatusCode, TraceFlags, type Tracer, trace } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
 import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -55,10 +55,17 @@ export function emitSpans(root: SpanRecord, options: { epochMs: number; resource
 
 function emit(tracer: Tracer, record: SpanRecord, parent: Context, epochMs: number): void {
   const time = (t: number) => millisToHrTime(epochMs + t);
+  // A job asked for over HTTP joins its caller's trace under the request's span; the run links to it.
+  const remote = record.remoteParent;
+  const treeParent = trace.getSpanContext(parent);
   const span = tracer.startSpan(
     record.name,
-    { startTime: time(record.start), attributes: withCallSite(record.attributes, record.at) },
-    parent,
+    {
+      startTime: time(record.start),
+      attributes: withCallSite(record.attributes, record.at),
+      ...(remote && treeParent ? { links: [{ context: treeParent }] } : {}),
+    },
+    remote ? trace.setSpanContext(ROOT_CONTEXT, { ...remote, traceFlags: TraceFlags.SAMPLED, isRemote: true }) : parent,
   );
   // Everything is added before end(): an ended span ignores changes.
   for (const event of record.events) span.addEvent(event.name, withCallSite(event.attributes, event.at), time(event.t));

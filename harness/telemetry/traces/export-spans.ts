@@ -39,8 +39,7 @@ export function writeSpansFile(path: string, spans: ReadableSpan[]): void {
  * most that long. Resolves with what went wrong, never rejects.
  */
 export async function sendSpans(spans: ReadableSpan[], target: OtlpTarget): Promise<{ sent: number; requests: number; error?: string }> {
-  const options = { url: target.url, headers: target.headers, timeoutMillis: target.timeoutMs };
-  const exporter: SpanExporter = target.protocol === 'http/json' ? new JsonExporter(options) : new ProtobufExporter(options);
+  const exporter = createSpanExporter(target);
   const deadline = Date.now() + target.timeoutMs;
   let sent = 0;
   let requests = 0;
@@ -60,6 +59,12 @@ export async function sendSpans(spans: ReadableSpan[], target: OtlpTarget): Prom
       exporter.shutdown().catch(() => {}),
     );
   }
+}
+
+/** OpenTelemetry's OTLP/HTTP exporter for the target's protocol. */
+export function createSpanExporter(target: OtlpTarget): SpanExporter {
+  const options = { url: target.url, headers: target.headers, timeoutMillis: target.timeoutMs };
+  return target.protocol === 'http/json' ? new JsonExporter(options) : new ProtobufExporter(options);
 }
 
 /** The promise's value, or undefined once `ms` have passed. */

@@ -91,9 +91,14 @@ export class HistorySpans {
   #rareEvent(e: AnyEvent): void {
     this.#keep(e, this.#ownerOf(e));
     switch (e.kind) {
-      case 'job.start':
-        if (e.session !== undefined) this.#jobs.set(e.session, new JobFacts());
+      case 'job.start': {
+        if (e.session === undefined) return;
+        const job = new JobFacts();
+        // A caller that sent a trace context asked to see this job in its trace.
+        job.notable = e.data.trace !== undefined;
+        this.#jobs.set(e.session, job);
         return;
+      }
       case 'job.work': {
         const job = this.#job(e.session);
         if (!job || e.session === undefined) return;

@@ -22,6 +22,8 @@ export class SpanRecord {
   readonly children: SpanRecord[] = [];
   /** Set when an invariant broke here: the span's status is ERROR with this message. */
   error: string | undefined = undefined;
+  /** A span of another process this one belongs under (the request that asked for a job); linked to its tree parent instead. */
+  remoteParent: { traceId: string; spanId: string } | undefined = undefined;
 
   constructor(
     readonly name: string,

@@ -95,6 +95,7 @@ export class SpanTree {
         return this.#runStart(e);
       case 'job.start': {
         const span = new SpanRecord(SPAN.job, e.t, { [SEMCONV.sessionId]: e.session ?? '', [JOB.pages]: e.data.pages });
+        span.remoteParent = e.data.trace;
         this.#runSpan(e.t).children.push(span);
         if (e.session !== undefined) this.#jobs.set(e.session, new JobSpans(span));
         return;

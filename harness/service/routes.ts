@@ -1,0 +1,126 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorMessage } from '../errors.ts';
+import type { Pool, PoolSnapshot } from '../pool/contract.ts';
+import { EXPOSITION_CONTENT_TYPE } from '../telemetry/metrics/exposition.ts';
+import { parseJobRequest } from './job-request.ts';
+import { readJsonBody } from './read-body.ts';
+import { sendError, sendJson } from './respond.ts';
+import type { Service } from './service.ts';
+import { jobParentOf } from './service-tracing.ts';
+
+/** What the routes read besides the service: the run's own metrics page. */
+export interface RouteDeps {
+  service: Service;
+  runMetrics: () => Promise<string>;
+}
+
+type Handler = (deps: RouteDeps, request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
+
+const ROUTES: Record<string, { method: 'GET' | 'POST'; handle: Handler }> = {
+  '/jobs': { method: 'POST', handle: postJob },
+  '/healthz': { method: 'GET', handle: (_deps, _request, response) => sendJson(response, 200, { status: 'ok' }) },
+  '/readyz': { method: 'GET', handle: readyz },
+  '/metrics': { method: 'GET', handle: metrics },
+  '/state': { method: 'GET', handle: state },
+  '/violations': { method: 'GET', handle: violations },
+};
+
+/** Probes stay open without a token: an orchestrator's health checks carry none. */
+export const OPEN_ROUTES = new Set(['/healthz', '/readyz']);
+
+/** The route a path names, for dispatch and as a metric label (never the raw path: that would be unbounded). */
+export function routeOf(path: string): string {
+  return Object.hasOwn(ROUTES, path) ? path : 'other';
+}
+
+export async function handleRoute(deps: RouteDeps, path: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const route = Object.hasOwn(ROUTES, path) ? ROUTES[path]! : undefined;
+  if (!route) return sendError(response, 404, `no route ${path} (routes: ${Object.keys(ROUTES).join(', ')})`);
+  if (request.method !== route.method && !(route.method === 'GET' && request.method === 'HEAD'))
+    return sendError(response, 405, `${path} takes ${route.method}, not ${request.method}`, { allow: route.method });
+  await route.handle(deps, request, response);
+}
+
+function unavailable(response: ServerResponse, status: string): void {
+  sendError(response, 503, status === 'starting' ? 'the pool is starting' : 'the service is shutting down', {
+    'retry-after': '1',
+    ...(status === 'starting' ? {} : { connection: 'close' }),
+  });
+}
+
+function readyz({ service }: RouteDeps, _request: IncomingMessage, response: ServerResponse): void {
+  if (service.status === 'ready') sendJson(response, 200, { status: 'ready' });
+  else unavailable(response, service.status);
+}
+
+async function postJob({ service }: RouteDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const binding = service.binding;
+  if (service.status !== 'ready' || !binding) return unavailable(response, service.status);
+  const body = await readJsonBody(request, service.limits.bodyLimitBytes);
+  // What is left of a body that was too large is not read: the connection cannot carry another request.
+  if (!body.ok) return sendError(response, body.status, body.problem, body.status === 413 ? { connection: 'close' } : {});
+  const job = parseJobRequest(body.value, binding.origin);
+  if (!job.ok) return sendError(response, 400, job.problem);
+
+  service.accept(response);
+  const slot = await service.admission.acquire();
+  if (!slot.admitted && slot.reason === 'closed') return unavailable(response, service.status);
+  // A caller that hung up while queued gets no job: nobody would read its answer.
+  if (slot.admitted && response.destroyed) return slot.release();
+  if (!slot.admitted) {
+    service.metrics.rejected(slot.reason);
+    const retryAfter = service.admission.retryAfterSeconds();
+    return sendError(response, 429, `overloaded (${slot.reason}): retry after ${retryAfter} s`, { 'retry-after': String(retryAfter) });
+  }
+  const id = service.nextJobId();
+  const started = performance.now();
+  // The slot is the pool's capacity: it is freed when the job settles, not when the caller stops waiting.
+  const parent = jobParentOf(request);
+  const run = binding.runner.run({ id, ...job.value, ...(parent ? { trace: parent } : {}) }).finally(slot.release);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), service.limits.jobTimeoutMs)));
+  // A job the closed pool never settles must not keep its request (or the process) waiting.
+  const outcome = await Promise.race([run, timedOut, service.stopped.then(() => 'stopped' as const)]);
+  clearTimeout(timer);
+  if (outcome === 'stopped') return;
+  const ms = Math.round(performance.now() - started);
+  if (outcome === 'timeout')
+    return sendError(response, 504, `job ${id} did not finish within ${service.limits.jobTimeoutMs} ms; it goes on in the pool`);
+  if (!outcome.ok) return sendJson(response, 502, { id, ...job.value, ok: false, error: outcome.error, ms });
+  sendJson(response, 200, { id, ...job.value, ok: true, reviews: outcome.reviews, ms, scenarioMs: Math.round(outcome.ms) });
+}
+
+async function metrics({ service, runMetrics }: RouteDeps, _request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const text = (await runMetrics()) + (await service.metrics.render());
+  response.writeHead(200, { 'content-type': EXPOSITION_CONTENT_TYPE, 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function state({ service }: RouteDeps, _request: IncomingMessage, response: ServerResponse): void {
+  const binding = service.binding;
+  const { count } = service.violations;
+  sendJson(response, 200, {
+    status: service.status,
+    /** The only origin the service's browsers visit. */
+    target: binding?.origin ?? null,
+    pool: binding ? inspectOrSay(binding.pool) : null,
+    browsers: binding ? binding.driver.sample() : null,
+    jobs: { running: service.admission.running, queued: service.admission.queued, capacity: service.limits.capacity },
+    violations: count,
+    verdictSoFar: count > 0 ? 'fail' : 'no violation yet (the verdict is given at shutdown)',
+  });
+}
+
+/** A pool whose inspect() throws is a finding to show, not a reason for the state page to fail. */
+function inspectOrSay(pool: Pool): PoolSnapshot | { error: string } {
+  try {
+    return pool.inspect();
+  } catch (error) {
+    return { error: `inspect() threw: ${errorMessage(error)}` };
+  }
+}
+
+function violations({ service }: RouteDeps, _request: IncomingMessage, response: ServerResponse): void {
+  const { count, kept } = service.violations;
+  sendJson(response, 200, { count, violations: kept, ...(count > kept.length ? { omitted: count - kept.length } : {}) });
+}

@@ -1,0 +1,87 @@
+import type { Clock } from '../clock/clock.ts';
+import type { Driver } from '../drivers/types.ts';
+import { errorMessage } from '../errors.ts';
+import type { TraceParent } from '../history/events.ts';
+import type { Recorder } from '../history/recorder.ts';
+import type { Pool } from '../pool/contract.ts';
+import { reviewScrape, type Sabotage } from './review-job.ts';
+
+/** One review scrape to hand to the pool: which store, how many of its pages. */
+export interface JobSpec {
+  id: string;
+  store: string;
+  pages: number;
+  /** The span of the request that asked for the job, when it came over HTTP with a trace. */
+  trace?: TraceParent;
+}
+
+export type JobOutcome = { ok: true; reviews: number; ms: number } | { ok: false; error: string; ms: number };
+
+/** What runs jobs through the pool, whoever decides when (the scenario's slots, or the service's requests). */
+export interface JobRunner {
+  /** Jobs started and not yet settled. */
+  running(): number;
+  /** Jobs whose work is running now, with the browser it runs in: what faults can target. */
+  readonly working: ReadonlyMap<string, string>;
+  readonly sabotage: Map<string, Sabotage>;
+  /** Run one job through `pool.run`, recording its start, its work and its end; never throws. */
+  run(spec: JobSpec): Promise<JobOutcome>;
+}
+
+/** Each job is the review scrape of a store's pages at `origin`, recorded as `job.*` events. */
+export function createJobRunner(
+  pool: Pool,
+  driver: Pick<Driver, 'browserIdOf' | 'pageIdOf'>,
+  recorder: Recorder,
+  clock: Clock,
+  origin: string,
+): JobRunner {
+  const working = new Map<string, string>();
+  const sabotage = new Map<string, Sabotage>();
+  let running = 0;
+
+  async function run({ id, store, pages, trace }: JobSpec): Promise<JobOutcome> {
+    const plan: Sabotage = { throwNext: false };
+    sabotage.set(id, plan);
+    let pagesDone = 0;
+    const scrape = reviewScrape({ jobId: id, origin, store, pages }, plan, () => pagesDone++);
+    const job = {
+      id,
+      work: async (page: Parameters<typeof scrape>[0], signal: AbortSignal) => {
+        const browser = driver.browserIdOf(page) ?? 'unknown';
+        const pageId = driver.pageIdOf(page);
+        recorder.emit('job.work', pageId === undefined ? { browser } : { browser, page: pageId }, { session: id });
+        working.set(id, browser);
+        try {
+          const reviews = await scrape(page, signal);
+          recorder.emit('job.work.end', { ok: true, pagesDone }, { session: id });
+          return reviews;
+        } catch (error) {
+          recorder.emit('job.work.end', { ok: false, error: errorMessage(error), pagesDone }, { session: id });
+          throw error;
+        } finally {
+          working.delete(id);
+        }
+      },
+    };
+    const startedAt = clock.now();
+    running++;
+    recorder.emit('job.start', trace === undefined ? { pages } : { pages, trace }, { session: id });
+    try {
+      const result = await pool.run(job);
+      const ms = clock.now() - startedAt;
+      recorder.emit('job.end', { ok: true, ms }, { session: id });
+      // A pool hands back what the work returned; one that returns something else still finished the job.
+      return { ok: true, reviews: typeof result === 'number' ? result : 0, ms };
+    } catch (error) {
+      const ms = clock.now() - startedAt;
+      recorder.emit('job.end', { ok: false, error: errorMessage(error), ms }, { session: id });
+      return { ok: false, error: errorMessage(error), ms };
+    } finally {
+      running--;
+      sabotage.delete(id);
+    }
+  }
+
+  return { running: () => running, working, sabotage, run };
+}
