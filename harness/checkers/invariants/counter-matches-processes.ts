@@ -8,6 +8,8 @@ interface ProcessDriftState extends DriftState {
    * settled point has passed since, so the pool has had its chance to handle the loss.
    */
   exiting: Map<string, 'running' | 'gone'>;
+  /** Those of `exiting` a sample showed gone: the next settled point takes them out (kept apart so a settle costs nothing when none are). */
+  gone: string[];
 }
 
 /**
@@ -24,21 +26,28 @@ interface ProcessDriftState extends DriftState {
 export const counterMatchesProcesses: Invariant<ProcessDriftState> = {
   name: 'counter-matches-processes',
   kinds: ['browser.down', 'settle', 'os.sample'],
-  init: () => ({ drift: 0, exiting: new Map() }),
+  init: () => ({ drift: 0, exiting: new Map(), gone: [] }),
   check(world, state, event) {
     if (event.kind === 'browser.down') {
       state.exiting.set(event.data.browser, 'running');
       return NO_VIOLATIONS;
     }
     if (event.kind === 'settle') {
-      for (const [browser, phase] of state.exiting) if (phase === 'gone') state.exiting.delete(browser);
+      if (state.gone.length === 0) return NO_VIOLATIONS;
+      for (const browser of state.gone) state.exiting.delete(browser);
+      state.gone.length = 0;
       return NO_VIOLATIONS;
     }
     if (event.kind !== 'os.sample') return NO_VIOLATIONS;
 
     const withProcesses = event.data.browsers.filter((tree) => tree.pids.length > 0);
     const alive = new Set(withProcesses.map((tree) => tree.browser));
-    for (const browser of state.exiting.keys()) if (!alive.has(browser)) state.exiting.set(browser, 'gone');
+    for (const [browser, phase] of state.exiting) {
+      if (phase === 'running' && !alive.has(browser)) {
+        state.exiting.set(browser, 'gone');
+        state.gone.push(browser);
+      }
+    }
     const { launching, opening } = world;
     // A counter of contexts or pages says nothing about processes: the driver's browsers stand in for it.
     const counter = world.counts === 'browsers' ? world.counter : world.alive.size;
