@@ -128,7 +128,11 @@ describe('tally serve under malformed requests', () => {
     );
     const { body: health } = await fetch(`${service.url}/healthz`).then(async (r) => ({ body: await r.json() }));
     expect(health).toEqual({ status: 'ok' });
-    expect(await stopService(service)).toEqual({ code: 0, signal: null });
+    // No request became a job, so no job worked: the run cannot say the pool is right (undecided, 2).
+    expect(await stopService(service)).toEqual({ code: 2, signal: null });
+    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as { verdict: { verdict: string; why: string } };
+    expect(report.verdict.verdict).toBe('unknown');
+    expect(report.verdict.why).toMatch(/job/);
     const gotos = readFileSync(join(folder, 'history.ndjson'), 'utf8')
       .trim()
       .split('\n')
