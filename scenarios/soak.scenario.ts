@@ -11,12 +11,15 @@ export default defineScenario({
   durationMs: 24 * 60 * 60_000,
   workload: { concurrency: 4, pagesPerJob: 20, pageMs: 15_000, rampMs: 60_000 },
   pool: { maxBrowsers: 50, watchdogMs: 10 * 60_000, jitterMs: 30_000, sweepEveryMs: 60_000 },
+  // A day of periodic faults: a strike that finds no session at work is expected now and then (a
+  // job between pages, a pool that works in bursts), so each fault must strike about half of what
+  // its schedule calls for rather than every time.
   faults: [
-    { kind: 'crash', every: 30 * 60_000, probability: 0.5 },
-    { kind: 'stall', every: 45 * 60_000, probability: 0.5 },
-    { kind: 'throw', every: 20 * 60_000, probability: 0.5 },
-    { kind: 'hang', every: 60 * 60_000, forMs: 15 * 60_000 },
-    { kind: 'slowClose', every: 2 * 60 * 60_000, forMs: 30_000 },
+    { kind: 'crash', every: 30 * 60_000, probability: 0.5, minStrikes: 10 },
+    { kind: 'stall', every: 45 * 60_000, probability: 0.5, minStrikes: 6 },
+    { kind: 'throw', every: 20 * 60_000, probability: 0.5, minStrikes: 12 },
+    { kind: 'hang', every: 60 * 60_000, forMs: 15 * 60_000, minStrikes: 12 },
+    { kind: 'slowClose', every: 2 * 60 * 60_000, forMs: 30_000, minStrikes: 6 },
   ],
   sampleEveryMs: 5 * 60_000,
   // The heap budget: the fixed pool grows the used heap ~0.2 MB/h here (the harness's own traces and
