@@ -13,5 +13,6 @@ export default defineScenario({
   pool: { maxBrowsers: 50, watchdogMs: 5 * 60_000, jitterMs: 30_000, sweepEveryMs: 60_000 },
   faults: [{ kind: 'throw', every: 60_000, target: 'one' }],
   // Real browsers: 10 scenario minutes in 20 s.
-  real: { timeScale: 1 / 30, durationMs: 10 * 60_000, workload: { concurrency: 4, pagesPerJob: 20, rampMs: 20_000 } },
+  // 12 pages (up to ~6 s on a loaded machine) leave room under the 10 s real watchdog for a launch.
+  real: { timeScale: 1 / 30, durationMs: 10 * 60_000, workload: { concurrency: 4, pagesPerJob: 12, rampMs: 20_000 } },
 });

@@ -1,9 +1,10 @@
 // Pools written against the contract alone: a correct one passes, each broken one trips the
 // invariant it breaks, end to end.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeRun } from '../harness/commands/execute-run.ts';
-import { tempDir } from './helpers.ts';
+import { tally, tempDir } from './helpers.ts';
 
 const out = tempDir();
 const run = (pool: string, scenario: string, overrides: string[] = []) =>
@@ -35,5 +36,24 @@ describe("a user's pool", () => {
     expect(report.endReason).toBe('deadline');
     expect(report.verdict.code).toBe(1);
     expect(report.invariants.quiescence).toBe(1);
+  });
+
+  it('is given a deadline when its close() never settles: the run writes its report and exits 2, saying why', async () => {
+    const folder = join(out, 'close-never-settles');
+    const result = await tally([
+      'run',
+      'exception-mid-work',
+      '--pool',
+      'test/fixtures/pools/close-never-settles-pool.ts',
+      '--out',
+      folder,
+      '--quiet',
+    ]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout).toMatch(
+      /^UNKNOWN: no violation seen, but the run did not finish \(ended by error\)\n {2}error: close\(\) did not return within \d+ ms/,
+    );
+    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
+    expect(report.error).toMatch(/^close\(\) did not return within/);
   });
 });

@@ -43,4 +43,21 @@ describe('NdjsonSink', () => {
     sink.close();
     expect(lines(path)).toHaveLength(11);
   });
+
+  it('keeps a write that fails on its timer (a full disk) for the next write, instead of an uncaught exception', async () => {
+    const sink = new NdjsonSink('/dev/full', { flushEveryMs: 10 });
+    let failed: unknown;
+    sink.write({ seq: 0 });
+    await eventually(() => {
+      try {
+        sink.write({ seq: 1 });
+        return false;
+      } catch (error) {
+        failed = error;
+        return true;
+      }
+    }, 5_000);
+    expect((failed as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    expect(() => sink.close()).toThrow(/ENOSPC/);
+  });
 });

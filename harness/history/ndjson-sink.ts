@@ -19,21 +19,41 @@ export class NdjsonSink {
   #bytes = 0;
   readonly #flushBytes: number;
   readonly #timer: NodeJS.Timeout;
+  #failed: unknown;
 
   constructor(path: string, options: SinkOptions = {}) {
     mkdirSync(dirname(path), { recursive: true });
     this.#fd = openSync(path, 'w');
     this.#flushBytes = options.flushBytes ?? 256 * 1024;
-    this.#timer = setInterval(() => this.flush(), options.flushEveryMs ?? 100);
+    this.#timer = setInterval(() => this.#flushOnTimer(), options.flushEveryMs ?? 100);
     // The timer writes what there is; it must not keep a finished process alive.
     this.#timer.unref();
   }
 
   write(value: unknown): void {
+    this.#throwIfFailed();
     const line = JSON.stringify(value);
     this.#buffer.push(line);
     this.#bytes += line.length + 1;
     if (this.#bytes >= this.#flushBytes) this.flush();
+  }
+
+  /**
+   * A write that fails on the timer (a full disk) has no caller to tell, and thrown there it would
+   * end the process as an uncaught exception: it is kept and thrown at the next write or close,
+   * where the run ends with it as its error.
+   */
+  #flushOnTimer(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      this.#failed = error;
+      clearInterval(this.#timer);
+    }
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failed !== undefined) throw this.#failed;
   }
 
   flush(): void {
@@ -46,8 +66,12 @@ export class NdjsonSink {
   close(): void {
     if (this.#fd < 0) return;
     clearInterval(this.#timer);
-    this.flush();
-    closeSync(this.#fd);
-    this.#fd = -1;
+    try {
+      this.#throwIfFailed();
+      this.flush();
+    } finally {
+      closeSync(this.#fd);
+      this.#fd = -1;
+    }
   }
 }

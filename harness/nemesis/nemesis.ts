@@ -96,7 +96,7 @@ export class Nemesis {
     // A session starts working at `job.work`; the workload adds it to `working` right after the
     // event, so the count is read on a timer of 0 ms, once that has happened.
     this.#stopWatching ??= this.deps.recorder.subscribe((event) => {
-      if (event.kind !== 'job.work' || this.#recheck !== undefined) return;
+      if (event.kind !== 'job.work' || this.#recheck !== undefined || this.#waiting.length === 0) return;
       const id = this.deps.clock.setTimeout(
         () => {
           this.#timers.delete(id);

@@ -209,9 +209,21 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     const closed = Promise.resolve().then(() => pool.close());
     const allowanceMs = backend.closeAllowanceMs(DRAIN_MARGIN_MS);
     const closeOutcome = await backend.drive({ until: closed, deadline: clock.now() + allowanceMs, settle, interrupted: () => false });
-    await closed.catch((closeError: unknown) => recorder.emit('pool.note', { message: `close() failed: ${errorMessage(closeError)}` }));
-    if (closeOutcome !== 'done') recorder.emit('pool.note', { message: `close() did not return within ${Math.round(allowanceMs)} ms` });
-    if (endReason !== 'interrupted') {
+    if (closeOutcome === 'done') {
+      await closed.catch((closeError: unknown) => recorder.emit('pool.note', { message: `close() failed: ${errorMessage(closeError)}` }));
+    } else {
+      // A close that never settles must not hold the run (Node would end it with nothing written):
+      // it is left behind, its late failure is no unhandled rejection, and the run cannot say it is done.
+      closed.catch(() => undefined);
+      const message = `close() did not return within ${Math.round(allowanceMs)} ms`;
+      recorder.emit('pool.note', { message });
+      if (endReason === 'done') {
+        endReason = 'error';
+        error = message;
+      }
+    }
+    // A pool still closing holds what it holds for now, not for good: only a closed pool is judged quiescent.
+    if (endReason !== 'interrupted' && closeOutcome === 'done') {
       await backend.beforeQuiescent();
       const timers = poolClock.pendingTimers();
       recorder.emit('run.quiescent', { pendingTimers: timers.length, timerLabels: timers.map((timer) => timer.label) });
