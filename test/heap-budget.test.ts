@@ -15,7 +15,10 @@ async function run(pool: string, extra: string[] = []) {
 }
 
 describe('heap budget', () => {
-  it('fails a pool that keeps every job’s page and result in a module-level map, and the leak report names the map', async () => {
+  // memlab reads three heap snapshots: half a minute on an idle 2-core machine, more on a busy one.
+  it('fails a pool that keeps every job’s page and result in a module-level map, and the leak report names the map', {
+    timeout: 240_000,
+  }, async () => {
     const { code, report, out, stdout } = await run('keeps-results-pool', ['--heap-snapshots']);
     expect(code).toBe(1);
     expect(report.invariants['counter-matches-sessions']).toBe(0);
