@@ -189,7 +189,8 @@ describe('tally serve on the sim driver', () => {
     expect((await json(service, '/state', { authorization: 'Bearer wrong-token' })).status).toBe(401);
     expect((await json(service, '/state', { authorization: `Bearer ${token}` })).status).toBe(200);
     expect((await json(service, '/healthz')).status).toBe(200);
-    expect(await stopService(service)).toEqual({ code: 0, signal: null });
+    // No job was asked for, so none worked: the service cannot vouch for the pool (undecided).
+    expect(await stopService(service)).toEqual({ code: 2, signal: null });
   });
 
   // The story's watchdog fault on a short watchdog: every working browser hangs past it.
@@ -199,7 +200,11 @@ describe('tally serve on the sim driver', () => {
     '--set',
     'pool.jitterMs=0',
     '--set',
-    'faults=[{"kind":"hang","every":3000,"forMs":60000,"target":"all"}]',
+    // A service idles between requests: a strike then finds no job at work, so one that struck is enough.
+    'faults=[{"kind":"hang","every":3000,"forMs":60000,"target":"all","minStrikes":1}]',
+    // Every job is meant to time out here, as in the storm: no job has to work for the verdict.
+    '--set',
+    'coverage.minJobsWorked=0',
   ];
 
   it('shows the legacy pool breaking its invariants in /violations while it serves, and exits 1; the fixed pool exits 0', {
