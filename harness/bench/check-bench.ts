@@ -9,8 +9,10 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCheckSuite } from '../checkers/check-history.ts';
-import { executeRun } from '../commands/execute-run.ts';
 import { readHistory } from '../history/read-history.ts';
+import { loadPool } from '../pool/load-pool.ts';
+import { runScenario } from '../runner/run-scenario.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
 import { round, spread } from './stats.ts';
 
 const REPETITIONS = Number(process.env.TALLY_BENCH_REPS ?? 7);
@@ -23,7 +25,8 @@ async function historyPath(given: string | undefined): Promise<{ path: string; c
   }
   const out = mkdtempSync(join(tmpdir(), 'tally-check-bench-'));
   process.stderr.write('making the legacy soak history...\n');
-  await executeRun({ scenario: 'soak', pool: 'legacy', out, observers: [] });
+  const { scenario } = await loadScenario('soak');
+  await runScenario({ scenario, pool: await loadPool('legacy'), seed: scenario.seed, outDir: out });
   return { path: join(out, 'history.ndjson'), cleanup: () => rmSync(out, { recursive: true, force: true }) };
 }
 
