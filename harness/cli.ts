@@ -15,7 +15,7 @@ usage:
   tally run <scenario> [--scenarios DIR] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--seed N] [--out DIR] [--set key=value]... [--pace X] [--quiet]
             [--heap-snapshots]   heap snapshots after warm-up, after the faults and after close (docs/leaks.md)
             [--metrics-port N [--metrics-hold SECONDS] [--metrics-host ADDR]]   serve Prometheus metrics at http://127.0.0.1:N/metrics
-  tally compare <run-before> <run-after>
+  tally compare <run-before> <run-after> [--html [--out FILE]]   the before/after table; --html: one self-contained page (default compare.html)
   tally check <run-folder | history.ndjson>
   tally leaks <run-folder>   leak clusters of the pool from the run's heap snapshots (leaks.json, leaks.md)
   tally demo [--out DIR] [--seed N]
@@ -42,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       set: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
       'heap-snapshots': { type: 'boolean', default: false },
+      html: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -68,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
         metrics: parseMetricsArgs(values['metrics-port'], values['metrics-hold'], values['metrics-host']),
       });
     case 'compare':
-      return compareCommand(rest);
+      return compareCommand(rest, { html: values.html!, out: values.out });
     case 'check':
       return checkCommand(rest);
     case 'leaks':

@@ -1,0 +1,134 @@
+import type { LeakReport } from '../../heap/leak-report.ts';
+import type { RunReport } from '../report-json.ts';
+import { CHART_SCRIPT } from './chart-script.ts';
+import { type ChartSpec, memoryCaption, type RunCharts, runCharts, shareAxes } from './chart-specs.ts';
+import { escapeHtml as e, jsonForScript } from './escape.ts';
+import {
+  faultsTable,
+  figuresTable,
+  invariantsTable,
+  leaksSection,
+  runSummary,
+  runTitle,
+  verdictBanner,
+  violationsTable,
+} from './sections.ts';
+import type { RunSeries } from './series.ts';
+import { chartAssets } from './uplot-assets.ts';
+
+/** One run as the page shows it: its report, the series of its history, its leak analysis when it has one. */
+export interface PageRun {
+  report: RunReport;
+  series: RunSeries;
+  leaks?: LeakReport | undefined;
+}
+
+/** report.html: the verdict, the charts, the figures, the violations with their call sites, the leaks. */
+export function renderRunPage(run: PageRun): string {
+  const { report } = run;
+  const charts = runCharts(report, run.series);
+  const body = [
+    `<h1>Tally report: ${e(runTitle(report))}</h1>`,
+    `<p>${e(report.scenario.description)}</p>`,
+    verdictBanner(report),
+    runSummary(report),
+    '<h2>Counter, sessions and browsers</h2>',
+    chartBlock(
+      charts.state,
+      'Fault windows shaded; a red line per violation, its marker above: hover for the violation, click for its row.',
+    ),
+    '<h2>Memory</h2>',
+    chartBlock(charts.memory, memoryCaption(report)),
+    '<h2>Figures</h2>',
+    figuresTable([report], ['value']),
+    '<h2>Invariants</h2>',
+    invariantsTable([report], ['violations']),
+    '<h2>Violations</h2>',
+    violationsTable(report),
+    '<h2>Fault windows</h2>',
+    faultsTable(report),
+    '<h2>Leak clusters</h2>',
+    leaksSection(run.leaks),
+    '<h2>Replay</h2>',
+    `<pre>${e(report.replay)}</pre>`,
+  ];
+  return document(`Tally report: ${runTitle(report)}`, body, [charts.state, charts.memory]);
+}
+
+/** The before/after page of `tally compare --html`: figures side by side, each chart before above after, on the same axes. */
+export function renderComparePage(before: PageRun, after: PageRun): string {
+  const runs = [before, after];
+  const labels = [`before: ${runTitle(before.report)}`, `after: ${runTitle(after.report)}`];
+  const charts: RunCharts[] = runs.map((run, i) => runCharts(run.report, run.series, i === 0 ? 'before-' : 'after-'));
+  const [a, b] = charts as [RunCharts, RunCharts];
+  shareAxes(a.state, b.state);
+  shareAxes(a.memory, b.memory);
+  const reports = runs.map((run) => run.report);
+  const body = [
+    `<h1>Tally compare: ${e(labels[0]!)} → ${e(labels[1]!)}</h1>`,
+    ...runs.map((run, i) => `<h3>${e(labels[i]!)}</h3>${verdictBanner(run.report)}${runSummary(run.report)}`),
+    '<h2>Figures</h2>',
+    figuresTable(reports, labels),
+    '<h2>Invariants</h2>',
+    invariantsTable(reports, labels),
+    '<h2>Counter, sessions and browsers</h2>',
+    ...charts.map((c, i) => `<h3>${e(labels[i]!)}</h3>${chartBlock(c.state, '')}`),
+    '<h2>Memory</h2>',
+    ...charts.map((c, i) => `<h3>${e(labels[i]!)}</h3>${chartBlock(c.memory, memoryCaption(reports[i]!))}`),
+    '<h2>Leak clusters</h2>',
+    ...runs.map((run, i) => `<h3>${e(labels[i]!)}</h3>${leaksSection(run.leaks)}`),
+    '<h2>Violations</h2>',
+    ...runs.map((run, i) => `<h3>${e(labels[i]!)}</h3>${violationsTable(run.report, i === 0 ? 'before-' : 'after-')}`),
+  ];
+  return document(
+    `Tally compare: ${labels.join(' → ')}`,
+    body,
+    charts.flatMap((c) => [c.state, c.memory]),
+  );
+}
+
+function chartBlock(chart: ChartSpec, caption: string): string {
+  return `<figure><div class="chart" id="${e(chart.id)}"></div>${caption ? `<figcaption>${e(caption)}</figcaption>` : ''}</figure>`;
+}
+
+/** The whole file: uPlot, the charts' data and the script that draws them inlined, nothing fetched. */
+function document(title: string, body: string[], charts: ChartSpec[]): string {
+  const { script, style } = chartAssets();
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(title)}</title>
+<style>${style}</style>
+<style>${PAGE_STYLE}</style>
+</head>
+<body>
+${body.join('\n')}
+<script type="application/json" id="tally-charts">${jsonForScript(charts)}</script>
+<script>${script}</script>
+<script>${CHART_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+const PAGE_STYLE = `
+body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em auto; max-width: 1100px; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; }
+th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; }
+pre { background: #f7f7f7; padding: 0.5em; overflow-x: auto; font-size: 12px; }
+code { font-size: 12px; }
+.verdict { font-size: 1.2em; padding: 0.5em 0.8em; border-radius: 4px; }
+.verdict-pass { background: #e3f6e3; }
+.verdict-fail { background: #fde2e2; }
+.verdict-undecided { background: #fff3cd; }
+.error, .bad { color: #b00020; }
+.chart { position: relative; min-height: 300px; }
+figure { margin: 0 0 1em; }
+figcaption { color: #555; font-size: 12px; }
+.violation-marker { position: absolute; top: -6px; width: 12px; height: 12px; margin-left: -6px; padding: 0; border: 0;
+  background: #d62728; clip-path: polygon(0 0, 100% 0, 50% 100%); cursor: pointer; z-index: 10; }
+tr.selected { outline: 2px solid #d62728; }
+`;

@@ -1,0 +1,40 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { LEAK_SCHEMA, type LeakReport } from '../../heap/leak-report.ts';
+import { readHistory } from '../../history/read-history.ts';
+import { loadRunReport } from '../compare.ts';
+import type { RunReport } from '../report-json.ts';
+import type { PageRun } from './page.ts';
+import { renderRunPage } from './page.ts';
+import { seriesFromHistory } from './series.ts';
+
+/** A run folder's report.html, from its report, its history and its leaks.json when the run has one. */
+export function writeReportHtml(runDir: string, report: RunReport): string {
+  const path = join(runDir, 'report.html');
+  writeFileSync(path, renderRunPage(pageRunOf(runDir, report)));
+  return path;
+}
+
+/** What a page shows of a run, read from its folder (or from its report.json, beside the history). */
+export function loadPageRun(dirOrReport: string): PageRun {
+  const runDir = existsSync(dirOrReport) && statSync(dirOrReport).isDirectory() ? dirOrReport : dirname(dirOrReport);
+  return pageRunOf(runDir, loadRunReport(dirOrReport));
+}
+
+function pageRunOf(runDir: string, report: RunReport): PageRun {
+  const historyPath = join(runDir, 'history.ndjson');
+  if (!existsSync(historyPath)) throw new Error(`${runDir}: no history.ndjson beside report.json: the charts are drawn from it`);
+  return { report, series: seriesFromHistory(readHistory(historyPath)), leaks: readLeaks(join(runDir, 'leaks.json')) };
+}
+
+function readLeaks(path: string): LeakReport | undefined {
+  if (!existsSync(path)) return undefined;
+  let value: { schema?: unknown };
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (value?.schema !== LEAK_SCHEMA) throw new Error(`${path} is not a Tally leak report (expected schema '${LEAK_SCHEMA}')`);
+  return value as LeakReport;
+}

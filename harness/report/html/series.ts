@@ -1,0 +1,122 @@
+import type { AnyEvent } from '../../history/events.ts';
+
+/**
+ * What the charts of report.html plot, derived from the history alone. Each chart has one time
+ * axis (scenario ms) and a value per series at each point; `null` where a series has no value yet
+ * (the OS is sampled only on real drivers, the heap on its own interval).
+ */
+export interface RunSeries {
+  /** The pool's counter and sessions (its `settle` snapshots) against the browsers alive (the driver's ground truth) and, on real drivers, the browsers the OS has processes for. */
+  state: { t: number[]; counter: Nullable[]; sessions: Nullable[]; browsers: number[]; osBrowsers: Nullable[] };
+  /** Memory in MB: what the driver accounts (`sample`), the PSS the OS measures (`os.sample`), the used heap after GC (`heap.sample`). */
+  memory: { t: number[]; driverMB: Nullable[]; osMB: Nullable[]; heapMB: Nullable[] };
+  /** Scenario time of the last event. */
+  endMs: number;
+}
+
+type Nullable = number | null;
+
+/**
+ * Points kept per chart. A soak's history changes state tens of thousands of times; a page that
+ * plots a point per pixel column shows the same lines and stays small enough to attach to a CI run.
+ */
+export const MAX_POINTS = 3000;
+
+/** Folds the history into the charts' series, in one pass. */
+export function seriesFromHistory(events: Iterable<AnyEvent>): RunSeries {
+  const state = new Table(['counter', 'sessions', 'browsers', 'osBrowsers']);
+  const memory = new Table(['driverMB', 'osMB', 'heapMB']);
+  const alive = new Set<string>();
+  let endMs = 0;
+  for (const event of events) {
+    endMs = event.t;
+    switch (event.kind) {
+      case 'settle': {
+        const { counter, sessions } = event.data as { counter?: number; sessions?: string[] };
+        if (counter !== undefined) state.set(event.t, 'counter', counter);
+        if (sessions !== undefined) state.set(event.t, 'sessions', sessions.length);
+        break;
+      }
+      case 'browser.up':
+      case 'browser.down': {
+        const { browser } = event.data as { browser: string };
+        if (event.kind === 'browser.up') alive.add(browser);
+        else alive.delete(browser);
+        state.set(event.t, 'browsers', alive.size);
+        break;
+      }
+      case 'os.sample': {
+        const { browsers, pssMB } = event.data as { browsers: unknown[]; pssMB: number };
+        state.set(event.t, 'osBrowsers', browsers.length);
+        memory.set(event.t, 'osMB', pssMB, { carry: false });
+        break;
+      }
+      case 'sample':
+        memory.set(event.t, 'driverMB', (event.data as { memoryMB: number }).memoryMB, { carry: false });
+        break;
+      case 'heap.sample':
+        memory.set(event.t, 'heapMB', (event.data as { usedMB: number }).usedMB, { carry: false });
+        break;
+    }
+  }
+  const s = state.thinned(MAX_POINTS);
+  const m = memory.thinned(MAX_POINTS);
+  return {
+    state: {
+      t: s.t,
+      counter: s.columns.counter!,
+      sessions: s.columns.sessions!,
+      // Nothing is alive before the first browser comes up: zero, not unknown.
+      browsers: s.columns.browsers!.map((n) => n ?? 0),
+      osBrowsers: s.columns.osBrowsers!,
+    },
+    memory: { t: m.t, driverMB: m.columns.driverMB!, osMB: m.columns.osMB!, heapMB: m.columns.heapMB! },
+    endMs,
+  };
+}
+
+/**
+ * Columns over one time axis, one row per instant. A state (a counter) holds its value until it
+ * changes, so a new row carries it forward; a sample is a measurement at its instant only.
+ */
+class Table {
+  readonly t: number[] = [];
+  readonly columns: Record<string, Nullable[]> = {};
+  private readonly current: Record<string, Nullable> = {};
+  private readonly carried: Set<string> = new Set();
+
+  constructor(private readonly names: string[]) {
+    for (const name of names) {
+      this.columns[name] = [];
+      this.current[name] = null;
+    }
+  }
+
+  set(t: number, name: string, value: number, { carry = true } = {}): void {
+    if (carry) this.carried.add(name);
+    if (this.t.at(-1) !== t) {
+      this.t.push(t);
+      for (const column of this.names) this.columns[column]!.push(this.carried.has(column) ? this.current[column]! : null);
+    }
+    this.current[name] = value;
+    const last = this.t.length - 1;
+    this.columns[name]![last] = value;
+  }
+
+  /** At most `max` rows: the last row of each of `max` equal spans of time, so every step's final value is kept. */
+  thinned(max: number): { t: number[]; columns: Record<string, Nullable[]> } {
+    if (this.t.length <= max) return this;
+    const from = this.t[0]!;
+    const span = (this.t.at(-1)! - from) / (max - 1) || 1;
+    const keep: number[] = [];
+    for (let i = 0; i < this.t.length; i++) {
+      const bucket = Math.floor((this.t[i]! - from) / span);
+      const next = this.t[i + 1];
+      if (next === undefined || Math.floor((next - from) / span) !== bucket) keep.push(i);
+    }
+    return {
+      t: keep.map((i) => this.t[i]!),
+      columns: Object.fromEntries(this.names.map((name) => [name, keep.map((i) => this.columns[name]![i]!)])),
+    };
+  }
+}
