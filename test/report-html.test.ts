@@ -1,11 +1,13 @@
 // report.html and the compare page: written for every run, self-contained (nothing fetched), and
 // drawn for real in Chromium: every chart paints, no console error, a violation's marker opens its row.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { executeRun } from '../harness/commands/execute-run.ts';
 import { launchOptionsFor } from '../harness/drivers/playwright/installed-browsers.ts';
+import { LEAK_SCHEMA } from '../harness/heap/leak-report.ts';
+import { rewriteReportHtml } from '../harness/report/html/run-page-files.ts';
 import type { RunReport } from '../harness/report/report-json.ts';
 import { tally, tempDir } from './helpers.ts';
 import { needsBrowser } from './needs.ts';
@@ -42,6 +44,35 @@ describe('report.html of a sim run', () => {
     expect(state.violations[0].title).toContain(`at: ${legacy.violations[0]!.at}`);
     expect(state.faults.length).toBe(legacy.figures.faultWindows.length);
     for (let i = 1; i <= legacy.violations.length; i++) expect(html).toContain(`<tr id="violation-${i}">`);
+  });
+
+  it('shows no leak cluster until the folder has leaks.json, then shows its clusters when the page is written again', () => {
+    const page = join(legacyDir, 'report.html');
+    expect(readFileSync(page, 'utf8')).toContain('No leak analysis for this run');
+    // leaks.json as `tally leaks` writes it (the analysis itself is tested in leaks.test.ts).
+    const path = ['LegacyBrowserService', '#locks → SessionLockRegistry', '#locks → Map'];
+    const cluster = {
+      path,
+      count: 2,
+      retainedBytes: 2e6,
+      objects: 40,
+      largest: [...path, 'session → browser → SimBrowser'],
+      largestBytes: 1e6,
+    };
+    const leaks = {
+      schema: LEAK_SCHEMA,
+      leakedObjects: 40,
+      leakedBytes: 2e6,
+      clusters: [cluster],
+      poolRoots: ['LegacyBrowserService'],
+      ms: 1,
+    };
+    writeFileSync(join(legacyDir, 'leaks.json'), JSON.stringify(leaks));
+    rewriteReportHtml(legacyDir);
+    const html = readFileSync(page, 'utf8');
+    expect(html).not.toContain('No leak analysis for this run');
+    expect(html).toContain(`<code>${path.join(' → ')}</code>`);
+    expect(html).toContain('<code>session → browser → SimBrowser</code> (1.0 MB)');
   });
 
   it('tally compare --html writes one page with both runs', async () => {

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.ts';
 import { leakSummaryLine, writeLeakReport } from '../heap/leak-report.ts';
 import { formatRate, missedFaultsLine } from '../report/format.ts';
+import { rewriteReportHtml } from '../report/html/run-page-files.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
 import { showProgress } from '../runner/progress.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
@@ -64,7 +65,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       `  counter mismatches/30min ${formatRate(f.counterMismatchesPer30Min)}, lock sweeps/30min ${formatRate(f.lockSweepsPer30Min)}, memory growth ${formatRate(f.memoryGrowthMBPerHour)} MB/h, peak closes/s ${f.peakClosesPerSecond}`,
     );
     if (f.faultsMissed > 0) console.log(`  note: ${missedFaultsLine(f.faultsMissed)}`);
-    console.log(`  ${outDir}/report.md   replay: ${report.replay}`);
+    console.log(`  ${outDir}/report.md (and report.html)   replay: ${report.replay}`);
     if (args.heapSnapshots) await analyseLeaks(outDir);
     await metrics?.held();
     return report.verdict.code;
@@ -79,8 +80,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
 async function analyseLeaks(outDir: string): Promise<void> {
   try {
     const leaks = await writeLeakReport(outDir);
+    rewriteReportHtml(outDir);
     console.log(`  ${leakSummaryLine(leaks)}`);
-    console.log(`  ${outDir}/leaks.md`);
+    console.log(`  ${outDir}/leaks.md, ${outDir}/report.html`);
   } catch (error) {
     console.log(`  leak analysis failed, no leaks.json: ${(error as Error).message}`);
   }

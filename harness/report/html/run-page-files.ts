@@ -15,6 +15,11 @@ export function writeReportHtml(runDir: string, report: RunReport): string {
   return path;
 }
 
+/** Writes report.html again from what the folder holds now: after `tally leaks` added leaks.json, the page shows the clusters. */
+export function rewriteReportHtml(runDir: string): string {
+  return writeReportHtml(runDir, loadRunReport(runDir));
+}
+
 /** What a page shows of a run, read from its folder (or from its report.json, beside the history). */
 export function loadPageRun(dirOrReport: string): PageRun {
   const runDir = existsSync(dirOrReport) && statSync(dirOrReport).isDirectory() ? dirOrReport : dirname(dirOrReport);
