@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LEAK_SCHEMA, type LeakReport } from '../../heap/leak-report.ts';
 import { driftViolation, history, sampleReport } from '../testing/fixtures.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
-import { type PageRun, renderComparePage, renderRunPage } from './page.ts';
+import { type PageRun, renderComparePage, renderDemoPage, renderRunPage } from './page.ts';
 import { seriesFromHistory } from './series.ts';
 
 const HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)>';
@@ -58,5 +58,14 @@ describe('escaping what the run says', () => {
     const page = renderComparePage(runOf(HOSTILE), runOf('plain words'));
     expect(page).not.toContain(HOSTILE);
     expect(tags(page)).toEqual(tags(renderComparePage(runOf('plain words'), runOf('plain words'))));
+  });
+
+  it("the demo's summary links each run's report.html, escaped, without a chart library", () => {
+    const { report } = runOf('plain words');
+    const page = renderDemoPage([
+      { scenario: 'watchdog-timeout', runs: [{ label: 'legacy', href: `a"b/report.html`, report }], asExpected: true },
+    ]);
+    expect(page).toContain('<a href="a&quot;b/report.html">legacy</a>: fail (1 violations)');
+    expect(page).not.toContain('<script');
   });
 });

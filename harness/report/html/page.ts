@@ -10,6 +10,7 @@ import {
   leaksSection,
   runSummary,
   runTitle,
+  table,
   verdictBanner,
   violationsTable,
 } from './sections.ts';
@@ -87,6 +88,33 @@ export function renderComparePage(before: PageRun, after: PageRun): string {
   );
 }
 
+/** One scenario of `tally demo`: its runs, each with the path of its report.html relative to the summary page. */
+export interface DemoRow {
+  scenario: string;
+  runs: { label: string; href: string; report: RunReport }[];
+  asExpected: boolean;
+}
+
+/** summary.html of `tally demo`: every scenario's before/after, each run linked to its report.html. */
+export function renderDemoPage(rows: DemoRow[]): string {
+  const cells = rows.map((row) => [
+    e(row.scenario),
+    row.runs
+      .map(
+        ({ label, href, report }) =>
+          `<a href="${e(href)}">${e(label)}</a>: ${e(report.verdict.verdict)} (${report.violationsTotal} violations)`,
+      )
+      .join('<br>'),
+    row.asExpected ? '<span class="ok">yes</span>' : '<span class="bad">NO</span>',
+  ]);
+  const body = [
+    "<h1>Tally demo: the story's pool before and after the fix</h1>",
+    '<p>Every scenario runs against the legacy pool (which must fail) and the fixed pool (which must pass). Each run links to its report.</p>',
+    table(['scenario', 'runs', 'as expected'], cells),
+  ];
+  return document('Tally demo', body, []);
+}
+
 function chartBlock(chart: ChartSpec, caption: string): string {
   return `<figure><div class="chart" id="${e(chart.id)}"></div>${caption ? `<figcaption>${e(caption)}</figcaption>` : ''}</figure>`;
 }
@@ -94,21 +122,25 @@ function chartBlock(chart: ChartSpec, caption: string): string {
 /** The whole file: uPlot, the charts' data and the script that draws them inlined, nothing fetched. */
 function document(title: string, body: string[], charts: ChartSpec[]): string {
   const { script, style } = chartAssets();
+  // A page without charts (the demo's summary) carries no chart library.
+  const scripts =
+    charts.length === 0
+      ? ''
+      : `<script type="application/json" id="tally-charts">${jsonForScript(charts)}</script>
+<script>${script}</script>
+<script>${CHART_SCRIPT}</script>
+`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title)}</title>
-<style>${style}</style>
-<style>${PAGE_STYLE}</style>
+${charts.length === 0 ? '' : `<style>${style}</style>\n`}<style>${PAGE_STYLE}</style>
 </head>
 <body>
 ${body.join('\n')}
-<script type="application/json" id="tally-charts">${jsonForScript(charts)}</script>
-<script>${script}</script>
-<script>${CHART_SCRIPT}</script>
-</body>
+${scripts}</body>
 </html>
 `;
 }
