@@ -46,7 +46,7 @@ describe('report.html of a sim run', () => {
     for (let i = 1; i <= legacy.violations.length; i++) expect(html).toContain(`<tr id="violation-${i}">`);
   });
 
-  it('shows no leak cluster until the folder has leaks.json, then shows its clusters when the page is written again', () => {
+  it('shows no leak cluster until the folder has leaks.json, then shows its clusters when the page is written again', async () => {
     const page = join(legacyDir, 'report.html');
     expect(readFileSync(page, 'utf8')).toContain('No leak analysis for this run');
     // leaks.json as `tally leaks` writes it (the analysis itself is tested in leaks.test.ts).
@@ -68,7 +68,7 @@ describe('report.html of a sim run', () => {
       ms: 1,
     };
     writeFileSync(join(legacyDir, 'leaks.json'), JSON.stringify(leaks));
-    rewriteReportHtml(legacyDir);
+    await rewriteReportHtml(legacyDir);
     const html = readFileSync(page, 'utf8');
     expect(html).not.toContain('No leak analysis for this run');
     expect(html).toContain(`<code>${path.join(' → ')}</code>`);

@@ -11,6 +11,6 @@ export async function leaksCommand(args: string[]): Promise<number> {
   console.log(leakSummaryLine(report));
   console.log(`  ${args[0]}/leaks.md`);
   // The run's page shows the clusters too, when the folder has the run's report to draw it from.
-  if (existsSync(join(args[0]!, 'report.json'))) console.log(`  ${rewriteReportHtml(args[0]!)}`);
+  if (existsSync(join(args[0]!, 'report.json'))) console.log(`  ${await rewriteReportHtml(args[0]!)}`);
   return report.clusters.length > 0 ? 1 : 0;
 }

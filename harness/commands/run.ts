@@ -80,7 +80,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
 async function analyseLeaks(outDir: string): Promise<void> {
   try {
     const leaks = await writeLeakReport(outDir);
-    rewriteReportHtml(outDir);
+    await rewriteReportHtml(outDir);
     console.log(`  ${leakSummaryLine(leaks)}`);
     console.log(`  ${outDir}/leaks.md, ${outDir}/report.html`);
   } catch (error) {

@@ -51,7 +51,7 @@ function realpathOfNearest(path: string): string {
 }
 
 /** Writes the run's folder: the resolved scenario, report.json, report.md and report.html beside history.ndjson. */
-export function writeRunFolder(
+export async function writeRunFolder(
   outDir: string,
   run: {
     scenario: Scenario;
@@ -63,7 +63,7 @@ export function writeRunFolder(
     startedAt: Date;
   },
   result: RunResult,
-): RunReport {
+): Promise<RunReport> {
   const report = buildReport({
     scenario: run.scenario,
     scenarioPath: run.scenarioPath,
@@ -84,6 +84,6 @@ export function writeRunFolder(
   writeFileSync(join(outDir, 'scenario.json'), `${JSON.stringify(run.scenario, null, 2)}\n`);
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'report.md'), renderMarkdown(report));
-  writeReportHtml(outDir, report);
+  await writeReportHtml(outDir, report);
   return report;
 }

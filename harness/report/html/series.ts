@@ -22,13 +22,20 @@ type Nullable = number | null;
  */
 export const MAX_POINTS = 3000;
 
-/** Folds the history into the charts' series, in one pass. */
+/** The charts' series of a history held in memory. */
 export function seriesFromHistory(events: Iterable<AnyEvent>): RunSeries {
+  const fold = seriesFold();
+  for (const event of events) fold.step(event);
+  return fold.result();
+}
+
+/** Folds the history into the charts' series one event at a time, so a history too large to hold can be streamed through it. */
+export function seriesFold(): { step(event: AnyEvent): void; result(): RunSeries } {
   const state = new Table(['counter', 'sessions', 'browsers', 'osBrowsers']);
   const memory = new Table(['driverMB', 'osMB', 'heapMB']);
   const alive = new Set<string>();
   let endMs = 0;
-  for (const event of events) {
+  const step = (event: AnyEvent): void => {
     endMs = event.t;
     switch (event.kind) {
       case 'settle': {
@@ -58,21 +65,24 @@ export function seriesFromHistory(events: Iterable<AnyEvent>): RunSeries {
         memory.set(event.t, 'heapMB', (event.data as { usedMB: number }).usedMB, { carry: false });
         break;
     }
-  }
-  const s = state.thinned(MAX_POINTS);
-  const m = memory.thinned(MAX_POINTS);
-  return {
-    state: {
-      t: s.t,
-      counter: s.columns.counter!,
-      sessions: s.columns.sessions!,
-      // Nothing is alive before the first browser comes up: zero, not unknown.
-      browsers: s.columns.browsers!.map((n) => n ?? 0),
-      osBrowsers: s.columns.osBrowsers!,
-    },
-    memory: { t: m.t, driverMB: m.columns.driverMB!, osMB: m.columns.osMB!, heapMB: m.columns.heapMB! },
-    endMs,
   };
+  const result = (): RunSeries => {
+    const s = state.thinned(MAX_POINTS);
+    const m = memory.thinned(MAX_POINTS);
+    return {
+      state: {
+        t: s.t,
+        counter: s.columns.counter!,
+        sessions: s.columns.sessions!,
+        // Nothing is alive before the first browser comes up: zero, not unknown.
+        browsers: s.columns.browsers!.map((n) => n ?? 0),
+        osBrowsers: s.columns.osBrowsers!,
+      },
+      memory: { t: m.t, driverMB: m.columns.driverMB!, osMB: m.columns.osMB!, heapMB: m.columns.heapMB! },
+      endMs,
+    };
+  };
+  return { step, result };
 }
 
 /**
