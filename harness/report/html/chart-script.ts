@@ -20,8 +20,10 @@ export const CHART_SCRIPT = `
     }
     const series = [{ label: 'time (s)' }].concat(
       spec.series.map((s) => {
-        const one = { label: s.label, stroke: s.stroke, width: 1.5, scale: s.scale, spanGaps: !s.stepped, points: { show: false } };
-        if (s.stepped) one.paths = uPlot.paths.stepped({ align: 1 });
+        const one = { label: s.label, stroke: s.stroke, width: 1.5, scale: s.scale, spanGaps: s.style === 'line', points: { show: false } };
+        if (s.style === 'step') one.paths = uPlot.paths.stepped({ align: 1 });
+        // Latencies are dots: no line joins one job to the next (jobs that end at one instant share a dot).
+        if (s.style === 'points') Object.assign(one, { paths: () => null, points: { show: true, size: 5, fill: s.stroke } });
         return one;
       }),
     );

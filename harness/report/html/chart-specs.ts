@@ -10,7 +10,8 @@ export interface ChartSpec {
   id: string;
   /** Scenario seconds. */
   x: number[];
-  series: { label: string; stroke: string; values: (number | null)[]; stepped: boolean; scale: 'y' | 'heap' }[];
+  /** `step`: a state held until it changes; `line`: samples joined; `points`: one dot per value (a job's latency). */
+  series: { label: string; stroke: string; values: (number | null)[]; style: 'step' | 'line' | 'points'; scale: 'y' | 'heap' }[];
   /** Axis ranges: shared by the charts of a comparison, so before and after read on the same axes. */
   xMax: number;
   yMax: number;
@@ -24,7 +25,17 @@ export interface ChartSpec {
 export interface RunCharts {
   state: ChartSpec;
   memory: ChartSpec;
+  storm: ChartSpec;
+  latency: ChartSpec;
 }
+
+/** The charts of a run in the order a page shows them, with their headings. */
+export const CHART_HEADINGS: [keyof RunCharts, string][] = [
+  ['state', 'Counter, sessions and browsers'],
+  ['memory', 'Memory'],
+  ['storm', 'Closes and watchdog fires per second'],
+  ['latency', 'Job latency'],
+];
 
 /** Id of a violation's row in the violations table (`prefix` tells the runs of a comparison apart). */
 export function violationRowId(prefix: string, index: number): string {
@@ -37,22 +48,24 @@ export function runCharts(report: RunReport, series: RunSeries, prefix = ''): Ru
   const xMax = seconds(Math.max(series.endMs, report.figures.virtualMs));
   const faults = report.figures.faultWindows.map((w) => ({ from: seconds(w.fromMs), to: seconds(w.toMs), label: faultLabel(w) }));
   const violations = markers(report.violations, prefix);
-  const { state, memory } = series;
-  const hasOs = state.osBrowsers.some((n) => n !== null);
+  const { state, memory, storm, jobs } = series;
+  const hasOs = hasValues(state.osBrowsers);
   const stateSeries: ChartSpec['series'] = [
-    { label: 'pool counter', stroke: '#d62728', values: state.counter, stepped: true, scale: 'y' },
-    { label: 'pool sessions', stroke: '#1f77b4', values: state.sessions, stepped: true, scale: 'y' },
-    { label: 'browsers (driver)', stroke: '#2ca02c', values: state.browsers, stepped: true, scale: 'y' },
-    ...(hasOs ? [{ label: 'browsers (OS)', stroke: '#9467bd', values: state.osBrowsers, stepped: true, scale: 'y' as const }] : []),
+    { label: 'pool counter', stroke: '#d62728', values: state.counter, style: 'step', scale: 'y' },
+    { label: 'pool sessions', stroke: '#1f77b4', values: state.sessions, style: 'step', scale: 'y' },
+    { label: 'browsers (driver)', stroke: '#2ca02c', values: state.browsers, style: 'step', scale: 'y' },
+    ...when(hasOs, { label: 'browsers (OS)', stroke: '#9467bd', values: state.osBrowsers, style: 'step', scale: 'y' }),
   ];
   const memorySeries: ChartSpec['series'] = [
-    { label: 'driver MB', stroke: '#2ca02c', values: memory.driverMB, stepped: false, scale: 'y' },
-    ...(memory.osMB.some((n) => n !== null)
-      ? [{ label: 'OS PSS MB', stroke: '#9467bd', values: memory.osMB, stepped: false, scale: 'y' as const }]
-      : []),
-    ...(memory.heapMB.some((n) => n !== null)
-      ? [{ label: 'heap after GC MB (right axis)', stroke: '#ff7f0e', values: memory.heapMB, stepped: false, scale: 'heap' as const }]
-      : []),
+    { label: 'driver MB', stroke: '#2ca02c', values: memory.driverMB, style: 'line', scale: 'y' },
+    ...when(hasValues(memory.osMB), { label: 'OS PSS MB', stroke: '#9467bd', values: memory.osMB, style: 'line', scale: 'y' }),
+    ...when(hasValues(memory.heapMB), {
+      label: 'heap after GC MB (right axis)',
+      stroke: '#ff7f0e',
+      values: memory.heapMB,
+      style: 'line',
+      scale: 'heap',
+    }),
   ];
   return {
     state: {
@@ -77,13 +90,80 @@ export function runCharts(report: RunReport, series: RunSeries, prefix = ''): Ru
       faults,
       violations: [],
     },
+    storm: plain(`${prefix}chart-storm`, storm.t, xMax, faults, 'per second', [
+      {
+        label: storm.spanS > 1 ? `browser closes / s (peak in ${storm.spanS} s)` : 'browser closes / s',
+        stroke: '#8c564b',
+        values: storm.closes,
+        style: 'step',
+        scale: 'y',
+      },
+      {
+        label: storm.spanS > 1 ? `watchdog fires / s (peak in ${storm.spanS} s)` : 'watchdog fires / s',
+        stroke: '#e377c2',
+        values: storm.watchdogs,
+        style: 'step',
+        scale: 'y',
+      },
+    ]),
+    latency: plain(`${prefix}chart-latency`, jobs.t, xMax, faults, 'seconds', [
+      { label: 'job ok (s)', stroke: '#2ca02c', values: jobs.okMs.map(toSeconds), style: 'points', scale: 'y' },
+      { label: 'job failed (s)', stroke: '#d62728', values: jobs.failedMs.map(toSeconds), style: 'points', scale: 'y' },
+    ]),
   };
 }
 
-/** The memory chart's caption: the slopes the report judges by, fitted on the samples plotted. */
-export function memoryCaption(report: RunReport): string {
+type Series = ChartSpec['series'][number];
+
+/** A series only where the run has it (the OS is sampled on real drivers only). */
+function when(present: boolean, series: Series): Series[] {
+  return present ? [series] : [];
+}
+
+function hasValues(values: readonly (number | null)[]): boolean {
+  return values.some((v) => v !== null);
+}
+
+function toSeconds(ms: number | null): number | null {
+  return ms === null ? null : ms / 1000;
+}
+
+/** A chart on one axis, without violation markers. */
+function plain(
+  id: string,
+  tMs: number[],
+  xMax: number,
+  faults: ChartSpec['faults'],
+  yLabel: string,
+  series: ChartSpec['series'],
+): ChartSpec {
+  return {
+    id,
+    x: tMs.map(toSeconds) as number[],
+    series,
+    xMax,
+    yMax: rangeMax(series, 'y'),
+    heapMax: null,
+    yLabel,
+    faults,
+    violations: [],
+  };
+}
+
+/** What a chart's caption says: how to read it, and the figures the report judges by. */
+export function chartCaption(chart: keyof RunCharts, report: RunReport): string {
   const f = report.figures;
-  return `Fitted growth: ${formatRate(f.memoryGrowthMBPerHour)} MB/h (${f.memorySource}, ${f.memorySamples} samples); heap after GC ${formatRate(f.heapGrowthMBPerHour)} MB/h (${f.heapSamples} samples).`;
+  const at = (ms: number | null): string => (ms === null ? '' : ` at ${formatVirtualTime(ms)}`);
+  switch (chart) {
+    case 'state':
+      return 'Fault windows shaded; a red line per violation, its marker above: hover for the violation, click for its row.';
+    case 'memory':
+      return `Fitted growth: ${formatRate(f.memoryGrowthMBPerHour)} MB/h (${f.memorySource}, ${f.memorySamples} samples); heap after GC ${formatRate(f.heapGrowthMBPerHour)} MB/h (${f.heapSamples} samples).`;
+    case 'storm':
+      return `Peak closes/s ${f.peakClosesPerSecond}${at(f.peakClosesAtMs)}; peak watchdog fires/s ${f.peakWatchdogsPerSecond}${at(f.peakWatchdogsAtMs)}.`;
+    case 'latency':
+      return `Each job's time in pool.run, at its end: ${f.jobs.ok} ok, ${f.jobs.failed} failed of ${f.jobs.started} started.`;
+  }
 }
 
 /** Gives two runs' charts the same axes, so that a comparison reads by eye. */

@@ -1,7 +1,7 @@
 import type { LeakReport } from '../../heap/leak-report.ts';
 import type { RunReport } from '../report-json.ts';
 import { CHART_SCRIPT } from './chart-script.ts';
-import { type ChartSpec, memoryCaption, type RunCharts, runCharts, shareAxes } from './chart-specs.ts';
+import { CHART_HEADINGS, type ChartSpec, chartCaption, type RunCharts, runCharts, shareAxes } from './chart-specs.ts';
 import { escapeHtml as e, jsonForScript } from './escape.ts';
 import {
   faultsTable,
@@ -33,13 +33,7 @@ export function renderRunPage(run: PageRun): string {
     `<p>${e(report.scenario.description)}</p>`,
     verdictBanner(report),
     runSummary(report),
-    '<h2>Counter, sessions and browsers</h2>',
-    chartBlock(
-      charts.state,
-      'Fault windows shaded; a red line per violation, its marker above: hover for the violation, click for its row.',
-    ),
-    '<h2>Memory</h2>',
-    chartBlock(charts.memory, memoryCaption(report)),
+    ...CHART_HEADINGS.map(([key, heading]) => `<h2>${heading}</h2>${chartBlock(charts[key], chartCaption(key, report))}`),
     '<h2>Figures</h2>',
     figuresTable([report], ['value']),
     '<h2>Invariants</h2>',
@@ -53,7 +47,11 @@ export function renderRunPage(run: PageRun): string {
     '<h2>Replay</h2>',
     `<pre>${e(report.replay)}</pre>`,
   ];
-  return document(`Tally report: ${runTitle(report)}`, body, [charts.state, charts.memory]);
+  return document(
+    `Tally report: ${runTitle(report)}`,
+    body,
+    CHART_HEADINGS.map(([key]) => charts[key]),
+  );
 }
 
 /** The before/after page of `tally compare --html`: figures side by side, each chart before above after, on the same axes. */
@@ -62,8 +60,7 @@ export function renderComparePage(before: PageRun, after: PageRun): string {
   const labels = [`before: ${runTitle(before.report)}`, `after: ${runTitle(after.report)}`];
   const charts: RunCharts[] = runs.map((run, i) => runCharts(run.report, run.series, i === 0 ? 'before-' : 'after-'));
   const [a, b] = charts as [RunCharts, RunCharts];
-  shareAxes(a.state, b.state);
-  shareAxes(a.memory, b.memory);
+  for (const [key] of CHART_HEADINGS) shareAxes(a[key], b[key]);
   const reports = runs.map((run) => run.report);
   const body = [
     `<h1>Tally compare: ${e(labels[0]!)} → ${e(labels[1]!)}</h1>`,
@@ -72,10 +69,10 @@ export function renderComparePage(before: PageRun, after: PageRun): string {
     figuresTable(reports, labels),
     '<h2>Invariants</h2>',
     invariantsTable(reports, labels),
-    '<h2>Counter, sessions and browsers</h2>',
-    ...charts.map((c, i) => `<h3>${e(labels[i]!)}</h3>${chartBlock(c.state, '')}`),
-    '<h2>Memory</h2>',
-    ...charts.map((c, i) => `<h3>${e(labels[i]!)}</h3>${chartBlock(c.memory, memoryCaption(reports[i]!))}`),
+    ...CHART_HEADINGS.flatMap(([key, heading]) => [
+      `<h2>${heading}</h2>`,
+      ...charts.map((c, i) => `<h3>${e(labels[i]!)}</h3>${chartBlock(c[key], chartCaption(key, reports[i]!))}`),
+    ]),
     '<h2>Leak clusters</h2>',
     ...runs.map((run, i) => `<h3>${e(labels[i]!)}</h3>${leaksSection(run.leaks)}`),
     '<h2>Violations</h2>',
@@ -84,7 +81,7 @@ export function renderComparePage(before: PageRun, after: PageRun): string {
   return document(
     `Tally compare: ${labels.join(' → ')}`,
     body,
-    charts.flatMap((c) => [c.state, c.memory]),
+    charts.flatMap((c) => CHART_HEADINGS.map(([key]) => c[key])),
   );
 }
 

@@ -27,6 +27,39 @@ describe('the series of report.html, from the history', () => {
     expect(series.endMs).toBe(400);
   });
 
+  it('counts closes and watchdog fires per second as the report does (crashes are not closes), and plots each job latency', () => {
+    const h = history();
+    for (const [t, browser] of [
+      [1000, 'b1'],
+      [1100, 'b2'],
+      [1500, 'b3'],
+      [2500, 'b4'],
+    ] as const)
+      h.add('browser.down', t, { browser, cause: 'close' });
+    h.add('browser.down', 1200, { browser: 'b5', cause: 'crash' });
+    h.add('pool.watchdog', 1000, { afterMs: 1000 }, 'j1');
+    h.add('job.end', 1000, { ok: false, ms: 1000 }, 'j1');
+    h.add('job.end', 2600, { ok: true, ms: 800 }, 'j2');
+    const { storm, jobs } = seriesFromHistory(h.events);
+    expect(storm).toEqual({ t: [0, 1000, 2000], closes: [0, 3, 1], watchdogs: [0, 1, 0], spanS: 1 });
+    expect(jobs).toEqual({ t: [1000, 2600], okMs: [null, 800], failedMs: [1000, null] });
+  });
+
+  it('keeps the peak second of each span when a long run has more seconds than MAX_POINTS', () => {
+    const h = history();
+    const seconds = MAX_POINTS * 3;
+    h.add('browser.down', 7_200, { browser: 'b1', cause: 'close' });
+    h.add('browser.down', 7_300, { browser: 'b2', cause: 'close' });
+    h.add('browser.down', 8_100, { browser: 'b3', cause: 'close' });
+    h.add('settle', seconds * 1000, {});
+    const { storm } = seriesFromHistory(h.events);
+    expect(storm.spanS).toBe(3);
+    expect(storm.t.length).toBeLessThanOrEqual(MAX_POINTS + 1);
+    // Seconds 7 and 8 share the span [6, 9): its value is the busier second (2), not the sum (3).
+    expect(storm.closes[2]).toBe(2);
+    expect(Math.max(...storm.closes)).toBe(2);
+  });
+
   it('plots what the OS sees when the run has os.sample', () => {
     const h = history();
     h.add('os.sample', 50, { browsers: [{ browser: 'b1', pids: [10, 11], pssMB: 250 }], processes: 2, pssMB: 250, reason: 'interval' });

@@ -10,6 +10,14 @@ export interface RunSeries {
   state: { t: number[]; counter: Nullable[]; sessions: Nullable[]; browsers: number[]; osBrowsers: Nullable[] };
   /** Memory in MB: what the driver accounts (`sample`), the PSS the OS measures (`os.sample`), the used heap after GC (`heap.sample`). */
   memory: { t: number[]; driverMB: Nullable[]; osMB: Nullable[]; heapMB: Nullable[] };
+  /**
+   * The storm: browser closes and watchdog fires per second. `t` starts each span of `spanS`
+   * seconds (1, or more when the run is longer than MAX_POINTS seconds), the values are the
+   * highest count within one second of the span, so a peak is never averaged away.
+   */
+  storm: { t: number[]; closes: number[]; watchdogs: number[]; spanS: number };
+  /** Each job's latency (`job.end` ms) at its end, in the column of how it ended. */
+  jobs: { t: number[]; okMs: Nullable[]; failedMs: Nullable[] };
   /** Scenario time of the last event. */
   endMs: number;
 }
@@ -33,6 +41,9 @@ export function seriesFromHistory(events: Iterable<AnyEvent>): RunSeries {
 export function seriesFold(): { step(event: AnyEvent): void; result(): RunSeries } {
   const state = new Table(['counter', 'sessions', 'browsers', 'osBrowsers']);
   const memory = new Table(['driverMB', 'osMB', 'heapMB']);
+  const jobs = new Table(['okMs', 'failedMs']);
+  const closes = new PerSecond();
+  const watchdogs = new PerSecond();
   const alive = new Set<string>();
   let endMs = 0;
   const step = (event: AnyEvent): void => {
@@ -50,6 +61,16 @@ export function seriesFold(): { step(event: AnyEvent): void; result(): RunSeries
         if (event.kind === 'browser.up') alive.add(browser);
         else alive.delete(browser);
         state.set(event.t, 'browsers', alive.size);
+        // Closes as the report's peak closes/s counts them: the pool's own, not crashes or kills.
+        if (event.kind === 'browser.down' && (event.data as { cause: string }).cause === 'close') closes.add(event.t);
+        break;
+      }
+      case 'pool.watchdog':
+        watchdogs.add(event.t);
+        break;
+      case 'job.end': {
+        const { ok, ms } = event.data as { ok: boolean; ms: number };
+        jobs.set(event.t, ok ? 'okMs' : 'failedMs', ms, { carry: false });
         break;
       }
       case 'os.sample': {
@@ -69,6 +90,9 @@ export function seriesFold(): { step(event: AnyEvent): void; result(): RunSeries
   const result = (): RunSeries => {
     const s = state.thinned(MAX_POINTS);
     const m = memory.thinned(MAX_POINTS);
+    const j = jobs.thinned(MAX_POINTS);
+    const spanS = Math.max(1, Math.ceil(endMs / 1000 / MAX_POINTS));
+    const spans = Math.floor(endMs / 1000 / spanS) + 1;
     return {
       state: {
         t: s.t,
@@ -79,10 +103,37 @@ export function seriesFold(): { step(event: AnyEvent): void; result(): RunSeries
         osBrowsers: s.columns.osBrowsers!,
       },
       memory: { t: m.t, driverMB: m.columns.driverMB!, osMB: m.columns.osMB!, heapMB: m.columns.heapMB! },
+      storm: {
+        t: Array.from({ length: spans }, (_, i) => i * spanS * 1000),
+        closes: closes.peaks(spanS, spans),
+        watchdogs: watchdogs.peaks(spanS, spans),
+        spanS,
+      },
+      jobs: { t: j.t, okMs: j.columns.okMs!, failedMs: j.columns.failedMs! },
       endMs,
     };
   };
   return { step, result };
+}
+
+/** Occurrences per second of scenario time (`floor(t / 1000)`, as the report's peaks count them). */
+class PerSecond {
+  private readonly counts = new Map<number, number>();
+
+  add(t: number): void {
+    const second = Math.floor(t / 1000);
+    this.counts.set(second, (this.counts.get(second) ?? 0) + 1);
+  }
+
+  /** The highest count of one second within each of `spans` spans of `spanS` seconds. */
+  peaks(spanS: number, spans: number): number[] {
+    const peaks = new Array<number>(spans).fill(0);
+    for (const [second, count] of this.counts) {
+      const span = Math.floor(second / spanS);
+      if (span < spans && count > peaks[span]!) peaks[span] = count;
+    }
+    return peaks;
+  }
 }
 
 /**
