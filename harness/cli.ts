@@ -23,7 +23,7 @@ usage:
             the pool behind HTTP (POST /jobs, /healthz, /readyz, /metrics, /state, /violations); SIGTERM drains it and writes the report (docs/service.md)
   tally load [scenario] [--pool …] [--driver …] [--connections N] [--duration SECONDS] [--pages N] [--out DIR] [--seed N] [--set key=value]...
             [--url URL]   load the service with autocannon while the scenario's faults strike; its figures join the report (docs/service.md)
-  tally compare <run-before> <run-after>
+  tally compare <run-before> <run-after> [--html [--out FILE]]   the before/after table; --html: one self-contained page (default compare.html)
   tally check <run-folder | history.ndjson>
   tally leaks <run-folder>   leak clusters of the pool from the run's heap snapshots (leaks.json, leaks.md)
   tally demo [--out DIR] [--seed N]
@@ -50,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       set: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
       'heap-snapshots': { type: 'boolean', default: false },
+      html: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string' },
@@ -112,7 +113,7 @@ export async function main(argv: string[]): Promise<number> {
         pages: parseLimit('--pages', values.pages),
       });
     case 'compare':
-      return compareCommand(rest);
+      return compareCommand(rest, { html: values.html!, out: values.out });
     case 'check':
       return checkCommand(rest);
     case 'leaks':

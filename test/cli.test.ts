@@ -21,7 +21,7 @@ describe('tally run', () => {
     const fixed = await tally(['run', 'exception-mid-work', '--pool', 'fixed', '--out', join(out, 'fixed'), '--quiet']);
     expect(fixed.code).toBe(0);
     expect(fixed.stdout).toMatch(/^PASS/);
-    for (const file of ['history.ndjson', 'report.json', 'report.md', 'scenario.json'])
+    for (const file of ['history.ndjson', 'report.json', 'report.md', 'report.html', 'scenario.json'])
       expect(existsSync(join(out, 'legacy', file))).toBe(true);
 
     const compared = await tally(['compare', join(out, 'legacy'), join(out, 'fixed')]);
@@ -80,6 +80,7 @@ describe('tally run', () => {
     [['run', 'soak', '--colour', 'blue'], /Unknown option '--colour'/],
     [['compare', 'only-one'], /compare: give two run folders/],
     [['compare', 'package.json', 'README.md'], /package\.json is not a Tally report/],
+    [['compare', 'package.json', 'README.md', '--out', 'page.html'], /compare: --out names the page of --html; add --html/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('bad input %j exits 2 with a clear message', async (args, message) => {
     const result = await tally(args[0] === 'run' ? [...args, '--quiet', '--out', tempDir()] : args);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareReports } from '../report/compare.ts';
 import { formatRate } from '../report/format.ts';
+import { type DemoRow, renderDemoPage } from '../report/html/page.ts';
 import type { RunReport } from '../report/report-json.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
 import { executeRun } from './execute-run.ts';
@@ -27,6 +28,7 @@ export async function demoCommand(args: { out: string; seed: number | undefined 
   const interrupt = onInterrupt();
   const rows: string[] = [];
   const details: string[] = [];
+  const pageRows: DemoRow[] = [];
   let expected = true;
   try {
     for (const scenario of DEMO_SCENARIOS) {
@@ -48,6 +50,14 @@ export async function demoCommand(args: { out: string; seed: number | undefined 
       const ok = legacy.verdict.code === 1 && fixed.verdict.code === 0;
       expected &&= ok;
       rows.push(summaryRow(scenario, legacy, fixed, ok));
+      pageRows.push({
+        scenario,
+        runs: [
+          { label: 'legacy', href: `${scenario}/legacy/report.html`, report: legacy },
+          { label: 'fixed', href: `${scenario}/fixed/report.html`, report: fixed },
+        ],
+        asExpected: ok,
+      });
       details.push(`## ${scenario}\n\n\`\`\`\n${compareReports(legacy, fixed)}\`\`\`\n`);
     }
     if (!interrupt.signal.aborted) {
@@ -59,6 +69,8 @@ export async function demoCommand(args: { out: string; seed: number | undefined 
         out: join(args.out, 'watchdog-storm', 'fixed-no-jitter'),
         signal: interrupt.signal,
       });
+      const stormRow = pageRows.find((row) => row.scenario === 'watchdog-storm');
+      stormRow?.runs.push({ label: 'fixed, jitter off (must fail)', href: 'watchdog-storm/fixed-no-jitter/report.html', report });
       details.push(
         `watchdog-storm, fixed pool: peak closes/s ${report.figures.peakClosesPerSecond} with jitter off (verdict ${report.verdict.verdict}), see the jitter-on row above.\n`,
       );
@@ -74,9 +86,12 @@ export async function demoCommand(args: { out: string; seed: number | undefined 
   ].join('\n');
   const summary = `# Tally demo: the story's pool before and after the fix\n\n${table}\n\nBefore -> after in each cell.\n\n${details.join('\n')}`;
   writeFileSync(join(args.out, 'summary.md'), summary);
+  writeFileSync(join(args.out, 'summary.html'), renderDemoPage(pageRows));
   console.log(table);
   console.log(`\n${details[0] ?? ''}`);
-  console.log(`full summary: ${join(args.out, 'summary.md')}; every run's report.md is under ${args.out}/`);
+  console.log(
+    `full summary: ${join(args.out, 'summary.md')} and ${join(args.out, 'summary.html')}; every run's report.md and report.html are under ${args.out}/`,
+  );
   if (interrupt.signal.aborted) return 2;
   console.log(expected ? 'every scenario: legacy fails, fixed passes' : 'UNEXPECTED: some scenario did not give legacy fail / fixed pass');
   return expected ? 0 : 1;

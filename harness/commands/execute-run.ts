@@ -67,7 +67,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
     },
     options.onStatus,
   );
-  const report = writeRunFolder(
+  const report = await writeRunFolder(
     outDir,
     { scenario, scenarioPath: path, pool: pool.name, driver, seed, overrides: options.overrides ?? [], startedAt },
     result,

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.ts';
 import { leakSummaryLine, writeLeakReport } from '../heap/leak-report.ts';
 import { formatRate, missedFaultsLine } from '../report/format.ts';
+import { rewriteReportHtml } from '../report/html/run-page-files.ts';
 import type { RunReport } from '../report/report-json.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
 import { showProgress } from '../runner/progress.ts';
@@ -71,15 +72,16 @@ export function printRunSummary(report: RunReport, outDir: string): void {
     `  counter mismatches/30min ${formatRate(f.counterMismatchesPer30Min)}, lock sweeps/30min ${formatRate(f.lockSweepsPer30Min)}, memory growth ${formatRate(f.memoryGrowthMBPerHour)} MB/h, peak closes/s ${f.peakClosesPerSecond}`,
   );
   if (f.faultsMissed > 0) console.log(`  note: ${missedFaultsLine(f.faultsMissed)}`);
-  console.log(`  ${outDir}/report.md   replay: ${report.replay}`);
+  console.log(`  ${outDir}/report.md (and report.html)   replay: ${report.replay}`);
 }
 
 /** The leak analysis of `--heap-snapshots`: a failure is said, and the run's report and verdict stand. */
 async function analyseLeaks(outDir: string): Promise<void> {
   try {
     const leaks = await writeLeakReport(outDir);
+    await rewriteReportHtml(outDir);
     console.log(`  ${leakSummaryLine(leaks)}`);
-    console.log(`  ${outDir}/leaks.md`);
+    console.log(`  ${outDir}/leaks.md, ${outDir}/report.html`);
   } catch (error) {
     console.log(`  leak analysis failed, no leaks.json: ${(error as Error).message}`);
   }

@@ -58,6 +58,7 @@ export function leakSummaryLine(report: LeakReport): string {
   return `leaks: ${report.leakedObjects} objects, ${kb(report.leakedBytes)} held by the pool in ${report.clusters.length} clusters; top: ${top.count} × ${top.path.slice(1).join(' → ')}${top.largest.length > top.path.length ? ` → ${top.largest.slice(top.path.length).join(' → ')}` : ''}`;
 }
 
-function kb(bytes: number): string {
+/** Bytes as KB or MB, one decimal. */
+export function kb(bytes: number): string {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} KB`;
 }

@@ -1,6 +1,7 @@
 import { INVARIANT_NAMES, type Violation } from '../checkers/violation.ts';
 import type { AnyEvent } from '../history/events.ts';
-import { formatNumber, formatRate, formatVirtualTime, missedFaultsLine } from './format.ts';
+import { figureRows } from './figure-rows.ts';
+import { formatNumber, formatVirtualTime, missedFaultsLine } from './format.ts';
 import type { RunReport } from './report-json.ts';
 
 /** Violations shown in full; the rest are in report.json. */
@@ -72,28 +73,7 @@ function coverageSection(report: RunReport): string[] {
 }
 
 function figuresSection(report: RunReport): string[] {
-  const f = report.figures;
-  const at = (ms: number | null): string => (ms === null ? '' : ` (at ${formatVirtualTime(ms)})`);
-  const rows: string[][] = [
-    [
-      'counter mismatches / 30 min',
-      `${formatRate(f.counterMismatchesPer30Min)} (${f.counterMismatches} in total${f.firstCounterMismatchMs === null ? '' : `, first at ${formatVirtualTime(f.firstCounterMismatchMs)}`})`,
-    ],
-    ['lock sweeps / 30 min', `${formatRate(f.lockSweepsPer30Min)} (${f.lockSweeps} sweeps removed ${f.orphanLocksSwept} orphan locks)`],
-    ['memory growth MB/h', `${formatRate(f.memoryGrowthMBPerHour)} (fitted on ${f.memorySamples} samples)`],
-    ['peak memory MB', formatNumber(f.peakMemoryMB)],
-    [
-      'heap growth MB/h (measured)',
-      `${formatRate(f.heapGrowthMBPerHour)} (used heap after GC, ${f.heapSamples} samples${report.driver === 'sim' ? '; the sim holds 1/1000 of what it accounts' : ''}), peak ${formatNumber(f.peakHeapMB)} MB`,
-    ],
-    ['peak browsers', String(f.peakBrowsers)],
-    ['peak closes / s', `${f.peakClosesPerSecond}${at(f.peakClosesAtMs)}`],
-    ['peak watchdogs / s', `${f.peakWatchdogsPerSecond}${at(f.peakWatchdogsAtMs)}`],
-    [
-      'jobs ok / failed',
-      `${f.jobs.ok} / ${f.jobs.failed} (${f.jobs.started} started${f.jobs.interrupted ? `, ${f.jobs.interrupted} interrupted` : ''})`,
-    ],
-  ];
+  const rows = figureRows(report);
   const budgets = Object.entries(report.budgets).filter(([, value]) => value !== undefined);
   const lines = ['## Figures', '', ...table(['figure', 'value'], rows, ['left', 'left']), ''];
   if (budgets.length > 0)
@@ -147,7 +127,7 @@ function violationBlock(v: Violation, number: number): string[] {
   return lines;
 }
 
-function formatValue(value: Violation['values'][string]): string {
+export function formatValue(value: Violation['values'][string]): string {
   if (Array.isArray(value)) return `[${value.join(', ')}]`;
   // Measured figures carry floating-point noise (5.000000000008517) that says nothing to a reader.
   if (typeof value === 'number' && !Number.isInteger(value)) return String(Math.round(value * 1000) / 1000);
@@ -155,7 +135,7 @@ function formatValue(value: Violation['values'][string]): string {
 }
 
 /** One event per line, `seq t kind session data`, columns aligned. */
-function recentEvents(events: readonly AnyEvent[]): string[] {
+export function recentEvents(events: readonly AnyEvent[]): string[] {
   const seqWidth = Math.max(...events.map((e) => String(e.seq).length));
   const kindWidth = Math.max(...events.map((e) => e.kind.length));
   const sessionWidth = Math.max(...events.map((e) => (e.session ?? '-').length));

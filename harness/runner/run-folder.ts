@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, mkdirSync, realpathSync, rmSync, wri
 import { dirname, join, resolve } from 'node:path';
 import { errorMessage, InputError } from '../errors.ts';
 import { HEAP_POINTS, snapshotFileName } from '../heap/take-snapshot.ts';
+import { writeReportHtml } from '../report/html/run-page-files.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { buildReport, type RunReport } from '../report/report-json.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -11,6 +12,7 @@ export const RUN_FILES = [
   'history.ndjson',
   'report.json',
   'report.md',
+  'report.html',
   'scenario.json',
   'traces.otlp.json',
   ...HEAP_POINTS.map(snapshotFileName),
@@ -48,8 +50,8 @@ function realpathOfNearest(path: string): string {
   return existing === path ? real : join(real, path.slice(existing.length));
 }
 
-/** Writes the run's folder: the resolved scenario, report.json and report.md beside history.ndjson. */
-export function writeRunFolder(
+/** Writes the run's folder: the resolved scenario, report.json, report.md and report.html beside history.ndjson. */
+export async function writeRunFolder(
   outDir: string,
   run: {
     scenario: Scenario;
@@ -61,7 +63,7 @@ export function writeRunFolder(
     startedAt: Date;
   },
   result: RunResult,
-): RunReport {
+): Promise<RunReport> {
   const report = buildReport({
     scenario: run.scenario,
     scenarioPath: run.scenarioPath,
@@ -82,5 +84,6 @@ export function writeRunFolder(
   writeFileSync(join(outDir, 'scenario.json'), `${JSON.stringify(run.scenario, null, 2)}\n`);
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'report.md'), renderMarkdown(report));
+  await writeReportHtml(outDir, report);
   return report;
 }

@@ -1,0 +1,28 @@
+import { formatNumber, formatRate, formatVirtualTime } from './format.ts';
+import type { RunReport } from './report-json.ts';
+
+/** The story's figures as `[figure, value]` rows, worded once for report.md and report.html. */
+export function figureRows(report: RunReport): [string, string][] {
+  const f = report.figures;
+  const at = (ms: number | null): string => (ms === null ? '' : ` (at ${formatVirtualTime(ms)})`);
+  return [
+    [
+      'counter mismatches / 30 min',
+      `${formatRate(f.counterMismatchesPer30Min)} (${f.counterMismatches} in total${f.firstCounterMismatchMs === null ? '' : `, first at ${formatVirtualTime(f.firstCounterMismatchMs)}`})`,
+    ],
+    ['lock sweeps / 30 min', `${formatRate(f.lockSweepsPer30Min)} (${f.lockSweeps} sweeps removed ${f.orphanLocksSwept} orphan locks)`],
+    ['memory growth MB/h', `${formatRate(f.memoryGrowthMBPerHour)} (fitted on ${f.memorySamples} samples)`],
+    ['peak memory MB', formatNumber(f.peakMemoryMB)],
+    [
+      'heap growth MB/h (measured)',
+      `${formatRate(f.heapGrowthMBPerHour)} (used heap after GC, ${f.heapSamples} samples${report.driver === 'sim' ? '; the sim holds 1/1000 of what it accounts' : ''}), peak ${formatNumber(f.peakHeapMB)} MB`,
+    ],
+    ['peak browsers', String(f.peakBrowsers)],
+    ['peak closes / s', `${f.peakClosesPerSecond}${at(f.peakClosesAtMs)}`],
+    ['peak watchdogs / s', `${f.peakWatchdogsPerSecond}${at(f.peakWatchdogsAtMs)}`],
+    [
+      'jobs ok / failed',
+      `${f.jobs.ok} / ${f.jobs.failed} (${f.jobs.started} started${f.jobs.interrupted ? `, ${f.jobs.interrupted} interrupted` : ''})`,
+    ],
+  ];
+}
