@@ -84,6 +84,7 @@ describe('check suite', () => {
       'counter-within-bounds': 0,
       'counter-matches-browsers': 0,
       'counter-matches-processes': 0,
+      'browsers-within-limit': 0,
       'lock-ownership': 0,
       'single-release': 0,
       'work-cancelled': 0,

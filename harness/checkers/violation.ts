@@ -6,6 +6,7 @@ export const INVARIANT_NAMES = [
   'counter-within-bounds',
   'counter-matches-browsers',
   'counter-matches-processes',
+  'browsers-within-limit',
   'lock-ownership',
   'single-release',
   'work-cancelled',

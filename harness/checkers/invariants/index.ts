@@ -1,4 +1,5 @@
 import type { Invariant } from '../invariant.ts';
+import { browsersWithinLimit } from './browsers-within-limit.ts';
 import { counterMatchesBrowsers } from './counter-matches-browsers.ts';
 import { counterMatchesProcesses } from './counter-matches-processes.ts';
 import { counterMatchesSessions } from './counter-matches-sessions.ts';
@@ -10,6 +11,7 @@ import { singleRelease } from './single-release.ts';
 import { workCancelled } from './work-cancelled.ts';
 
 export {
+  browsersWithinLimit,
   counterMatchesBrowsers,
   counterMatchesProcesses,
   counterMatchesSessions,
@@ -27,6 +29,7 @@ export const ALL_INVARIANTS: readonly Invariant[] = [
   counterWithinBounds,
   counterMatchesBrowsers,
   counterMatchesProcesses,
+  browsersWithinLimit,
   lockOwnership,
   singleRelease,
   workCancelled,
