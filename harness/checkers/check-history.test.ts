@@ -85,6 +85,8 @@ describe('check suite', () => {
       'counter-matches-browsers': 0,
       'counter-matches-processes': 0,
       'browsers-within-limit': 0,
+      'pages-close-with-session': 0,
+      'pages-per-browser': 0,
       'lock-ownership': 0,
       'single-release': 0,
       'work-cancelled': 0,

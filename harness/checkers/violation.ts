@@ -7,6 +7,8 @@ export const INVARIANT_NAMES = [
   'counter-matches-browsers',
   'counter-matches-processes',
   'browsers-within-limit',
+  'pages-close-with-session',
+  'pages-per-browser',
   'lock-ownership',
   'single-release',
   'work-cancelled',

@@ -91,6 +91,8 @@ export const ScenarioSchema = z
         watchdogMs: positiveInt,
         jitterMs: ms.default(30_000),
         sweepEveryMs: positiveInt.default(60_000),
+        /** Most pages the pool opens in one browser, when it shares browsers (Crawlee's maxOpenPagesPerBrowser): checked by pages-per-browser. */
+        maxPagesPerBrowser: positiveInt.optional(),
       })
       .strict(),
     faults: z.array(FaultSchema).default([]),

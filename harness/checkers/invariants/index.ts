@@ -5,6 +5,8 @@ import { counterMatchesProcesses } from './counter-matches-processes.ts';
 import { counterMatchesSessions } from './counter-matches-sessions.ts';
 import { counterWithinBounds } from './counter-within-bounds.ts';
 import { lockOwnership } from './lock-ownership.ts';
+import { pagesCloseWithSession } from './pages-close-with-session.ts';
+import { pagesPerBrowser } from './pages-per-browser.ts';
 import { processesAtQuiescence } from './processes-at-quiescence.ts';
 import { quiescence } from './quiescence.ts';
 import { singleRelease } from './single-release.ts';
@@ -17,6 +19,8 @@ export {
   counterMatchesSessions,
   counterWithinBounds,
   lockOwnership,
+  pagesCloseWithSession,
+  pagesPerBrowser,
   processesAtQuiescence,
   quiescence,
   singleRelease,
@@ -30,6 +34,8 @@ export const ALL_INVARIANTS: readonly Invariant[] = [
   counterMatchesBrowsers,
   counterMatchesProcesses,
   browsersWithinLimit,
+  pagesCloseWithSession,
+  pagesPerBrowser,
   lockOwnership,
   singleRelease,
   workCancelled,
