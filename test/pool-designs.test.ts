@@ -60,6 +60,7 @@ describe('buggy pools', () => {
     ['page-left-open-on-failure', 'exception-mid-work', 'counter-matches-browsers', /^counter\(\d+\) < pages\(\d+\)$/],
     ['double-release-on-watchdog', 'watchdog-timeout', 'single-release', /released twice: paths watchdog, finally/],
     ['disconnect-and-finally', 'browser-crash', 'single-release', /released twice: paths disconnected, finally/],
+    ['stale-lease-release', 'exception-mid-work', 'lock-held-by-session', /^lock of j\d+ released by j\d+ while j\d+ holds it$/],
     ['page-outside-job-context', 'exception-mid-work', 'pages-close-with-session', /^page b\d+\/p\d+ of j\d+ outlives its session$/],
     [
       'pages-closed-in-batches',

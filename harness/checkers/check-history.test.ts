@@ -88,6 +88,7 @@ describe('check suite', () => {
       'pages-close-with-session': 0,
       'pages-per-browser': 0,
       'lock-ownership': 0,
+      'lock-held-by-session': 0,
       'single-release': 0,
       'work-cancelled': 0,
       quiescence: 0,

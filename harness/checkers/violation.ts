@@ -10,6 +10,7 @@ export const INVARIANT_NAMES = [
   'pages-close-with-session',
   'pages-per-browser',
   'lock-ownership',
+  'lock-held-by-session',
   'single-release',
   'work-cancelled',
   'quiescence',

@@ -90,10 +90,14 @@ export interface EventData {
 
   /** The pool changed its counter (reported by the pool). `path` names the code path. */
   'pool.counter': { delta: 1 | -1; value: number; path: string };
-  /** A lock was attached to or released from a session (reported by the pool). */
-  'pool.lock': { op: 'attach' | 'release'; holders: number };
-  /** The pool swept orphan locks. */
-  'pool.sweep': { swept: number; locks: number; activeOps: number };
+  /**
+   * A lock was attached to or released from a session (reported by the pool); the event's session
+   * is the lock's. `by`: the session whose code did it, when not the lock's own (a late release by
+   * a previous holder of a lock keyed by what it guards).
+   */
+  'pool.lock': { op: 'attach' | 'release'; holders: number; by?: string };
+  /** The pool swept orphan locks; `removed` names the sessions whose locks it deleted. */
+  'pool.sweep': { swept: number; locks: number; activeOps: number; removed?: string[] };
   /** The pool's watchdog fired for a session. */
   'pool.watchdog': { afterMs: number };
   /** Free-form pool remark (e.g. a skipped second release). */

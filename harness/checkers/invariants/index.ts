@@ -4,6 +4,7 @@ import { counterMatchesBrowsers } from './counter-matches-browsers.ts';
 import { counterMatchesProcesses } from './counter-matches-processes.ts';
 import { counterMatchesSessions } from './counter-matches-sessions.ts';
 import { counterWithinBounds } from './counter-within-bounds.ts';
+import { lockHeldBySession } from './lock-held-by-session.ts';
 import { lockOwnership } from './lock-ownership.ts';
 import { pagesCloseWithSession } from './pages-close-with-session.ts';
 import { pagesPerBrowser } from './pages-per-browser.ts';
@@ -18,6 +19,7 @@ export {
   counterMatchesProcesses,
   counterMatchesSessions,
   counterWithinBounds,
+  lockHeldBySession,
   lockOwnership,
   pagesCloseWithSession,
   pagesPerBrowser,
@@ -37,6 +39,7 @@ export const ALL_INVARIANTS: readonly Invariant[] = [
   pagesCloseWithSession,
   pagesPerBrowser,
   lockOwnership,
+  lockHeldBySession,
   singleRelease,
   workCancelled,
   quiescence,

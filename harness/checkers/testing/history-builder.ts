@@ -134,8 +134,9 @@ export class HistoryBuilder {
     return this.emit('pool.counter', { delta, value: this.#counter, path }, { session, at });
   }
 
-  lock(session: string, op: 'attach' | 'release', holders: number, at?: string): HistoryEvent<'pool.lock'> {
-    return this.emit('pool.lock', { op, holders }, { session, at });
+  /** A lock of `session` is attached or released; `by` another session's code, when it is not the lock's own. */
+  lock(session: string, op: 'attach' | 'release', holders: number, at?: string, by?: string): HistoryEvent<'pool.lock'> {
+    return this.emit('pool.lock', by === undefined ? { op, holders } : { op, holders, by }, { session, at });
   }
 
   watchdog(job: string, afterMs = 300_000, at?: string): HistoryEvent<'pool.watchdog'> {
