@@ -23,7 +23,7 @@ export function createPool(env: PoolEnv): Pool {
   const scheduleCleanup = () => {
     cleanup = env.clock.setTimeout(
       () => {
-        closeFinished();
+        void closeFinished();
         scheduleCleanup();
       },
       CLEANUP_EVERY_MS,
