@@ -60,6 +60,7 @@ describe('buggy pools', () => {
     ['page-left-open-on-failure', 'exception-mid-work', 'counter-matches-browsers', /^counter\(\d+\) < pages\(\d+\)$/],
     ['double-release-on-watchdog', 'watchdog-timeout', 'single-release', /released twice: paths watchdog, finally/],
     ['disconnect-and-finally', 'browser-crash', 'single-release', /released twice: paths disconnected, finally/],
+    ['counter-before-failing-launch', 'launch-fail', 'counter-matches-sessions', /^counter\(\d+\) > sessions\(\d+\)$/],
     ['stale-lease-release', 'exception-mid-work', 'lock-held-by-session', /^lock of j\d+ released by j\d+ while j\d+ holds it$/],
     ['page-outside-job-context', 'exception-mid-work', 'pages-close-with-session', /^page b\d+\/p\d+ of j\d+ outlives its session$/],
     [
@@ -75,6 +76,14 @@ describe('buggy pools', () => {
     const violation = report.violations.find((v) => v.invariant === invariant);
     expect(violation?.message).toMatch(message);
     expect(violation?.session).toMatch(/^j\d+$/);
+  });
+
+  it('blames the slot never given back on the job whose launch failed, not on the latest acquire', async () => {
+    const report = await run('buggy/counter-before-failing-launch', 'launch-fail', 1);
+    const violation = report.violations.find((v) => v.invariant === 'counter-matches-sessions')!;
+    const failedLaunch = violation.recent.find((e) => e.kind === 'job.end' && e.session === violation.session);
+    expect(failedLaunch?.data).toMatchObject({ ok: false, error: expect.stringMatching(/launchFail/) });
+    expect(violation.at).toMatch(/counter-before-failing-launch\.ts:\d+/);
   });
 
   it('blames the leaked page on the job whose work failed and left it open, not on the latest release', async () => {

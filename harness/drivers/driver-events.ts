@@ -3,6 +3,15 @@ import type { DriverOp, EventData } from '../history/events.ts';
 import type { Recorder } from '../history/recorder.ts';
 import type { Delivery } from './listeners.ts';
 
+/** The error a launch armed by `launchFail` rejects with, as Playwright words a failed or timed-out launch. */
+export function launchFailure(timeoutMs: number | undefined): Error {
+  return new Error(
+    timeoutMs === undefined
+      ? 'browserType.launch: Target page, context or browser has been closed (launchFail)'
+      : `browserType.launch: Timeout ${timeoutMs}ms exceeded (launchFail)`,
+  );
+}
+
 /**
  * How every driver, simulated or real, writes the ground truth into the history: each call and
  * its return, each browser coming up and going down, each page whose renderer died. One writer, so the checkers read the same

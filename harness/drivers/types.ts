@@ -62,6 +62,11 @@ export interface DriverFaults {
   /** The browser's next close takes `ms`. */
   slowClose(browser: string, ms: number): void;
   /**
+   * The driver's next launch rejects: after `timeoutMs` as a launch that timed out, when given,
+   * else as soon as it would have returned. No browser is started.
+   */
+  launchFail(timeoutMs: number | undefined): void;
+  /**
    * The site answers the browser's next page request badly: `reset` (the connection is reset: the
    * navigation fails), `serverError` (a 503 error page) or `challenge` (a bot-challenge page): for
    * the last two the navigation succeeds and reading the reviews fails.

@@ -31,7 +31,7 @@ export type DriverOp = 'launch' | 'newContext' | 'newPage' | 'goto' | 'evaluate'
 /** What the target site can answer a browser's next page with instead of the page (a bad day of the real site). */
 export const BAD_PAGE_KINDS = ['reset', 'serverError', 'challenge'] as const;
 export type BadPageKind = (typeof BAD_PAGE_KINDS)[number];
-export const FAULT_KINDS = ['stall', 'crash', 'pageCrash', 'hang', 'throw', 'slowClose', ...BAD_PAGE_KINDS] as const;
+export const FAULT_KINDS = ['stall', 'crash', 'pageCrash', 'hang', 'throw', 'slowClose', 'launchFail', ...BAD_PAGE_KINDS] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface EventData {

@@ -9,6 +9,7 @@ export const FaultSchema = z
     /** stall: navigation never completes; crash: browser dies; pageCrash: the process rendering the
      *  browser's pages dies (the browser lives on); hang: browser stops answering for `forMs`;
      *  throw: the job's work throws; slowClose: the browser's next close takes `forMs`;
+     *  launchFail: the driver's next launch rejects (after `forMs` as a timeout, when given);
      *  reset, serverError, challenge: the site answers the browser's next page with a connection
      *  reset, a 503 error page or a bot-challenge page. */
     kind: z.enum(FAULT_KINDS),

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock/clock.ts';
 import type { Recorder } from '../../history/recorder.ts';
 import type { Random } from '../../random.ts';
-import { DriverEvents } from '../driver-events.ts';
+import { DriverEvents, launchFailure } from '../driver-events.ts';
 import type { Driver, DriverFaults, PageLike, ResourceSample } from '../types.ts';
 import { SimBrowser, SimPage } from './sim-browser.ts';
 import type { SimBrowserHost, SimTiming } from './sim-host.ts';
@@ -33,6 +33,8 @@ export class SimDriver implements Driver, SimBrowserHost {
   /** What a browser and a page account; each holds real memory in proportion (SimMemory). */
   readonly memoryMB: { browser: number; page: number };
   readonly #browsers = new Map<string, SimBrowser>();
+  /** Launches armed to fail (launchFail), in turn: each with its timeout, if it times out. */
+  readonly #failingLaunches: (number | undefined)[] = [];
   #nextBrowser = 1;
 
   constructor(
@@ -48,6 +50,7 @@ export class SimDriver implements Driver, SimBrowserHost {
 
   launch(): Promise<SimBrowser> {
     const id = `b${this.#nextBrowser++}`;
+    if (this.#failingLaunches.length > 0) return this.#failLaunch(id, this.#failingLaunches.shift());
     const browser = new SimBrowser(id, this, this.clock);
     return new Promise((resolve) => {
       const call = this.events.call('launch', id, id, undefined, true);
@@ -60,6 +63,21 @@ export class SimDriver implements Driver, SimBrowserHost {
           resolve(browser);
         },
         this.timing.launchMs,
+        'sim',
+      );
+    });
+  }
+
+  #failLaunch(id: string, timeoutMs: number | undefined): Promise<never> {
+    return new Promise((_, reject) => {
+      const call = this.events.call('launch', id, id, undefined, true);
+      this.clock.setTimeout(
+        () => {
+          const error = launchFailure(timeoutMs);
+          this.events.return('launch', id, id, call, error);
+          reject(error);
+        },
+        timeoutMs ?? this.timing.launchMs,
         'sim',
       );
     });
@@ -97,6 +115,7 @@ export class SimDriver implements Driver, SimBrowserHost {
       if (browser) browser.slowCloseMs = ms;
     },
     badPage: (id, kind) => this.#browsers.get(id)?.badPages.push(kind),
+    launchFail: (timeoutMs) => this.#failingLaunches.push(timeoutMs),
   };
 
   async shutdown(): Promise<void> {
