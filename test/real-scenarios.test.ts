@@ -41,4 +41,29 @@ describe.runIf(needsBrowser('chromium'))('story scenarios on real Chromium', () 
       expect(verdicts).toEqual({ legacy: 1, fixed: 0 });
     });
   }
+
+  it('launch-fail: the fixed pool gives back the slot of a launch that failed, a pool that never rolls it back is caught', {
+    timeout: 180_000,
+  }, async () => {
+    const verdicts: Record<string, number | null> = {};
+    for (const pool of ['fixed', './examples/pools/buggy/counter-before-failing-launch.ts']) {
+      const folder = join(out, 'launch-fail', pool.replace(/\W+/g, '-'));
+      const result = await tally([
+        'run',
+        'scenarios/launch-fail.scenario.ts',
+        '--pool',
+        pool,
+        '--driver',
+        'chromium',
+        '--out',
+        folder,
+        '--quiet',
+      ]);
+      verdicts[pool] = result.code;
+      const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
+      expect(report.figures.firstJobError, result.stdout).toMatch(/launchFail/);
+      if (pool !== 'fixed') expect(report.invariants['counter-matches-sessions'], result.stdout).toBeGreaterThan(0);
+    }
+    expect(verdicts).toEqual({ fixed: 0, './examples/pools/buggy/counter-before-failing-launch.ts': 1 });
+  });
 });
