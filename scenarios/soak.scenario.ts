@@ -11,10 +11,12 @@ export default defineScenario({
   durationMs: 24 * 60 * 60_000,
   workload: { concurrency: 4, pagesPerJob: 20, pageMs: 15_000, rampMs: 60_000 },
   pool: { maxBrowsers: 50, watchdogMs: 10 * 60_000, jitterMs: 30_000, sweepEveryMs: 60_000 },
+  // A crash of a browser the jobs share ends every job at once; a stall or throw timed at the same
+  // instant waits for the next job to work instead of striking nothing (afterWorking).
   faults: [
     { kind: 'crash', every: 30 * 60_000, probability: 0.5 },
-    { kind: 'stall', every: 45 * 60_000, probability: 0.5 },
-    { kind: 'throw', every: 20 * 60_000, probability: 0.5 },
+    { kind: 'stall', every: 45 * 60_000, probability: 0.5, afterWorking: 1 },
+    { kind: 'throw', every: 20 * 60_000, probability: 0.5, afterWorking: 1 },
     { kind: 'hang', every: 60 * 60_000, forMs: 15 * 60_000 },
     { kind: 'slowClose', every: 2 * 60 * 60_000, forMs: 30_000 },
   ],
