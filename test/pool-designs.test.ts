@@ -61,6 +61,7 @@ describe('buggy pools', () => {
     ['double-release-on-watchdog', 'watchdog-timeout', 'single-release', /released twice: paths watchdog, finally/],
     ['disconnect-and-finally', 'browser-crash', 'single-release', /released twice: paths disconnected, finally/],
     ['counter-before-failing-launch', 'launch-fail', 'counter-matches-sessions', /^counter\(\d+\) > sessions\(\d+\)$/],
+    ['listener-per-job-left', 'exception-mid-work', 'listeners-removed', /^\d+ listeners? left on b\d+ by jobs that ended \(last: j\d+\)$/],
     ['stale-lease-release', 'exception-mid-work', 'lock-held-by-session', /^lock of j\d+ released by j\d+ while j\d+ holds it$/],
     ['page-outside-job-context', 'exception-mid-work', 'pages-close-with-session', /^page b\d+\/p\d+ of j\d+ outlives its session$/],
     [

@@ -89,6 +89,7 @@ describe('check suite', () => {
       'pages-per-browser': 0,
       'lock-ownership': 0,
       'lock-held-by-session': 0,
+      'listeners-removed': 0,
       'single-release': 0,
       'work-cancelled': 0,
       quiescence: 0,

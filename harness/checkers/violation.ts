@@ -11,6 +11,7 @@ export const INVARIANT_NAMES = [
   'pages-per-browser',
   'lock-ownership',
   'lock-held-by-session',
+  'listeners-removed',
   'single-release',
   'work-cancelled',
   'quiescence',

@@ -82,6 +82,8 @@ export interface Driver {
   browserIdOf(page: PageLike): string | undefined;
   /** The id (b1/p2, ...) of a page the driver opened. */
   pageIdOf(page: PageLike): string | undefined;
+  /** The listeners the pool has on the browser a page belongs to now (`on`/`once`, less `off`). */
+  browserListenersOf(page: PageLike): number | undefined;
   /** Ids of the browsers alive now: the ground truth the pool's counter is checked against. */
   liveBrowserIds(): string[];
   sample(): ResourceSample;

@@ -62,8 +62,11 @@ export interface EventData {
 
   /** A job is handed to `pool.run(job)`. `session` is the job id. */
   'job.start': { pages: number };
-  /** The pool called `job.work(page, signal)`: the job works on `page` (its id), which lives in `browser`. */
-  'job.work': { browser: string; page?: string };
+  /**
+   * The pool called `job.work(page, signal)`: the job works on `page` (its id), which lives in
+   * `browser`; `listeners`: the listeners the pool has on that browser at that moment.
+   */
+  'job.work': { browser: string; page?: string; listeners?: number };
   /** The job's work function settled (it may outlive its job: that is a bug). */
   'job.work.end': { ok: boolean; error?: string; pagesDone: number };
   /** `pool.run(job)` settled. */

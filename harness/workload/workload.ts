@@ -1,6 +1,7 @@
 import { type Clock, sleep } from '../clock/clock.ts';
 import type { Driver } from '../drivers/types.ts';
 import { errorMessage } from '../errors.ts';
+import type { EventData } from '../history/events.ts';
 import type { Recorder } from '../history/recorder.ts';
 import type { Pool } from '../pool/contract.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -28,7 +29,7 @@ export interface Workload {
 export function startWorkload(
   scenario: Scenario,
   pool: Pool,
-  driver: Pick<Driver, 'browserIdOf' | 'pageIdOf'>,
+  driver: Pick<Driver, 'browserIdOf' | 'pageIdOf' | 'browserListenersOf'>,
   recorder: Recorder,
   clock: Clock,
   origin: string,
@@ -52,7 +53,10 @@ export function startWorkload(
       work: async (page: Parameters<typeof scrape>[0], signal: AbortSignal) => {
         const browser = driver.browserIdOf(page) ?? 'unknown';
         const pageId = driver.pageIdOf(page);
-        recorder.emit('job.work', pageId === undefined ? { browser } : { browser, page: pageId }, { session: id });
+        const listeners = driver.browserListenersOf(page);
+        const data: EventData['job.work'] = pageId === undefined ? { browser } : { browser, page: pageId };
+        if (listeners !== undefined) data.listeners = listeners;
+        recorder.emit('job.work', data, { session: id });
         working.set(id, browser);
         try {
           const reviews = await scrape(page, signal);

@@ -4,6 +4,7 @@ import { counterMatchesBrowsers } from './counter-matches-browsers.ts';
 import { counterMatchesProcesses } from './counter-matches-processes.ts';
 import { counterMatchesSessions } from './counter-matches-sessions.ts';
 import { counterWithinBounds } from './counter-within-bounds.ts';
+import { listenersRemoved } from './listeners-removed.ts';
 import { lockHeldBySession } from './lock-held-by-session.ts';
 import { lockOwnership } from './lock-ownership.ts';
 import { pagesCloseWithSession } from './pages-close-with-session.ts';
@@ -19,6 +20,7 @@ export {
   counterMatchesProcesses,
   counterMatchesSessions,
   counterWithinBounds,
+  listenersRemoved,
   lockHeldBySession,
   lockOwnership,
   pagesCloseWithSession,
@@ -40,6 +42,7 @@ export const ALL_INVARIANTS: readonly Invariant[] = [
   pagesPerBrowser,
   lockOwnership,
   lockHeldBySession,
+  listenersRemoved,
   singleRelease,
   workCancelled,
   quiescence,

@@ -147,8 +147,11 @@ export class HistoryBuilder {
     return this.emit('job.start', { pages }, { session: job });
   }
 
-  jobWork(job: string, browser: string, page?: string): HistoryEvent<'job.work'> {
-    return this.emit('job.work', page === undefined ? { browser } : { browser, page }, { session: job });
+  /** `listeners`: what the driver counts on the browser as the work begins. */
+  jobWork(job: string, browser: string, page?: string, listeners?: number): HistoryEvent<'job.work'> {
+    const data: EventData['job.work'] = page === undefined ? { browser } : { browser, page };
+    if (listeners !== undefined) data.listeners = listeners;
+    return this.emit('job.work', data, { session: job });
   }
 
   jobWorkEnd(job: string, ok = true): HistoryEvent<'job.work.end'> {

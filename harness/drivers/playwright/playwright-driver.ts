@@ -109,6 +109,10 @@ export class PlaywrightDriver implements Driver {
     return page instanceof RecordedPage ? page.id : undefined;
   }
 
+  browserListenersOf(page: PageLike): number | undefined {
+    return page instanceof RecordedPage ? page.context.owner.listenerCount() : undefined;
+  }
+
   liveBrowserIds(): string[] {
     return [...this.#browsers.keys()];
   }

@@ -91,6 +91,10 @@ export class SimDriver implements Driver, SimBrowserHost {
     return page instanceof SimPage ? page.id : undefined;
   }
 
+  browserListenersOf(page: PageLike): number | undefined {
+    return page instanceof SimPage ? page.browser.listenerCount() : undefined;
+  }
+
   liveBrowserIds(): string[] {
     return [...this.#browsers.keys()];
   }
