@@ -2,7 +2,7 @@ import { defineScenario } from '../harness/scenario/schema.ts';
 
 /**
  * Launches fail: Chromium that cannot start (a missing library, no memory left, a sandbox refused)
- * rejects at once, and one that starts too slowly times out. The path a pool takes when `launch()`
+ * rejects at once, one that starts too slowly times out, and now and then a new page fails too. The path a pool takes when `launch()`
  * rejects runs only under this fault: a slot taken before the launch must be given back.
  */
 export default defineScenario({
@@ -15,6 +15,7 @@ export default defineScenario({
   faults: [
     { kind: 'launchFail', every: 45_000 },
     { kind: 'launchFail', every: 120_000, from: 30_000, forMs: 20_000 },
+    { kind: 'launchFail', op: 'newPage', every: 150_000, from: 60_000 },
   ],
   // Real browsers: 10 scenario minutes in 20 s; the armed launch fails before starting a process.
   real: { timeScale: 1 / 30, durationMs: 10 * 60_000, workload: { concurrency: 4, pagesPerJob: 20, rampMs: 20_000 } },

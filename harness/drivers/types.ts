@@ -62,10 +62,11 @@ export interface DriverFaults {
   /** The browser's next close takes `ms`. */
   slowClose(browser: string, ms: number): void;
   /**
-   * The driver's next launch rejects: after `timeoutMs` as a launch that timed out, when given,
-   * else as soon as it would have returned. No browser is started.
+   * The driver's next launch (or, with `op: 'newPage'`, its next new page) rejects: after
+   * `timeoutMs` as a call that timed out, when given, else as soon as it would have returned.
+   * Nothing is started.
    */
-  launchFail(timeoutMs: number | undefined): void;
+  launchFail(timeoutMs: number | undefined, op: 'launch' | 'newPage'): void;
   /**
    * The site answers the browser's next page request badly: `reset` (the connection is reset: the
    * navigation fails), `serverError` (a 503 error page) or `challenge` (a bot-challenge page): for

@@ -161,7 +161,7 @@ export class Nemesis {
       case 'slowClose':
         return driverFaults.slowClose(browser, fault.forMs!);
       case 'launchFail':
-        return driverFaults.launchFail(fault.forMs);
+        return driverFaults.launchFail(fault.forMs, fault.op ?? 'launch');
       case 'reset':
       case 'serverError':
       case 'challenge':

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock/clock.ts';
 import type { Recorder } from '../../history/recorder.ts';
 import type { Random } from '../../random.ts';
-import { DriverEvents, launchFailure } from '../driver-events.ts';
+import { DriverEvents, FailingCalls, launchFailure } from '../driver-events.ts';
 import type { Driver, DriverFaults, PageLike, ResourceSample } from '../types.ts';
 import { SimBrowser, SimPage } from './sim-browser.ts';
 import type { SimBrowserHost, SimTiming } from './sim-host.ts';
@@ -33,8 +33,7 @@ export class SimDriver implements Driver, SimBrowserHost {
   /** What a browser and a page account; each holds real memory in proportion (SimMemory). */
   readonly memoryMB: { browser: number; page: number };
   readonly #browsers = new Map<string, SimBrowser>();
-  /** Launches armed to fail (launchFail), in turn: each with its timeout, if it times out. */
-  readonly #failingLaunches: (number | undefined)[] = [];
+  readonly failing = new FailingCalls();
   #nextBrowser = 1;
 
   constructor(
@@ -50,7 +49,8 @@ export class SimDriver implements Driver, SimBrowserHost {
 
   launch(): Promise<SimBrowser> {
     const id = `b${this.#nextBrowser++}`;
-    if (this.#failingLaunches.length > 0) return this.#failLaunch(id, this.#failingLaunches.shift());
+    const failing = this.failing.take('launch');
+    if (failing !== undefined) return this.#failLaunch(id, failing.timeoutMs);
     const browser = new SimBrowser(id, this, this.clock);
     return new Promise((resolve) => {
       const call = this.events.call('launch', id, id, undefined, true);
@@ -73,7 +73,7 @@ export class SimDriver implements Driver, SimBrowserHost {
       const call = this.events.call('launch', id, id, undefined, true);
       this.clock.setTimeout(
         () => {
-          const error = launchFailure(timeoutMs);
+          const error = launchFailure('launch', timeoutMs);
           this.events.return('launch', id, id, call, error);
           reject(error);
         },
@@ -119,7 +119,7 @@ export class SimDriver implements Driver, SimBrowserHost {
       if (browser) browser.slowCloseMs = ms;
     },
     badPage: (id, kind) => this.#browsers.get(id)?.badPages.push(kind),
-    launchFail: (timeoutMs) => this.#failingLaunches.push(timeoutMs),
+    launchFail: (timeoutMs, op) => this.failing.arm(op, timeoutMs),
   };
 
   async shutdown(): Promise<void> {
