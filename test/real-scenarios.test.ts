@@ -56,6 +56,10 @@ describe.runIf(needsBrowser('chromium'))('story scenarios on real Chromium', () 
       const { result, report } = await runOnChromium('launch-fail', pool, folder);
       verdicts[pool] = result.code;
       expect(report.figures.firstJobError, result.stdout).toMatch(/launchFail/);
+      // Each way the fault fails a real call happened: a launch at once, a launch timed out, a new page.
+      const history = readFileSync(join(folder, 'history.ndjson'), 'utf8');
+      for (const error of ['browserType.launch: Target page', 'browserType.launch: Timeout 20000ms', 'browserContext.newPage: Target page'])
+        expect(history).toContain(error);
       if (pool !== 'fixed') expect(report.invariants['counter-matches-sessions'], result.stdout).toBeGreaterThan(0);
     }
     expect(verdicts).toEqual({ fixed: 0, './examples/pools/buggy/counter-before-failing-launch.ts': 1 });
