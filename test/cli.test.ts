@@ -44,6 +44,14 @@ describe('tally run', () => {
     expect(result.stderr).toMatch(/first violation: \[[a-z-]+\] .+ at harness\/pool\/legacy\/legacy-pool\.ts:\d+/);
   });
 
+  it('prints a broken budget as the first violation, with its figure and time window, when no invariant broke', async () => {
+    const result = await tally(['run', 'watchdog-storm', '--pool', 'fixed', '--set', 'pool.jitterMs=0', '--out', tempDir()]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /first violation: \[budget\] peak closes per second \d+ > budget 10 \(in the second from \d\d:\d\d:\d\d\.\d{3} to \d\d:\d\d:\d\d\.\d{3}\)/,
+    );
+  });
+
   it('names every invalid field of a scenario and exits 2', async () => {
     const result = await tally(['run', 'test/fixtures/scenarios/bad.scenario.ts', '--quiet']);
     expect(result.code).toBe(2);

@@ -15,8 +15,10 @@ const SCENARIOS = readdirSync(join(ROOT, 'scenarios'))
   .sort();
 const SEEDS = [1, 2, 3];
 
-const run = (pool: string, scenario: string, seed: number) =>
-  executeRun({ scenario, pool: `./examples/pools/${pool}.ts`, seed, out: join(out, pool, scenario, String(seed)) }).then((r) => r.report);
+const run = (pool: string, scenario: string, seed: number, overrides: string[] = []) =>
+  executeRun({ scenario, pool: `./examples/pools/${pool}.ts`, seed, overrides, out: join(out, pool, scenario, String(seed)) }).then(
+    (r) => r.report,
+  );
 
 describe('correct pools of each design', () => {
   it('finds the shipped scenarios', () => {
@@ -54,16 +56,35 @@ describe('correct pools of each design', () => {
 });
 
 describe('buggy pools', () => {
-  it.each<[string, string, InvariantName, RegExp]>([
+  it.each<[string, string, InvariantName, RegExp, string[]?]>([
     ['page-left-open-on-failure', 'exception-mid-work', 'counter-matches-browsers', /^counter\(\d+\) < pages\(\d+\)$/],
     ['double-release-on-watchdog', 'watchdog-timeout', 'single-release', /released twice: paths watchdog, finally/],
     ['disconnect-and-finally', 'browser-crash', 'single-release', /released twice: paths disconnected, finally/],
-  ])('%s is caught on %s by %s', async (pool, scenario, invariant, message) => {
-    const report = await run(`buggy/${pool}`, scenario, 1);
+    ['counter-before-failing-launch', 'launch-fail', 'counter-matches-sessions', /^counter\(\d+\) > sessions\(\d+\)$/],
+    ['listener-per-job-left', 'exception-mid-work', 'listeners-removed', /^\d+ listeners? left on b\d+ by jobs that ended \(last: j\d+\)$/],
+    ['stale-lease-release', 'exception-mid-work', 'lock-held-by-session', /^lock of j\d+ released by j\d+ while j\d+ holds it$/],
+    ['page-outside-job-context', 'exception-mid-work', 'pages-close-with-session', /^page b\d+\/p\d+ of j\d+ outlives its session$/],
+    [
+      'pages-closed-in-batches',
+      'exception-mid-work',
+      'pages-per-browser',
+      /^browser b\d+ has [5-9] pages > maxPagesPerBrowser\(4\)$/,
+      ['pool.maxPagesPerBrowser=4'],
+    ],
+  ])('%s is caught on %s by %s', async (pool, scenario, invariant, message, overrides = []) => {
+    const report = await run(`buggy/${pool}`, scenario, 1, overrides);
     expect(report.verdict.code).toBe(1);
     const violation = report.violations.find((v) => v.invariant === invariant);
     expect(violation?.message).toMatch(message);
     expect(violation?.session).toMatch(/^j\d+$/);
+  });
+
+  it('blames the slot never given back on the job whose launch failed, not on the latest acquire', async () => {
+    const report = await run('buggy/counter-before-failing-launch', 'launch-fail', 1);
+    const violation = report.violations.find((v) => v.invariant === 'counter-matches-sessions')!;
+    const failedLaunch = violation.recent.find((e) => e.kind === 'job.end' && e.session === violation.session);
+    expect(failedLaunch?.data).toMatchObject({ ok: false, error: expect.stringMatching(/launchFail/) });
+    expect(violation.at).toMatch(/counter-before-failing-launch\.ts:\d+/);
   });
 
   it('blames the leaked page on the job whose work failed and left it open, not on the latest release', async () => {

@@ -9,25 +9,30 @@ import { needsBrowser } from './needs.ts';
 
 const out = tempDir();
 
+/** `tally run` of a shipped scenario on real Chromium into `folder`: its exit code, output and report.json. */
+async function runOnChromium(scenario: string, pool: string, folder: string) {
+  const result = await tally([
+    'run',
+    `scenarios/${scenario}.scenario.ts`,
+    '--pool',
+    pool,
+    '--driver',
+    'chromium',
+    '--out',
+    folder,
+    '--quiet',
+  ]);
+  return { result, report: JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) };
+}
+
 describe.runIf(needsBrowser('chromium'))('story scenarios on real Chromium', () => {
   for (const scenario of ['browser-crash', 'page-crash', 'exception-mid-work', 'bad-pages', 'network-stall', 'watchdog-storm']) {
     it(`${scenario}: legacy 1, fixed 0`, { timeout: 180_000 }, async () => {
       const verdicts: Record<string, number | null> = {};
       for (const pool of ['legacy', 'fixed']) {
         const folder = join(out, scenario, pool);
-        const result = await tally([
-          'run',
-          `scenarios/${scenario}.scenario.ts`,
-          '--pool',
-          pool,
-          '--driver',
-          'chromium',
-          '--out',
-          folder,
-          '--quiet',
-        ]);
+        const { result, report } = await runOnChromium(scenario, pool, folder);
         verdicts[pool] = result.code;
-        const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
         if (pool === 'legacy') expect(report.invariants['counter-matches-sessions'], result.stdout).toBeGreaterThan(0);
         else expect(report.figures.faultCount, result.stdout).toBeGreaterThan(0);
         // The fault really happened in the browser: Playwright saw the renderer die.
@@ -41,4 +46,22 @@ describe.runIf(needsBrowser('chromium'))('story scenarios on real Chromium', () 
       expect(verdicts).toEqual({ legacy: 1, fixed: 0 });
     });
   }
+
+  it('launch-fail: the fixed pool gives back the slot of a launch that failed, a pool that never rolls it back is caught', {
+    timeout: 180_000,
+  }, async () => {
+    const verdicts: Record<string, number | null> = {};
+    for (const pool of ['fixed', './examples/pools/buggy/counter-before-failing-launch.ts']) {
+      const folder = join(out, 'launch-fail', pool.replace(/\W+/g, '-'));
+      const { result, report } = await runOnChromium('launch-fail', pool, folder);
+      verdicts[pool] = result.code;
+      expect(report.figures.firstJobError, result.stdout).toMatch(/launchFail/);
+      // Each way the fault fails a real call happened: a launch at once, a launch timed out, a new page.
+      const history = readFileSync(join(folder, 'history.ndjson'), 'utf8');
+      for (const error of ['browserType.launch: Target page', 'browserType.launch: Timeout 20000ms', 'browserContext.newPage: Target page'])
+        expect(history).toContain(error);
+      if (pool !== 'fixed') expect(report.invariants['counter-matches-sessions'], result.stdout).toBeGreaterThan(0);
+    }
+    expect(verdicts).toEqual({ fixed: 0, './examples/pools/buggy/counter-before-failing-launch.ts': 1 });
+  });
 });

@@ -27,6 +27,24 @@ describe('the story scenarios', () => {
     expect(fixed.figures.decrementsByPath.watchdog).toBeGreaterThan(0); // timeouts happened, and were handled once
   });
 
+  it('launch-fail: legacy gives back the slot of a browser whose new page failed but never closes the browser; fixed rolls back', async () => {
+    const [legacy, fixed] = await Promise.all([run('launch-fail', 'legacy'), run('launch-fail', 'fixed')]);
+    for (const report of [legacy, fixed]) {
+      expect(report.figures.faultEntries.map((entry) => entry.struck)).toEqual([
+        expect.any(Number),
+        expect.any(Number),
+        expect.any(Number),
+      ]);
+      expect(report.figures.firstJobError).toMatch(/launchFail/);
+    }
+    expect(legacy.verdict.code).toBe(1);
+    const leaked = legacy.violations.find((v) => v.invariant === 'counter-matches-browsers')!;
+    expect(leaked.message).toMatch(/^counter\(\d+\) < browsers\(\d+\)$/);
+    expect(leaked.at).toMatch(/harness\/pool\/legacy\/legacy-pool\.ts:\d+/);
+    expect(legacy.figures.decrementsByPath['launch-failed']).toBeGreaterThan(0);
+    expect(fixed.verdict.code).toBe(0);
+  });
+
   it("bad-pages: the site's challenges, 503s and resets fail jobs; legacy skips release() and orphans locks", async () => {
     const legacy = await run('bad-pages', 'legacy');
     expect(legacy.verdict.code).toBe(1);

@@ -12,11 +12,12 @@ import { SharedBrowsers } from './shared/shared-browsers.ts';
 import { Slots } from './shared/slots.ts';
 import { workUnderWatchdog } from './shared/watchdog.ts';
 
+/** Jobs (pages) per browser unless the scenario declares its own limit, which pages-per-browser then holds the pool to. */
 const JOBS_PER_BROWSER = 4;
 
 export function createPool(env: PoolEnv): Pool {
   const slots = new Slots(env, 'pages');
-  const browsers = new SharedBrowsers(env, JOBS_PER_BROWSER, true);
+  const browsers = new SharedBrowsers(env, env.config.maxPagesPerBrowser ?? JOBS_PER_BROWSER, true);
   return {
     async run(job: Job) {
       const { entry, ready } = browsers.acquire();

@@ -48,6 +48,8 @@ export interface World {
   locks: readonly LockEntry[];
   /** Most browsers allowed, from `run.start`'s `pool_config`, when the pool has that setting. */
   maxBrowsers: number | undefined;
+  /** Most pages open in one browser, from `pool_config.maxPagesPerBrowser`, when the pool declares it. */
+  maxPagesPerBrowser: number | undefined;
 
   /** Browsers alive, by id. */
   alive: Set<string>;
@@ -110,6 +112,7 @@ export function createWorld(): World {
     sessionSet: new Set(),
     locks: [],
     maxBrowsers: undefined,
+    maxPagesPerBrowser: undefined,
     alive: new Set(),
     launching: 0,
     closing: new Set(),
@@ -263,6 +266,8 @@ export function foldEvent(world: World, event: AnyEvent): void {
       track.ended = true;
       acquired(world, track);
       rememberEnded(world, track.id);
+      // What the session leaves open is judged at the next settled point, even if nothing else moved.
+      world.version++;
       return;
     }
     case 'pool.counter': {
@@ -298,6 +303,8 @@ export function foldEvent(world: World, event: AnyEvent): void {
       world.version++;
       const max = event.data.pool_config.maxBrowsers;
       if (typeof max === 'number' && Number.isFinite(max)) world.maxBrowsers = max;
+      const maxPages = event.data.pool_config.maxPagesPerBrowser;
+      if (typeof maxPages === 'number' && Number.isFinite(maxPages)) world.maxPagesPerBrowser = maxPages;
       return;
     }
     default:
@@ -472,7 +479,7 @@ function isBrowserId(target: string): boolean {
 }
 
 /** `b3/p1` → `b3`. */
-function browserOf(target: string): string {
+export function browserOf(target: string): string {
   const slash = target.indexOf('/');
   return slash < 0 ? target : target.slice(0, slash);
 }

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { streamHistory } from '../history/read-history.ts';
-import { formatVirtualTime } from '../report/format.ts';
+import { formatVirtualTime, violationLine } from '../report/format.ts';
 import { type HistoryJudgement, judgeHistory } from '../report/judge-history.ts';
 
 /**
@@ -26,7 +26,7 @@ export async function checkCommand(paths: string[]): Promise<number> {
   const counts = { ...judged.counts, budget: judged.counts.budget + judged.overBudget.length };
   for (const [name, count] of Object.entries(counts)) console.log(`${name.padEnd(26)} ${count}`);
   for (const violation of [...judged.violations.slice(0, 5), ...judged.overBudget])
-    console.log(`  #${violation.seq} [${violation.invariant}] ${violation.message}${violation.at ? ` at ${violation.at}` : ''}`);
+    console.log(`  #${violation.seq} ${violationLine(violation)}`);
   const { jobs } = judged.figures;
   console.log(
     `coverage: ${judged.gaps.length === 0 ? `every fault struck; ${jobs.ok} of ${jobs.started} jobs completed` : judged.gaps.join('; ')}`,

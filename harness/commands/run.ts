@@ -1,6 +1,6 @@
 import { InputError } from '../errors.ts';
 import { leakSummaryLine, writeLeakReport } from '../heap/leak-report.ts';
-import { formatRate, missedFaultsLine } from '../report/format.ts';
+import { formatRate, missedFaultsLine, violationLine } from '../report/format.ts';
 import { rewriteReportHtml } from '../report/html/run-page-files.ts';
 import type { RunReport } from '../report/report-json.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
@@ -45,12 +45,13 @@ export async function runCommand(args: RunArgs): Promise<number> {
       onViolation: (violation) => {
         if (!firstViolation || args.quiet) return;
         firstViolation = false;
-        process.stderr.write(
-          `\nfirst violation: [${violation.invariant}] ${violation.message}${violation.at ? ` at ${violation.at}` : ''}\n`,
-        );
+        process.stderr.write(`\nfirst violation: ${violationLine(violation)}\n`);
       },
     });
     progress?.stop();
+    // Budgets are judged once the run is over: when only a budget broke, its line is the first violation.
+    const overBudget = report.violations.find((violation) => violation.invariant === 'budget');
+    if (firstViolation && !args.quiet && overBudget) process.stderr.write(`\nfirst violation: ${violationLine(overBudget)}\n`);
     printRunSummary(report, outDir);
     if (args.heapSnapshots) await analyseLeaks(outDir);
     await metrics?.held();

@@ -3,6 +3,33 @@ import type { DriverOp, EventData } from '../history/events.ts';
 import type { Recorder } from '../history/recorder.ts';
 import type { Delivery } from './listeners.ts';
 
+export type FailingOp = 'launch' | 'newPage';
+
+/** The error a call armed by `launchFail` rejects with, as Playwright words a failed or timed-out launch or page. */
+export function launchFailure(op: FailingOp, timeoutMs: number | undefined): Error {
+  const call = op === 'launch' ? 'browserType.launch' : 'browserContext.newPage';
+  return new Error(
+    timeoutMs === undefined
+      ? `${call}: Target page, context or browser has been closed (launchFail)`
+      : `${call}: Timeout ${timeoutMs}ms exceeded (launchFail)`,
+  );
+}
+
+/** The launches and new pages armed to fail (launchFail), each in turn, with its timeout when it times out. */
+export class FailingCalls {
+  readonly #armed: Record<FailingOp, (number | undefined)[]> = { launch: [], newPage: [] };
+
+  arm(op: FailingOp, timeoutMs: number | undefined): void {
+    this.#armed[op].push(timeoutMs);
+  }
+
+  /** The next call of `op`, if it is armed: how long it takes to fail (undefined: as long as it would have taken to succeed). */
+  take(op: FailingOp): { timeoutMs: number | undefined } | undefined {
+    const armed = this.#armed[op];
+    return armed.length === 0 ? undefined : { timeoutMs: armed.shift() };
+  }
+}
+
 /**
  * How every driver, simulated or real, writes the ground truth into the history: each call and
  * its return, each browser coming up and going down, each page whose renderer died. One writer, so the checkers read the same

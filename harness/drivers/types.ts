@@ -62,6 +62,12 @@ export interface DriverFaults {
   /** The browser's next close takes `ms`. */
   slowClose(browser: string, ms: number): void;
   /**
+   * The driver's next launch (or, with `op: 'newPage'`, its next new page) rejects: after
+   * `timeoutMs` as a call that timed out, when given, else as soon as it would have returned.
+   * Nothing is started.
+   */
+  launchFail(timeoutMs: number | undefined, op: 'launch' | 'newPage'): void;
+  /**
    * The site answers the browser's next page request badly: `reset` (the connection is reset: the
    * navigation fails), `serverError` (a 503 error page) or `challenge` (a bot-challenge page): for
    * the last two the navigation succeeds and reading the reviews fails.
@@ -77,6 +83,8 @@ export interface Driver {
   browserIdOf(page: PageLike): string | undefined;
   /** The id (b1/p2, ...) of a page the driver opened. */
   pageIdOf(page: PageLike): string | undefined;
+  /** The listeners the pool has on the browser a page belongs to now (`on`/`once`, less `off`). */
+  browserListenersOf(page: PageLike): number | undefined;
   /** Ids of the browsers alive now: the ground truth the pool's counter is checked against. */
   liveBrowserIds(): string[];
   sample(): ResourceSample;

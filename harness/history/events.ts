@@ -37,7 +37,7 @@ export type DriverOp = 'launch' | 'newContext' | 'newPage' | 'goto' | 'evaluate'
 /** What the target site can answer a browser's next page with instead of the page (a bad day of the real site). */
 export const BAD_PAGE_KINDS = ['reset', 'serverError', 'challenge'] as const;
 export type BadPageKind = (typeof BAD_PAGE_KINDS)[number];
-export const FAULT_KINDS = ['stall', 'crash', 'pageCrash', 'hang', 'throw', 'slowClose', ...BAD_PAGE_KINDS] as const;
+export const FAULT_KINDS = ['stall', 'crash', 'pageCrash', 'hang', 'throw', 'slowClose', 'launchFail', ...BAD_PAGE_KINDS] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface EventData {
@@ -69,8 +69,11 @@ export interface EventData {
   /** A job is handed to `pool.run(job)`. `session` is the job id. */
   /** `trace`: the W3C trace context of the request that asked for the job (`tally serve`): its span is the job's parent. */
   'job.start': { pages: number; trace?: TraceParent };
-  /** The pool called `job.work(page, signal)`: the job works on `page` (its id), which lives in `browser`. */
-  'job.work': { browser: string; page?: string };
+  /**
+   * The pool called `job.work(page, signal)`: the job works on `page` (its id), which lives in
+   * `browser`; `listeners`: the listeners the pool has on that browser at that moment.
+   */
+  'job.work': { browser: string; page?: string; listeners?: number };
   /** The job's work function settled (it may outlive its job: that is a bug). */
   'job.work.end': { ok: boolean; error?: string; pagesDone: number };
   /** `pool.run(job)` settled. */
@@ -97,10 +100,14 @@ export interface EventData {
 
   /** The pool changed its counter (reported by the pool). `path` names the code path. */
   'pool.counter': { delta: 1 | -1; value: number; path: string };
-  /** A lock was attached to or released from a session (reported by the pool). */
-  'pool.lock': { op: 'attach' | 'release'; holders: number };
-  /** The pool swept orphan locks. */
-  'pool.sweep': { swept: number; locks: number; activeOps: number };
+  /**
+   * A lock was attached to or released from a session (reported by the pool); the event's session
+   * is the lock's. `by`: the session whose code did it, when not the lock's own (a late release by
+   * a previous holder of a lock keyed by what it guards).
+   */
+  'pool.lock': { op: 'attach' | 'release'; holders: number; by?: string };
+  /** The pool swept orphan locks; `removed` names the sessions whose locks it deleted. */
+  'pool.sweep': { swept: number; locks: number; activeOps: number; removed?: string[] };
   /** The pool's watchdog fired for a session. */
   'pool.watchdog': { afterMs: number };
   /** Free-form pool remark (e.g. a skipped second release). */

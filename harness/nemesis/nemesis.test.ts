@@ -22,6 +22,7 @@ function nemesisWith(working: Map<string, string>, faults: unknown[], during?: (
     hang: record('hang'),
     slowClose: record('slowClose'),
     badPage: record('badPage'),
+    launchFail: (timeoutMs, op) => void struck.push(`launchFail ${op}${timeoutMs === undefined ? '' : ` ${timeoutMs}`}`),
   };
   const workload: FaultTargets = { working, sabotage: new Map() };
   const nemesis = new Nemesis(
@@ -58,6 +59,18 @@ describe('Nemesis', () => {
       { kind: 'serverError', at: 3_000 },
     ]);
     expect(struck).toEqual(['badPage b1 challenge', 'badPage b1 reset', 'badPage b1 serverError']);
+  });
+
+  it('arms the driver’s next launch to fail, or to time out, with no working session needed', () => {
+    const { events, struck } = nemesisWith(new Map(), [
+      { kind: 'launchFail', at: 1_000 },
+      { kind: 'launchFail', at: 2_000, forMs: 30_000, op: 'newPage' },
+    ]);
+    expect(struck).toEqual(['launchFail launch', 'launchFail newPage 30000']);
+    expect(events.map((e) => [e.kind, e.t, e.session, e.data])).toEqual([
+      ['fault.start', 1_000, undefined, { fault: 'launchFail', id: 1, target: 'driver', entry: 0, strike: 1 }],
+      ['fault.start', 2_000, undefined, { fault: 'launchFail', id: 2, target: 'driver', forMs: 30_000, entry: 1, strike: 1 }],
+    ]);
   });
 
   it('says so when its time comes and no session is working, instead of striking nothing in silence', () => {

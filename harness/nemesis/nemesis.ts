@@ -123,6 +123,11 @@ export class Nemesis {
 
   #strike(entry: Entry): void {
     const { random, workload } = this.deps;
+    // A failing launch strikes the driver, not a session: the next job to launch meets it.
+    if (entry.fault.kind === 'launchFail') {
+      entry.strikes++;
+      return this.#apply(entry, undefined, 'driver');
+    }
     const candidates = [...workload.working];
     if (candidates.length === 0) return void this.deps.recorder.emit('fault.missed', { fault: entry.fault.kind, entry: entry.index });
     const targets = entry.fault.target === 'all' ? candidates : [candidates[random.int(candidates.length)]!];
@@ -130,7 +135,7 @@ export class Nemesis {
     for (const [session, browser] of targets) this.#apply(entry, session, browser);
   }
 
-  #apply(entry: Entry, session: string, browser: string): void {
+  #apply(entry: Entry, session: string | undefined, browser: string): void {
     const { recorder, driverFaults, clock } = this.deps;
     const { fault } = entry;
     const id = this.#nextId++;
@@ -155,12 +160,14 @@ export class Nemesis {
         return driverFaults.pageCrash(browser);
       case 'slowClose':
         return driverFaults.slowClose(browser, fault.forMs!);
+      case 'launchFail':
+        return driverFaults.launchFail(fault.forMs, fault.op ?? 'launch');
       case 'reset':
       case 'serverError':
       case 'challenge':
         return driverFaults.badPage(browser, fault.kind);
       case 'throw': {
-        const plan = this.deps.workload.sabotage.get(session);
+        const plan = session === undefined ? undefined : this.deps.workload.sabotage.get(session);
         if (plan) plan.throwNext = true;
         return;
       }

@@ -23,6 +23,8 @@ export interface PoolConfig {
   jitterMs: number;
   /** How often the pool looks for orphan locks. */
   sweepEveryMs: number;
+  /** Most pages open in one shared browser, when the scenario sets it; pages-per-browser holds the pool to it. */
+  maxPagesPerBrowser?: number | undefined;
 }
 
 export interface PoolEnv {

@@ -39,6 +39,8 @@ export interface Figures {
   peakMemoryMB: number | null;
   /** Samples the memory slope was fitted on. */
   memorySamples: number;
+  /** Virtual time of the first and last of those samples, null when none was fitted. */
+  memoryWindowMs: TimeWindow | null;
   /**
    * Where the memory figures come from: the operating system's PSS of the run's processes
    * (`os.sample` on its interval, real drivers) when the run has any, else the driver's `sample`.
@@ -52,6 +54,7 @@ export interface Figures {
   heapGrowthMBPerHour: number | null;
   peakHeapMB: number | null;
   heapSamples: number;
+  heapWindowMs: TimeWindow | null;
   /** Most browsers alive at once (ground truth). */
   peakBrowsers: number;
 
@@ -74,6 +77,12 @@ export interface Figures {
   faultsMissed: number;
   /** Per fault of the scenario (by its index, `entry`): strikes made and strikes that found no working session. */
   faultEntries: FaultEntryFigures[];
+}
+
+/** A span of virtual time, both ends included. */
+export interface TimeWindow {
+  fromMs: number;
+  toMs: number;
 }
 
 export interface FaultEntryFigures {
@@ -248,10 +257,12 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       memoryGrowthMBPerHour: memory.slope(),
       peakMemoryMB: memory.peak(),
       memorySamples: memory.fitted(),
+      memoryWindowMs: memory.window(),
       memorySource: memory === osMemory ? 'os.sample' : 'sample',
       heapGrowthMBPerHour: heap.slope(),
       peakHeapMB: heap.peak(),
       heapSamples: heap.fitted(),
+      heapWindowMs: heap.window(),
       peakBrowsers,
       peakClosesPerSecond: closes.peak(),
       peakClosesAtMs: closes.peakAtMs(),
@@ -300,14 +311,19 @@ function createPeakPerSecond() {
 /** One source of memory samples: its peak, and the slope fitted on the samples from `fromMs` on. */
 function createMemorySeries(fromMs: number) {
   let peak: number | null = null;
+  let window: TimeWindow | null = null;
   const fit = createLeastSquares();
   return {
     add(t: number, mb: number, fitted: boolean): void {
       if (peak === null || mb > peak) peak = mb;
-      if (fitted && t >= fromMs) fit.add(t / MS_PER_HOUR, mb);
+      if (!fitted || t < fromMs) return;
+      fit.add(t / MS_PER_HOUR, mb);
+      if (window === null) window = { fromMs: t, toMs: t };
+      else window.toMs = t;
     },
     peak: (): number | null => peak,
     fitted: (): number => fit.count(),
+    window: (): TimeWindow | null => (window === null ? null : { ...window }),
     slope: (): number | null => fit.slope(),
   };
 }

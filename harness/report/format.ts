@@ -1,3 +1,5 @@
+import type { Violation } from '../checkers/violation.ts';
+
 /** Number and time formatting shared by the Markdown report, the compare table and budget messages. */
 
 /** Virtual time as `hh:mm:ss.mmm` (hours keep counting past 24: runs are measured from their start). */
@@ -32,4 +34,9 @@ function pad(n: number, width: number): string {
 /** Said in the report and by `tally run`: a fault that struck nothing is a scenario that tested less than it says. */
 export function missedFaultsLine(missed: number): string {
   return `${missed} fault strike${missed === 1 ? '' : 's'} found no working session and struck nothing (a fault timed before any job was working?)`;
+}
+
+/** `[counter-matches-sessions] counter(3) < sessions(4) at pool.ts:88:7 (release)`: a violation in one line, as the commands print it. */
+export function violationLine(violation: Violation): string {
+  return `[${violation.invariant}] ${violation.message}${violation.at ? ` at ${violation.at}` : ''}`;
 }

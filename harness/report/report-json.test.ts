@@ -27,7 +27,9 @@ describe('report.json', () => {
     expect(report.invariants.budget).toBe(1);
     expect(report.violationsTotal).toBe(61);
     expect(report.violations).toHaveLength(MAX_REPORTED_VIOLATIONS);
-    expect(report.violations.at(-1)?.message).toBe('memory growth 100 MB/h > budget 50');
+    expect(report.violations.at(-1)?.message).toBe(
+      'memory growth 100 MB/h > budget 50 (fitted on 31 sample events from 00:00:00.000 to 00:30:00.000)',
+    );
     expect(report.violations.at(-1)?.seq).toBe(report.figures.events - 1);
     expect(sampleReport({ growthMBPerHour: 100, budgets: { memoryGrowthMBPerHour: 50 } }).verdict.verdict).toBe('fail');
   });

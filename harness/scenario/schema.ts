@@ -9,6 +9,7 @@ export const FaultSchema = z
     /** stall: navigation never completes; crash: browser dies; pageCrash: the process rendering the
      *  browser's pages dies (the browser lives on); hang: browser stops answering for `forMs`;
      *  throw: the job's work throws; slowClose: the browser's next close takes `forMs`;
+     *  launchFail: the driver's next launch (or `op: 'newPage'`: new page) rejects (after `forMs` as a timeout, when given);
      *  reset, serverError, challenge: the site answers the browser's next page with a connection
      *  reset, a 503 error page or a bot-challenge page. */
     kind: z.enum(FAULT_KINDS),
@@ -22,8 +23,10 @@ export const FaultSchema = z
     probability: z.number().min(0).max(1).default(1),
     /** One random working session, or all of them. */
     target: z.enum(['one', 'all']).default('one'),
-    /** How long a hang or a slow close lasts. */
+    /** How long a hang or a slow close lasts; for launchFail, the timeout after which the call fails. */
     forMs: ms.optional(),
+    /** launchFail: which call fails, the next launch (default) or the next new page. */
+    op: z.enum(['launch', 'newPage']).optional(),
     /**
      * Strike only once this many sessions are working: a strike whose time comes earlier waits for
      * them, and the next one is timed from the strike. Real browsers launch in 0.2 s or 10 s
@@ -91,6 +94,8 @@ export const ScenarioSchema = z
         watchdogMs: positiveInt,
         jitterMs: ms.default(30_000),
         sweepEveryMs: positiveInt.default(60_000),
+        /** Most pages the pool opens in one browser, when it shares browsers (Crawlee's maxOpenPagesPerBrowser): checked by pages-per-browser. */
+        maxPagesPerBrowser: positiveInt.optional(),
       })
       .strict(),
     faults: z.array(FaultSchema).default([]),

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/clock.ts';
 import type { Driver } from '../drivers/types.ts';
 import { errorMessage } from '../errors.ts';
-import type { TraceParent } from '../history/events.ts';
+import type { EventData, TraceParent } from '../history/events.ts';
 import type { Recorder } from '../history/recorder.ts';
 import type { Pool } from '../pool/contract.ts';
 import { reviewScrape, type Sabotage } from './review-job.ts';
@@ -31,7 +31,7 @@ export interface JobRunner {
 /** Each job is the review scrape of a store's pages at `origin`, recorded as `job.*` events. */
 export function createJobRunner(
   pool: Pool,
-  driver: Pick<Driver, 'browserIdOf' | 'pageIdOf'>,
+  driver: Pick<Driver, 'browserIdOf' | 'pageIdOf' | 'browserListenersOf'>,
   recorder: Recorder,
   clock: Clock,
   origin: string,
@@ -50,7 +50,10 @@ export function createJobRunner(
       work: async (page: Parameters<typeof scrape>[0], signal: AbortSignal) => {
         const browser = driver.browserIdOf(page) ?? 'unknown';
         const pageId = driver.pageIdOf(page);
-        recorder.emit('job.work', pageId === undefined ? { browser } : { browser, page: pageId }, { session: id });
+        const listeners = driver.browserListenersOf(page);
+        const data: EventData['job.work'] = pageId === undefined ? { browser } : { browser, page: pageId };
+        if (listeners !== undefined) data.listeners = listeners;
+        recorder.emit('job.work', data, { session: id });
         working.set(id, browser);
         try {
           const reviews = await scrape(page, signal);

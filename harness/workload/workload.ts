@@ -19,7 +19,7 @@ export interface Workload extends Pick<JobRunner, 'running' | 'working' | 'sabot
 export interface WorkloadContext {
   scenario: Scenario;
   pool: Pool;
-  driver: Pick<Driver, 'browserIdOf' | 'pageIdOf' | 'sample'>;
+  driver: Pick<Driver, 'browserIdOf' | 'pageIdOf' | 'browserListenersOf' | 'sample'>;
   recorder: Recorder;
   clock: Clock;
   origin: string;
@@ -35,7 +35,7 @@ export type StartWorkload = (context: WorkloadContext) => Workload;
 export function startWorkload(
   scenario: Scenario,
   pool: Pool,
-  driver: Pick<Driver, 'browserIdOf' | 'pageIdOf'>,
+  driver: Pick<Driver, 'browserIdOf' | 'pageIdOf' | 'browserListenersOf'>,
   recorder: Recorder,
   clock: Clock,
   origin: string,

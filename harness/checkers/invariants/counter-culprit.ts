@@ -1,15 +1,37 @@
 import type { Culprit } from '../invariant.ts';
-import type { World } from '../world.ts';
+import type { SessionTrack, World } from '../world.ts';
 
 /**
- * A counter that drifted is blamed on the latest change the pool reported in the direction of the
- * drift (a counter too low on the latest decrement, too high on the latest increment), or on the
- * latest change at all. The direction matters once other jobs come and go: the increment of a job
- * that merely started is not what left the counter short.
+ * A counter that drifted is blamed on the session the drift belongs to:
+ * - too high (a missing decrement): the latest session that ended, is no longer listed by the
+ *   pool, and took more slots than it gave back, with the call site of its last counter change.
+ *   The latest increment is usually an innocent job that merely started.
+ * - too low, or when no session ended holding a slot: the latest change the pool reported in the
+ *   direction of the drift (a counter too low on the latest decrement), or the latest change at all.
  */
 export function counterCulprit(world: World, tooHigh: boolean): Culprit {
+  const keeper = tooHigh ? endedHoldingSlot(world) : undefined;
+  if (keeper !== undefined) return { session: keeper.id, at: keeper.counterAt };
   const change = (tooHigh ? world.lastIncrement : world.lastDecrement) ?? world.lastCounterEvent;
   return change === undefined ? {} : { session: change.session, at: change.at };
+}
+
+/** The latest ended session still holding a slot; those past the ring of ended sessions are kept whole (canForget), so they are searched last. */
+function endedHoldingSlot(world: World): SessionTrack | undefined {
+  const ring = world.endedSessions;
+  for (let i = 1; i <= ring.length; i++) {
+    const id = ring[(world.endedNext - i + ring.length) % ring.length];
+    if (id === undefined) break;
+    const track = world.perSession.get(id);
+    if (track !== undefined && holdsSlotAfterEnd(world, track)) return track;
+  }
+  let latest: SessionTrack | undefined;
+  for (const track of world.perSession.values()) if (holdsSlotAfterEnd(world, track)) latest = track;
+  return latest;
+}
+
+function holdsSlotAfterEnd(world: World, track: SessionTrack): boolean {
+  return track.ended && track.increments > track.decrements && !world.sessionSet.has(track.id);
 }
 
 /**

@@ -51,6 +51,24 @@ describe('counter-matches-sessions', () => {
     expect(violation!.recent).toContain(culprit);
   });
 
+  it('blames a missing decrement on the session that ended holding its slot, not on the latest increment', () => {
+    const b = new HistoryBuilder();
+    b.counter('j1', 1, 'launch', 'pool.ts:10:5 (acquire)');
+    b.counter('j2', 1, 'launch', 'pool.ts:10:5 (acquire)');
+    b.settle({ counter: 2, sessions: ['j1', 'j2'] });
+    b.jobWorkEnd('j1', false);
+    const leakerEnd = b.jobEnd('j1', false);
+    b.settle({ sessions: ['j2'] });
+    b.jobStart('j3');
+    b.counter('j3', 1, 'launch', 'pool.ts:10:5 (acquire) j3');
+    b.settle({ counter: 3, sessions: ['j2', 'j3'] });
+    const [violation, ...rest] = violationsOf(counterMatchesSessions, b.events);
+    expect(rest).toEqual([]);
+    expect(violation).toMatchObject({ message: 'counter(2) > sessions(1)', session: 'j1', at: 'pool.ts:10:5 (acquire)' });
+    expect(violation!.recent).toContain(leakerEnd);
+    expect(violation!.recent.every((event) => event.session === 'j1')).toBe(true);
+  });
+
   it('blames the run when the pool reports no counter changes', () => {
     const b = new HistoryBuilder();
     const settle = b.settle({ counter: 1, sessions: [] });

@@ -1,20 +1,30 @@
 import type { Invariant } from '../invariant.ts';
+import { browsersWithinLimit } from './browsers-within-limit.ts';
 import { counterMatchesBrowsers } from './counter-matches-browsers.ts';
 import { counterMatchesProcesses } from './counter-matches-processes.ts';
 import { counterMatchesSessions } from './counter-matches-sessions.ts';
 import { counterWithinBounds } from './counter-within-bounds.ts';
+import { listenersRemoved } from './listeners-removed.ts';
+import { lockHeldBySession } from './lock-held-by-session.ts';
 import { lockOwnership } from './lock-ownership.ts';
+import { pagesCloseWithSession } from './pages-close-with-session.ts';
+import { pagesPerBrowser } from './pages-per-browser.ts';
 import { processesAtQuiescence } from './processes-at-quiescence.ts';
 import { quiescence } from './quiescence.ts';
 import { singleRelease } from './single-release.ts';
 import { workCancelled } from './work-cancelled.ts';
 
 export {
+  browsersWithinLimit,
   counterMatchesBrowsers,
   counterMatchesProcesses,
   counterMatchesSessions,
   counterWithinBounds,
+  listenersRemoved,
+  lockHeldBySession,
   lockOwnership,
+  pagesCloseWithSession,
+  pagesPerBrowser,
   processesAtQuiescence,
   quiescence,
   singleRelease,
@@ -27,7 +37,12 @@ export const ALL_INVARIANTS: readonly Invariant[] = [
   counterWithinBounds,
   counterMatchesBrowsers,
   counterMatchesProcesses,
+  browsersWithinLimit,
+  pagesCloseWithSession,
+  pagesPerBrowser,
   lockOwnership,
+  lockHeldBySession,
+  listenersRemoved,
   singleRelease,
   workCancelled,
   quiescence,

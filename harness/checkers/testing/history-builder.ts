@@ -134,8 +134,9 @@ export class HistoryBuilder {
     return this.emit('pool.counter', { delta, value: this.#counter, path }, { session, at });
   }
 
-  lock(session: string, op: 'attach' | 'release', holders: number, at?: string): HistoryEvent<'pool.lock'> {
-    return this.emit('pool.lock', { op, holders }, { session, at });
+  /** A lock of `session` is attached or released; `by` another session's code, when it is not the lock's own. */
+  lock(session: string, op: 'attach' | 'release', holders: number, at?: string, by?: string): HistoryEvent<'pool.lock'> {
+    return this.emit('pool.lock', by === undefined ? { op, holders } : { op, holders, by }, { session, at });
   }
 
   watchdog(job: string, afterMs = 300_000, at?: string): HistoryEvent<'pool.watchdog'> {
@@ -146,8 +147,11 @@ export class HistoryBuilder {
     return this.emit('job.start', { pages }, { session: job });
   }
 
-  jobWork(job: string, browser: string, page?: string): HistoryEvent<'job.work'> {
-    return this.emit('job.work', page === undefined ? { browser } : { browser, page }, { session: job });
+  /** `listeners`: what the driver counts on the browser as the work begins. */
+  jobWork(job: string, browser: string, page?: string, listeners?: number): HistoryEvent<'job.work'> {
+    const data: EventData['job.work'] = page === undefined ? { browser } : { browser, page };
+    if (listeners !== undefined) data.listeners = listeners;
+    return this.emit('job.work', data, { session: job });
   }
 
   jobWorkEnd(job: string, ok = true): HistoryEvent<'job.work.end'> {

@@ -4,7 +4,7 @@ import type { Recorder } from '../../history/recorder.ts';
 import { markerEnv } from '../../os/browser-marker.ts';
 import { pageProcesses, scanRun, signalBrowser } from '../../os/run-processes.ts';
 import type { SiteFault } from '../../site/faults.ts';
-import { DriverEvents } from '../driver-events.ts';
+import { DriverEvents, FailingCalls, launchFailure } from '../driver-events.ts';
 import type { Driver, DriverFaults, PageLike, ResourceSample } from '../types.ts';
 import { type BrowserHost, RecordedBrowser, RecordedPage } from './recorded-browser.ts';
 
@@ -38,6 +38,7 @@ export class PlaywrightDriver implements Driver {
   readonly #browsers = new Map<string, RecordedBrowser>();
   readonly #launching = new Set<Promise<unknown>>();
   readonly #slowClose = new Map<string, number>();
+  readonly #failing = new FailingCalls();
   readonly #hangs = new Map<TimerId, string>();
   #nextBrowser = 1;
   #shutDown = false;
@@ -61,6 +62,7 @@ export class PlaywrightDriver implements Driver {
       return ms;
     },
     wait: (ms) => sleep(this.options.clock, ms, undefined, 'slow-close'),
+    failing: this.#failing,
   };
 
   launch(): Promise<RecordedBrowser> {
@@ -78,6 +80,11 @@ export class PlaywrightDriver implements Driver {
     let browser: Browser;
     try {
       if (this.#shutDown) throw new Error('launch: the run is over');
+      const failing = this.#failing.take('launch');
+      if (failing !== undefined) {
+        if (failing.timeoutMs !== undefined) await sleep(this.options.clock, failing.timeoutMs, undefined, 'launch-fail');
+        throw launchFailure('launch', failing.timeoutMs);
+      }
       browser = await this.options.launcher(markerEnv(runId, id));
     } catch (error) {
       this.events.return('launch', id, id, call, error instanceof Error ? error : new Error(String(error)));
@@ -100,6 +107,10 @@ export class PlaywrightDriver implements Driver {
 
   pageIdOf(page: PageLike): string | undefined {
     return page instanceof RecordedPage ? page.id : undefined;
+  }
+
+  browserListenersOf(page: PageLike): number | undefined {
+    return page instanceof RecordedPage ? page.context.owner.listenerCount() : undefined;
   }
 
   liveBrowserIds(): string[] {
@@ -138,6 +149,7 @@ export class PlaywrightDriver implements Driver {
       if (this.#browsers.has(browser)) this.#slowClose.set(browser, ms);
     },
     badPage: (browser, kind) => this.options.site.arm(browser, { kind }),
+    launchFail: (timeoutMs, op) => this.#failing.arm(op, timeoutMs),
   };
 
   /** Kill every browser still up, hung ones included, and wait for their connections to drop. */

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright';
 import type { DriverOp } from '../../history/events.ts';
-import type { DriverEvents } from '../driver-events.ts';
+import { type DriverEvents, type FailingCalls, launchFailure } from '../driver-events.ts';
 import { Emitter } from '../listeners.ts';
 import type { BrowserLike, ContextLike, PageLike } from '../types.ts';
 
@@ -14,6 +14,8 @@ export interface BrowserHost {
   /** Delay to add before the next close of this browser (the slow-close fault), then forget it. */
   takeSlowClose(browser: string): number;
   wait(ms: number): Promise<void>;
+  /** New pages armed to fail (launchFail). */
+  readonly failing: FailingCalls;
 }
 
 /**
@@ -32,7 +34,7 @@ export class RecordedBrowser extends Emitter<'disconnected'> implements BrowserL
     readonly id: string,
     readonly pid: number | undefined,
     readonly browser: Browser,
-    private readonly host: BrowserHost,
+    readonly host: BrowserHost,
   ) {
     super();
     browser.on('disconnected', () => {
@@ -133,10 +135,15 @@ export class RecordedContext extends Emitter<'close'> implements ContextLike {
 
   newPage(): Promise<RecordedPage> {
     const id = this.owner.childId('p');
+    const failing = this.owner.host.failing.take('newPage');
     return this.owner.record(
       'newPage',
       this.id,
       async () => {
+        if (failing !== undefined) {
+          if (failing.timeoutMs !== undefined) await this.owner.host.wait(failing.timeoutMs);
+          throw launchFailure('newPage', failing.timeoutMs);
+        }
         const page = new RecordedPage(id, this, await this.context.newPage());
         this.owner.pages.add(page);
         this.openPages.add(page);

@@ -1,6 +1,7 @@
 import type { Clock, TimerId } from '../../clock/clock.ts';
 import type { BadPageKind, DriverOp } from '../../history/events.ts';
 import { reviewsFor } from '../../site/site-model.ts';
+import { launchFailure } from '../driver-events.ts';
 import { Emitter } from '../listeners.ts';
 import type { BrowserLike, ContextLike, PageLike } from '../types.ts';
 import type { SimBrowserHost } from './sim-host.ts';
@@ -248,11 +249,13 @@ export class SimContext extends Emitter<'close'> implements ContextLike {
   }
 
   newPage(): Promise<SimPage> {
+    const failing = this.browser.driver.failing.take('newPage');
     return this.browser.call(
       'newPage',
       this.id,
-      this.browser.driver.timing.newPageMs,
+      failing?.timeoutMs ?? this.browser.driver.timing.newPageMs,
       () => {
+        if (failing) throw launchFailure('newPage', failing.timeoutMs);
         if (this.closed) throw new Error(`newPage: ${CLOSED_MESSAGE}`);
         const page = new SimPage(this.browser.childId('p'), this);
         this.openPages.add(page);

@@ -27,6 +27,41 @@ function sim() {
 }
 
 describe('SimDriver', () => {
+  it('fails the armed launches in turn, at once or after their timeout, starting no browser', async () => {
+    const { driver, settle, clock, kinds } = sim();
+    driver.faults.launchFail(undefined, 'launch');
+    driver.faults.launchFail(20_000, 'launch');
+    const first = (await settle(driver.launch())).promise;
+    await expect(first).rejects.toThrow(/Target page, context or browser has been closed \(launchFail\)/);
+    expect(clock.now()).toBe(DEFAULT_SIM_OPTIONS.timing.launchMs);
+    const second = (await settle(driver.launch())).promise;
+    await expect(second).rejects.toThrow(/Timeout 20000ms exceeded \(launchFail\)/);
+    expect(clock.now()).toBe(DEFAULT_SIM_OPTIONS.timing.launchMs + 20_000);
+    const third = await (await settle(driver.launch())).promise;
+    expect(driver.liveBrowserIds()).toEqual([third.id]);
+    expect(kinds('browser.up')).toHaveLength(1);
+    expect(kinds('driver.return').map((e) => e.data.ok)).toEqual([false, false, true]);
+    await settle(third.close());
+  });
+
+  it('fails an armed new page after its timeout, and opens the next one', async () => {
+    const { driver, settle, clock, kinds } = sim();
+    const browser = await (await settle(driver.launch())).promise;
+    driver.faults.launchFail(5_000, 'newPage');
+    const before = clock.now();
+    const failed = (await settle(browser.newPage())).promise;
+    await expect(failed).rejects.toThrow(/browserContext\.newPage: Timeout 5000ms exceeded \(launchFail\)/);
+    expect(clock.now() - before).toBe(DEFAULT_SIM_OPTIONS.timing.contextMs + 5_000);
+    const page = await (await settle(browser.newPage())).promise;
+    expect(page.isClosed()).toBe(false);
+    const pageReturns = kinds('driver.return').filter((e) => e.data.op === 'newPage');
+    expect(pageReturns.map((e) => [e.data.ok, e.data.created])).toEqual([
+      [false, undefined],
+      [true, page.id],
+    ]);
+    await settle(browser.close());
+  });
+
   it('launches, navigates and closes in virtual time, and knows what is alive', async () => {
     const { driver, settle, clock, kinds } = sim();
     const { promise } = await settle(

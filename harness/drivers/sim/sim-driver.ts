@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock/clock.ts';
 import type { Recorder } from '../../history/recorder.ts';
 import type { Random } from '../../random.ts';
-import { DriverEvents } from '../driver-events.ts';
+import { DriverEvents, FailingCalls, launchFailure } from '../driver-events.ts';
 import type { Driver, DriverFaults, PageLike, ResourceSample } from '../types.ts';
 import { SimBrowser, SimPage } from './sim-browser.ts';
 import type { SimBrowserHost, SimTiming } from './sim-host.ts';
@@ -33,6 +33,7 @@ export class SimDriver implements Driver, SimBrowserHost {
   /** What a browser and a page account; each holds real memory in proportion (SimMemory). */
   readonly memoryMB: { browser: number; page: number };
   readonly #browsers = new Map<string, SimBrowser>();
+  readonly failing = new FailingCalls();
   #nextBrowser = 1;
 
   constructor(
@@ -48,6 +49,8 @@ export class SimDriver implements Driver, SimBrowserHost {
 
   launch(): Promise<SimBrowser> {
     const id = `b${this.#nextBrowser++}`;
+    const failing = this.failing.take('launch');
+    if (failing !== undefined) return this.#failLaunch(id, failing.timeoutMs);
     const browser = new SimBrowser(id, this, this.clock);
     return new Promise((resolve) => {
       const call = this.events.call('launch', id, id, undefined, true);
@@ -65,12 +68,31 @@ export class SimDriver implements Driver, SimBrowserHost {
     });
   }
 
+  #failLaunch(id: string, timeoutMs: number | undefined): Promise<never> {
+    return new Promise((_, reject) => {
+      const call = this.events.call('launch', id, id, undefined, true);
+      this.clock.setTimeout(
+        () => {
+          const error = launchFailure('launch', timeoutMs);
+          this.events.return('launch', id, id, call, error);
+          reject(error);
+        },
+        timeoutMs ?? this.timing.launchMs,
+        'sim',
+      );
+    });
+  }
+
   browserIdOf(page: PageLike): string | undefined {
     return page instanceof SimPage ? page.browser.id : undefined;
   }
 
   pageIdOf(page: PageLike): string | undefined {
     return page instanceof SimPage ? page.id : undefined;
+  }
+
+  browserListenersOf(page: PageLike): number | undefined {
+    return page instanceof SimPage ? page.browser.listenerCount() : undefined;
   }
 
   liveBrowserIds(): string[] {
@@ -97,6 +119,7 @@ export class SimDriver implements Driver, SimBrowserHost {
       if (browser) browser.slowCloseMs = ms;
     },
     badPage: (id, kind) => this.#browsers.get(id)?.badPages.push(kind),
+    launchFail: (timeoutMs, op) => this.failing.arm(op, timeoutMs),
   };
 
   async shutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { DriverEvents } from '../driver-events.ts';
+import type { DriverEvents, FailingCalls } from '../driver-events.ts';
 
 export interface SimTiming {
   launchMs: number;
@@ -20,6 +20,8 @@ export interface SimBrowserHost {
   readonly timing: SimTiming;
   readonly events: DriverEvents;
   readonly memoryMB: { browser: number; page: number };
+  /** New pages armed to fail (launchFail). */
+  readonly failing: FailingCalls;
   navigationMs(): number;
   browserGone(browserId: string, cause: 'close' | 'crash' | 'kill'): void;
 }

@@ -154,7 +154,7 @@ export class LegacyBrowserService implements Pool {
     const locks = this.#locks.size;
     const activeOps = this.#activeOperations.size;
     if (locks <= activeOps * 2) return;
-    const swept = this.#locks.sweepOrphanedLocks(new Set(this.#pages.keys()));
-    this.env.report('pool.sweep', undefined, { swept, locks, activeOps });
+    const removed = this.#locks.sweepOrphanedLocks(new Set(this.#pages.keys()));
+    this.env.report('pool.sweep', undefined, { swept: removed.length, locks, activeOps, removed });
   }
 }

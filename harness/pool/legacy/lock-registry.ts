@@ -38,15 +38,15 @@ export class SessionLockRegistry {
     return (this.#locks.get(sessionId)?.activeCount ?? 0) > 0;
   }
 
-  /** Deletes the locks whose session is gone; returns how many. */
-  sweepOrphanedLocks(validSessionIds: ReadonlySet<string>): number {
-    let swept = 0;
+  /** Deletes the locks whose session is gone; returns the sessions whose locks it deleted. */
+  sweepOrphanedLocks(validSessionIds: ReadonlySet<string>): string[] {
+    const removed: string[] = [];
     for (const sessionId of this.#locks.keys()) {
       if (validSessionIds.has(sessionId)) continue;
       this.#locks.delete(sessionId);
-      swept++;
+      removed.push(sessionId);
     }
-    return swept;
+    return removed;
   }
 
   snapshot(): LockEntry[] {
