@@ -15,6 +15,7 @@ export const DEMO_SCENARIOS = [
   'exception-mid-work',
   'bad-pages',
   'page-crash',
+  'launch-fail',
   'watchdog-storm',
   'soak',
 ];
