@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers.ts';
 import { InputError } from '../errors.ts';
 import { newRunFolder, prepareRunFolder } from './run-folder.ts';
 
-const base = mkdtempSync(join(tmpdir(), 'tally-run-folder-'));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+const base = tempDir('tally-run-folder-');
 
 describe('newRunFolder', () => {
   it('names runs by their start, apart within one second, and points latest at the newest', () => {
