@@ -35,8 +35,8 @@ export async function createRealBackend(name: string, launcher: Launcher, scenar
     );
   }
   const runId = newRunId();
-  const unregister = registerRun(runId);
   const scratch = createBrowserScratch(runId);
+  const unregister = registerRun(runId, undefined, scratch.dir);
   // A page visit is two requests (the page, then the reviews its script fetches), each delayed by
   // the site; the browser's own ~150 ms comes on top, which the scenario's timeScale allows for.
   const site = await startSite({ latencyMs: Math.round((scenario.workload.pageMs * timeScale) / 2) });
