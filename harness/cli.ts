@@ -15,13 +15,13 @@ import { displayPath, listScenarioFiles } from './scenario/load-scenario.ts';
 const USAGE = `tally: invariant checking for browser pools under scripted faults
 
 usage:
-  tally run <scenario> [--scenarios DIR] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--seed N] [--out DIR] [--set key=value]... [--pace X] [--quiet]
+  tally run <scenario> [--scenarios DIR] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--seed N] [--out DIR [--force]] [--set key=value]... [--pace X] [--quiet]
             [--heap-snapshots]   heap snapshots after warm-up, after the faults and after close (docs/leaks.md)
             [--metrics-port N [--metrics-hold SECONDS] [--metrics-host ADDR]]   serve Prometheus metrics at http://127.0.0.1:N/metrics
-  tally serve [scenario] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--port N] [--host ADDR] [--out DIR]
+  tally serve [scenario] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--port N] [--host ADDR] [--out DIR [--force]]
             [--queue N] [--queue-wait-ms MS] [--job-timeout-ms MS] [--drain-ms MS] [--seed N] [--set key=value]...
             the pool behind HTTP (POST /jobs, /healthz, /readyz, /metrics, /state, /violations); SIGTERM drains it and writes the report (docs/service.md)
-  tally load [scenario] [--pool …] [--driver …] [--connections N] [--duration SECONDS] [--pages N] [--out DIR] [--seed N] [--set key=value]...
+  tally load [scenario] [--pool …] [--driver …] [--connections N] [--duration SECONDS] [--pages N] [--out DIR [--force]] [--seed N] [--set key=value]...
             [--url URL]   load the service with autocannon while the scenario's faults strike; its figures join the report (docs/service.md)
   tally compare <run-before> <run-after> [--html [--out FILE]]   the before/after table; --html: one self-contained page (default compare.html)
   tally check <run-folder | history.ndjson>
@@ -29,6 +29,9 @@ usage:
   tally demo [--out DIR] [--seed N]
   tally export-traces <run-folder> [--endpoint URL]   POST the run's traces.otlp.json to URL/v1/traces (default: OTEL_EXPORTER_OTLP_ENDPOINT, else http://127.0.0.1:4318)
   tally list [--scenarios DIR]   the scenarios a bare name finds (default: the project's scenarios/, from any folder)
+
+run folders: each run gets a new reports/runs/<scenario>/<pool>[-<driver>]-seed<N>/<start time>/ and latest/ beside it names the newest;
+  --out DIR that holds an earlier run is refused unless --force
 
 exit codes: 0 every invariant held, 1 violations found, 2 could not decide (bad input, error, timeout, interrupted)`;
 
@@ -46,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       endpoint: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
+      force: { type: 'boolean', default: false },
       scenarios: { type: 'string' },
       set: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
@@ -79,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
       driver: values.driver!,
       seed,
       out: values.out,
+      force: values.force!,
       scenarios: values.scenarios,
       set: values.set!,
     };

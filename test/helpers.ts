@@ -25,14 +25,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `tally <args>` as a real process, from the repository root unless `cwd` says otherwise. */
+/** Runs `tally <args>` as a real process, from the repository root unless `cwd` says otherwise; `env` adds to this process's environment. */
 export function tally(
   args: string[],
-  options: { onSpawn?: (child: ReturnType<typeof spawn>) => void; cwd?: string } = {},
+  options: { onSpawn?: (child: ReturnType<typeof spawn>) => void; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/tally.js'), ...args], {
       cwd: options.cwd ?? ROOT,
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

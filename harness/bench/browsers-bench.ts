@@ -9,7 +9,8 @@
  * come in pairs, which of the two goes first alternating, so drift in the machine's load falls on
  * both; the overhead is the median of the pairs' ratios. Beside throughput, the CPU each job costs
  * the whole machine (from /proc/stat) is compared: work done, which depends far less on how two
- * cores were shared among eight browsers than their speed does. Last line: one JSON object.
+ * cores were shared among eight browsers than their speed does. Last line: one JSON object, also
+ * when an inner run fails (then with `failed`: where, why, and the kept history; exit 1).
  *
  *   npm run bench:browsers            (TALLY_BENCH_REPEAT=3, TALLY_BENCH_JOBS_PER_SLOT=3)
  */
@@ -27,6 +28,7 @@ import { parseScenario } from '../scenario/load-scenario.ts';
 import { SITE_BROWSER_HEADER, type Site, startSite } from '../site/site.ts';
 import { reviewPageUrl } from '../site/site-model.ts';
 import { extractReviews, reviewScrape } from '../workload/review-job.ts';
+import { BenchRunFailed, benchFailureLine } from './bench-failure.ts';
 import { median, round, spread } from './stats.ts';
 
 const REPEAT = Number(process.env.TALLY_BENCH_REPEAT ?? 3);
@@ -126,6 +128,7 @@ async function throughHarness(concurrency: number): Promise<HarnessTimes> {
     'bench',
   );
   const outDir = mkdtempSync(join(tmpdir(), 'tally-bench-'));
+  let keep = false;
   try {
     let firstStart: number | undefined;
     let lastEnd = 0;
@@ -145,8 +148,12 @@ async function throughHarness(concurrency: number): Promise<HarnessTimes> {
       observers: [jobWindow],
     });
     const wallMs = performance.now() - started;
-    if (result.endReason !== 'done' || result.violations.length > 0)
-      throw new Error(`harness run did not pass: ${result.endReason}, ${result.violations.length} violations`);
+    if (result.endReason !== 'done' || result.violations.length > 0) {
+      // The history is the evidence of the failure: kept, and named in the bench's last line.
+      keep = true;
+      const violations = result.violations.map((v) => `${v.invariant}: ${v.message}`);
+      throw new BenchRunFailed(result.endReason, violations, join(outDir, 'history.ndjson'));
+    }
     // `wall` counts from the run's recorder, made as runScenario starts.
     const first = firstStart ?? 0;
     return {
@@ -155,7 +162,7 @@ async function throughHarness(concurrency: number): Promise<HarnessTimes> {
       afterLastJobMs: wallMs - lastEnd,
     };
   } finally {
-    rmSync(outDir, { recursive: true, force: true });
+    if (!keep) rmSync(outDir, { recursive: true, force: true });
   }
 }
 
@@ -183,8 +190,10 @@ if (!isInstalled('chromium')) {
   process.exit(2);
 }
 const site = await startSite();
+/** Where the bench is, for the failure line. */
+let at: Record<string, unknown> = { step: 'start' };
+const byConcurrency: Record<string, { plainJobsPerMinute: number; harnessJobsPerMinute: number; overheadPercent: number }> = {};
 try {
-  const byConcurrency: Record<string, { plainJobsPerMinute: number; harnessJobsPerMinute: number; overheadPercent: number }> = {};
   const launches: number[] = [];
   const contexts: number[] = [];
   const overheads: number[] = [];
@@ -199,6 +208,7 @@ try {
     const harness: number[] = [];
     const paired: number[] = [];
     for (let r = 0; r < REPEAT; r++) {
+      at = { concurrency, repetition: r + 1 };
       // Which goes first alternates: whatever the first run leaves the machine (caches, a browser
       // still exiting) falls on both alike.
       const plainFirst = r % 2 === 0;
@@ -228,6 +238,7 @@ try {
       overheadPercent: round(median(paired)),
     };
   }
+  at = { step: 'pss per context' };
   const pss = await pssPerContext(site);
   const throughput = spread(overheads, 1);
   const machineCpu = spread(cpuOverheads, 1);
@@ -258,6 +269,10 @@ try {
       pssMBPerContext: round(pss),
     }),
   );
+} catch (error) {
+  // The last line is JSON whatever happened, so what reads it learns of the failure from it.
+  console.log(benchFailureLine('browsers', at, error, { byConcurrency }));
+  process.exitCode = 1;
 } finally {
   await site.close();
 }

@@ -41,6 +41,8 @@ export async function demoCommand(args: { out: string; seed: number | undefined 
           scenario,
           pool,
           out: join(args.out, scenario, pool),
+          // The demo is made again in full each time: its folders are its own, never another run's.
+          force: true,
           signal: interrupt.signal,
           ...(args.seed === undefined ? {} : { seed: args.seed }),
         });
@@ -68,6 +70,7 @@ export async function demoCommand(args: { out: string; seed: number | undefined 
         pool: 'fixed',
         overrides: ['pool.jitterMs=0'],
         out: join(args.out, 'watchdog-storm', 'fixed-no-jitter'),
+        force: true,
         signal: interrupt.signal,
       });
       const stormRow = pageRows.find((row) => row.scenario === 'watchdog-storm');

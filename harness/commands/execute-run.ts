@@ -5,7 +5,7 @@ import { InputError } from '../errors.ts';
 import type { RunObserver } from '../observer/run-observer.ts';
 import { loadPool } from '../pool/load-pool.ts';
 import type { RunReport } from '../report/report-json.ts';
-import { prepareRunFolder, writeRunFolder } from '../runner/run-folder.ts';
+import { newRunFolder, prepareRunFolder, writeRunFolder } from '../runner/run-folder.ts';
 import { type RunStatus, runScenario } from '../runner/run-scenario.ts';
 import { type LoadedScenario, loadScenario } from '../scenario/load-scenario.ts';
 import { scenarioForDriver } from '../scenario/scenario-for-driver.ts';
@@ -21,6 +21,8 @@ export interface ExecuteOptions {
   pace?: number;
   seed?: number;
   out?: string;
+  /** Replace the run already in `out` (without it, `out` holding a run's history or report is refused). */
+  force?: boolean;
   overrides?: readonly string[];
   signal?: AbortSignal;
   onStatus?: (status: () => RunStatus) => void;
@@ -47,8 +49,8 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
   const scenario = scenarioForDriver(loaded.scenario, driver);
   const pool = await loadPool(options.pool);
   const seed = options.seed ?? scenario.seed;
-  const outDir = options.out ?? defaultOutDir(scenario.name, pool.name, driver, seed, options.overrides ?? []);
-  prepareRunFolder(outDir);
+  const outDir = options.out ?? newRunFolder(defaultOutDir(scenario.name, pool.name, driver, seed, options.overrides ?? []));
+  prepareRunFolder(outDir, { force: options.force ?? false });
   const startedAt = new Date();
   const result = await runScenario(
     {
@@ -75,7 +77,10 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
   return { report, outDir };
 }
 
-/** `reports/runs/<scenario>/<pool>[-<driver>]-seed<N>[-<overrides>]`: runs that differ get folders that differ. */
+/**
+ * `reports/runs/<scenario>/<pool>[-<driver>]-seed<N>[-<overrides>]`: the series of one setup (runs
+ * that differ get series that differ); each run gets a new folder in it (see newRunFolder).
+ */
 export function defaultOutDir(scenario: string, pool: string, driver: string, seed: number, overrides: readonly string[]): string {
   const label = ['legacy', 'fixed'].includes(pool) ? pool : basename(pool, extname(pool));
   const onDriver = driver === 'sim' ? '' : `-${driver}`;

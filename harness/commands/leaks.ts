@@ -6,7 +6,7 @@ import { rewriteReportHtml } from '../report/html/run-page-files.ts';
 
 /** `tally leaks <run-folder>`: analyse its heap snapshots, write leaks.json and leaks.md. Exit 1 when the pool leaked. */
 export async function leaksCommand(args: string[]): Promise<number> {
-  if (args.length !== 1) throw new InputError('leaks: which run? e.g. tally leaks reports/runs/watchdog-timeout/legacy-seed1');
+  if (args.length !== 1) throw new InputError('leaks: which run? e.g. tally leaks reports/runs/watchdog-timeout/legacy-seed1/latest');
   const report = await writeLeakReport(args[0]!);
   console.log(leakSummaryLine(report));
   console.log(`  ${args[0]}/leaks.md`);

@@ -7,6 +7,7 @@ import { type LoadFigures, loadFigures, loadLine, loadMarkdown } from '../load/l
 import { spawnService } from '../load/spawn-service.ts';
 import { loadPool } from '../pool/load-pool.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
+import { newRunFolder, refuseEarlierRun } from '../runner/run-folder.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { scenarioForDriver } from '../scenario/scenario-for-driver.ts';
 import { defaultOutDir } from './execute-run.ts';
@@ -51,8 +52,11 @@ export async function loadCommand(args: LoadArgs): Promise<number> {
     }
     const pool = await loadPool(args.pool);
     const seed = args.seed ?? scenario.seed;
-    const out = args.out ?? defaultOutDir(scenario.name, pool.name, driver, seed, args.set);
+    // Refused here, before the service starts, rather than by the service once it is up.
+    if (args.out !== undefined && !args.force) refuseEarlierRun(args.out);
+    const out = args.out ?? newRunFolder(defaultOutDir(scenario.name, pool.name, driver, seed, args.set));
     const serveArgs = [loaded.path, '--pool', args.pool, '--driver', driver, '--out', out, '--seed', String(seed)];
+    if (args.force) serveArgs.push('--force');
     for (const assignment of args.set) serveArgs.push('--set', assignment);
     const service = await spawnService(serveArgs);
     // Whatever happens here, the service is stopped: it must not outlive the load.

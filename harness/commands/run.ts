@@ -37,6 +37,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       ...(args.pace === undefined ? {} : { pace: args.pace }),
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.out === undefined ? {} : { out: args.out }),
+      ...(args.force ? { force: true } : {}),
       overrides: args.set,
       ...(args.heapSnapshots ? { heapSnapshots: true } : {}),
       signal: interrupt.signal,

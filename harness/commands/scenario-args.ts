@@ -6,6 +6,8 @@ export interface ScenarioArgs {
   driver: string;
   seed: number | undefined;
   out: string | undefined;
+  /** `--force`: replace the run already in `--out`. */
+  force?: boolean;
   /** `--scenarios DIR`: where a bare scenario name is looked up (default: the project's scenarios). */
   scenarios?: string | undefined;
   /** `--set key=value` overrides. */

@@ -2,6 +2,7 @@ import { driverNamed } from '../drivers/catalogue.ts';
 import { InputError } from '../errors.ts';
 import { loadPool } from '../pool/load-pool.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
+import { newRunFolder } from '../runner/run-folder.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { checkBind } from '../service/bind.ts';
@@ -39,7 +40,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
   const loaded = await loadScenario(args.scenario ?? 'service', args.set);
   const pool = await loadPool(args.pool);
   const seed = args.seed ?? loaded.scenario.seed;
-  const out = args.out ?? defaultOutDir(loaded.scenario.name, pool.name, driver, seed, args.set);
+  const out = args.out ?? newRunFolder(defaultOutDir(loaded.scenario.name, pool.name, driver, seed, args.set));
   const service = new Service(limitsFor(loaded.scenario, args.limits));
   const runMetrics = await createMetricsObserver();
   const server = await listen(
@@ -63,6 +64,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
       driver,
       seed,
       out,
+      ...(args.force ? { force: true } : {}),
       overrides: args.set,
       workload,
       observers: [runMetrics, service.violations],

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers.ts';
 import type { AnyEvent } from './events.ts';
 import { readHistory, streamHistory } from './read-history.ts';
 
@@ -12,7 +12,7 @@ const events: AnyEvent[] = [
 ];
 
 function historyFile(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'tally-history-')), 'history.ndjson');
+  const path = join(tempDir('tally-history-'), 'history.ndjson');
   writeFileSync(path, text);
   return path;
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,31 @@ describe('run registry', () => {
 
     expect(reapAbandonedRuns(dir)).toEqual([{ runId, killed: 3 }]);
     expect(await waitForExit(runId)).toBe(true);
+  });
+
+  it('removes the browser scratch of a run whose owner is gone, with the profiles it names, and nothing else', () => {
+    const runId = newRunId();
+    const scratch = mkdtempSync(join(tmpdir(), 'tally-browsers-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'tally-registry-profiles-'));
+    const profile = join(elsewhere, 'playwright_chromiumdev_profile-abc123');
+    const notAProfile = join(elsewhere, 'keep-me');
+    for (const folder of [profile, notAProfile]) mkdirSync(folder);
+    writeFileSync(join(scratch, 'profiles.txt'), `${profile}\n${notAProfile}\n`);
+    const self = readStat(process.pid)!;
+    writeRecord({ runId, pid: deadPid(), startTime: self.startTime, startedAt: new Date().toISOString(), scratch });
+    // A record naming a folder the scratch module did not make is not followed.
+    const foreign = newRunId();
+    writeRecord({ runId: foreign, pid: deadPid(), startTime: self.startTime, startedAt: new Date().toISOString(), scratch: elsewhere });
+
+    expect(
+      reapAbandonedRuns(dir)
+        .map((reaped) => reaped.runId)
+        .sort(),
+    ).toEqual([runId, foreign].sort());
+    expect(existsSync(scratch)).toBe(false);
+    expect(existsSync(profile)).toBe(false);
+    expect(existsSync(notAProfile)).toBe(true);
+    rmSync(elsewhere, { recursive: true, force: true });
   });
 
   it('finds nothing to reap when the directory does not exist', () => {

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertSafeId } from './browser-marker.ts';
+import { removeBrowserScratch } from './browser-scratch.ts';
 import { isGone, readStat } from './proc.ts';
 import { killRun } from './run-processes.ts';
 
@@ -18,14 +19,22 @@ export interface RunRecord {
   /** The owner's start time in clock ticks after boot (/proc/PID/stat). */
   startTime: number;
   startedAt: string;
+  /** The run's browser scratch folder (browser-scratch.ts): removed with the processes when the owner is gone. */
+  scratch?: string;
 }
 
 /** Write this process's record for `runId`. The returned function removes it (call it when the run is over). */
-export function registerRun(runId: string, dir: string = RUNS_DIR): () => void {
+export function registerRun(runId: string, dir: string = RUNS_DIR, scratch?: string): () => void {
   assertSafeId('run id', runId);
   const self = readStat(process.pid);
   if (self === undefined) throw new Error(`cannot read /proc/${process.pid}/stat to register run ${runId}`);
-  const record: RunRecord = { runId, pid: process.pid, startTime: self.startTime, startedAt: new Date().toISOString() };
+  const record: RunRecord = {
+    runId,
+    pid: process.pid,
+    startTime: self.startTime,
+    startedAt: new Date().toISOString(),
+    ...(scratch === undefined ? {} : { scratch }),
+  };
   mkdirSync(dir, { recursive: true });
   const path = recordPath(dir, runId);
   // Written aside and renamed, so a reaper never reads half a record.
@@ -42,7 +51,7 @@ export interface ReapedRun {
 
 /**
  * For every record whose owner is gone (dead, or its pid now another process's), SIGKILL every
- * process carrying its run id and delete the record. Records of live runs are left alone, and so
+ * process carrying its run id, remove its browser scratch folder and delete the record. Records of live runs are left alone, and so
  * are files that are not records.
  */
 export function reapAbandonedRuns(dir: string = RUNS_DIR): ReapedRun[] {
@@ -59,6 +68,7 @@ export function reapAbandonedRuns(dir: string = RUNS_DIR): ReapedRun[] {
     const record = readRecord(path);
     if (record === undefined || ownerAlive(record)) continue;
     reaped.push({ runId: record.runId, killed: killRun(record.runId) });
+    if (typeof record.scratch === 'string') removeBrowserScratch(record.scratch);
     rmSync(path, { force: true });
   }
   return reaped;

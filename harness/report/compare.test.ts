@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers.ts';
 import { compareReports, loadRunReport } from './compare.ts';
 import { sampleReport } from './testing/fixtures.ts';
 
@@ -55,13 +55,13 @@ describe('compare', () => {
   });
 
   it('loads a report from a run folder or its file, and names the path when it cannot', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tally-compare-'));
+    const dir = tempDir('tally-compare-');
     const report = sampleReport();
     writeFileSync(join(dir, 'report.json'), JSON.stringify(report));
     expect(loadRunReport(dir)).toEqual(report);
     expect(loadRunReport(join(dir, 'report.json'))).toEqual(report);
 
-    const empty = mkdtempSync(join(tmpdir(), 'tally-compare-'));
+    const empty = tempDir('tally-compare-');
     expect(() => loadRunReport(empty)).toThrow(`cannot read Tally report ${join(empty, 'report.json')}: no such file`);
     writeFileSync(join(empty, 'other.json'), '{"hello":1}');
     expect(() => loadRunReport(join(empty, 'other.json'))).toThrow(`${join(empty, 'other.json')} is not a Tally report`);

@@ -1,5 +1,7 @@
 import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
 import type { LaunchOptions } from 'playwright';
+import { ARTIFACTS_FOLDER } from '../../os/browser-scratch.ts';
 
 /**
  * The browsers Tally drives for real, as Debian packages them. Playwright's own browser downloads
@@ -69,6 +71,16 @@ export const SIGNALS_LEFT_TO_TALLY = { handleSIGINT: false, handleSIGTERM: false
 export function launchOptionsFor(name: RealBrowserName, env: Record<string, string> = {}): LaunchOptions {
   const executablePath = executableOf(name);
   const withEnv = { ...process.env, ...env } as Record<string, string>;
-  if (name === 'chromium') return { executablePath, args: CHROMIUM_ARGS, env: withEnv, headless: true, ...SIGNALS_LEFT_TO_TALLY };
-  return { executablePath, channel: 'moz-firefox', env: withEnv, headless: true, ...SIGNALS_LEFT_TO_TALLY };
+  const common = { executablePath, env: withEnv, headless: true, ...SIGNALS_LEFT_TO_TALLY, ...artifactsIn(env.TMPDIR) };
+  if (name === 'chromium') return { ...common, args: CHROMIUM_ARGS };
+  return { ...common, channel: 'moz-firefox' };
+}
+
+/**
+ * A launch given its own TMPDIR keeps Playwright's artifacts there too: `artifactsDir` is a launch
+ * option Playwright's protocol takes but its typings do not name; without it, Playwright makes a
+ * `playwright-artifacts-*` folder in this process's temp dir per browser (see browser-scratch.ts).
+ */
+function artifactsIn(tmpDir: string | undefined): Partial<LaunchOptions> {
+  return tmpDir === undefined ? {} : ({ artifactsDir: join(tmpDir, ARTIFACTS_FOLDER) } as Partial<LaunchOptions>);
 }

@@ -2,7 +2,8 @@ import { RealClock } from '../../clock/real-clock.ts';
 import { type Launcher, PlaywrightDriver } from '../../drivers/playwright/playwright-driver.ts';
 import type { Recorder } from '../../history/recorder.ts';
 import { newRunId } from '../../os/browser-marker.ts';
-import { killRun, listRunProcesses, osSample } from '../../os/run-processes.ts';
+import { createBrowserScratch } from '../../os/browser-scratch.ts';
+import { killRun, listRunProcesses, osSample, waitForExit } from '../../os/run-processes.ts';
 import { reapAbandonedRuns, registerRun } from '../../os/run-registry.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { SITE_BROWSER_HEADER, startSite } from '../../site/site.ts';
@@ -34,7 +35,8 @@ export async function createRealBackend(name: string, launcher: Launcher, scenar
     );
   }
   const runId = newRunId();
-  const unregister = registerRun(runId);
+  const scratch = createBrowserScratch(runId);
+  const unregister = registerRun(runId, undefined, scratch.dir);
   // A page visit is two requests (the page, then the reviews its script fetches), each delayed by
   // the site; the browser's own ~150 ms comes on top, which the scenario's timeScale allows for.
   const site = await startSite({ latencyMs: Math.round((scenario.workload.pageMs * timeScale) / 2) });
@@ -43,7 +45,11 @@ export async function createRealBackend(name: string, launcher: Launcher, scenar
     recorder.emit('os.sample', osSample(runId, reason, { pss: reason !== 'browser' }));
   const driver = new PlaywrightDriver({
     name,
-    launcher,
+    launcher: async (env) => {
+      const browser = await launcher({ ...env, TMPDIR: scratch.dir });
+      scratch.noteProfiles();
+      return browser;
+    },
     recorder,
     clock,
     runId,
@@ -87,6 +93,9 @@ export async function createRealBackend(name: string, launcher: Launcher, scenar
         killRun(runId);
         await site.close();
         clock.dispose();
+        // What the browsers and Playwright wrote for them goes once no process of theirs can write more.
+        await waitForExit(runId, { timeoutMs: EXIT_BOUND_MS });
+        scratch.remove();
         unregister();
       }
     },
