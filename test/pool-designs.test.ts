@@ -15,10 +15,10 @@ const SCENARIOS = readdirSync(join(ROOT, 'scenarios'))
   .sort();
 const SEEDS = [1, 2, 3];
 
+// Every run gets a folder of its own: a run never replaces an earlier one's folder.
+let runs = 0;
 const run = (pool: string, scenario: string, seed: number, overrides: string[] = []) =>
-  executeRun({ scenario, pool: `./examples/pools/${pool}.ts`, seed, overrides, out: join(out, pool, scenario, String(seed)) }).then(
-    (r) => r.report,
-  );
+  executeRun({ scenario, pool: `./examples/pools/${pool}.ts`, seed, overrides, out: join(out, String(++runs)) }).then((r) => r.report);
 
 describe('correct pools of each design', () => {
   it('finds the shipped scenarios', () => {
