@@ -81,10 +81,3 @@ export function checkHistory(events: Iterable<AnyEvent>): CheckResult {
   for (const event of events) suite.step(event);
   return { violations: suite.violations, counts: suite.counts };
 }
-
-/** The same, over a history read as a stream (`streamHistory`), for files too large to hold at once. */
-export async function checkHistoryStream(events: AsyncIterable<AnyEvent>): Promise<CheckResult> {
-  const suite = createCheckSuite();
-  for await (const event of events) suite.step(event);
-  return { violations: suite.violations, counts: suite.counts };
-}

@@ -15,6 +15,7 @@ const SERVICE_NAME = 'tally';
 
 /** A family of series and where its samples come from at scrape time; no samples, no family. */
 interface Family {
+  name: string;
   metric: Gauge | Counter;
   samples(): readonly Sample[];
 }
@@ -74,7 +75,7 @@ export function runExposition(metrics: RunMetrics): RunExposition {
     async render() {
       if (metrics.runAttributes === undefined) return '';
       registry.setDefaultLabels(Object.fromEntries(Object.entries(metrics.runAttributes).map(([key, value]) => [label(key), value])));
-      for (const { metric, samples } of families) fill(registry, metric, samples());
+      for (const entry of families) fill(registry, entry);
       return registry.metrics();
     },
   };
@@ -86,12 +87,12 @@ function family(
   samples: () => readonly Sample[],
 ): Family {
   const options = { name: metric.prometheusName, help: metric.description, labelNames, registers: [] };
-  return { metric: metric.kind === 'counter' ? new Counter(options) : new Gauge(options), samples };
+  return { name: metric.prometheusName, metric: metric.kind === 'counter' ? new Counter(options) : new Gauge(options), samples };
 }
 
 /** The family's series now: registered with these samples, or left out when there are none (unknown is not zero). */
-function fill(registry: Registry, metric: Gauge | Counter, samples: readonly Sample[]): void {
-  const name = (metric as unknown as { name: string }).name;
+function fill(registry: Registry, { name, metric, samples: sampled }: Family): void {
+  const samples = sampled();
   if (samples.length === 0) {
     if (registry.getSingleMetric(name)) registry.removeSingleMetric(name);
     return;
