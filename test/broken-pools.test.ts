@@ -36,6 +36,13 @@ describe("a user's pool", () => {
     expect(report.endReason).toBe('deadline');
     expect(report.verdict.code).toBe(1);
     expect(report.invariants.quiescence).toBe(1);
+    // The report names the jobs the run waited for in vain.
+    const { unsettledJobs } = report.figures;
+    expect(unsettledJobs.count).toBeGreaterThan(0);
+    expect(unsettledJobs.sessions.length).toBe(Math.min(unsettledJobs.count, 20));
+    expect(readFileSync(join(out, 'simple-pool', 'network-stall', 'report.md'), 'utf8')).toContain(
+      `${unsettledJobs.count} job${unsettledJobs.count === 1 ? '' : 's'} never settled (started, never ended; the run ended: deadline): ${unsettledJobs.sessions[0]}`,
+    );
   });
 
   it('is given a deadline when its close() never settles: the run writes its report and exits 2, saying why', async () => {

@@ -19,6 +19,7 @@ const OTEL_VARIABLES = [
   'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
   'OTEL_EXPORTER_OTLP_TIMEOUT',
   'OTEL_SERVICE_NAME',
+  'TALLY_JAEGER_URL',
 ];
 
 /** The run's (and the spawned CLI's) OTEL_* variables: exactly these, whatever the shell had. */
@@ -113,6 +114,7 @@ describe('traces of a run', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
       OTEL_EXPORTER_OTLP_HEADERS: `x-tally-test=${protocol}`,
+      TALLY_JAEGER_URL: 'http://jaeger.test:16686/',
     });
     const from = receiver.requests.length;
     const { report, outDir } = await executeRun({ scenario: 'watchdog-timeout', pool: 'legacy', out: tempDir() });
@@ -124,7 +126,14 @@ describe('traces of a run', () => {
       expect(request.headers['x-tally-test']).toBe(protocol);
     }
     expect(existsSync(join(outDir, TRACES_FILE))).toBe(false);
-    expectTheStory(spansOf(requests.map((r) => r.body)), report);
+    const spans = spansOf(requests.map((r) => r.body));
+    expectTheStory(spans, report);
+    // The report names the trace it sent and links it in Jaeger's UI, in every form of the report.
+    const traceId = spans[0]!.traceId;
+    const jaegerUrl = `http://jaeger.test:16686/trace/${traceId}`;
+    expect(report.trace).toEqual({ traceId, sentTo: `${receiver.url}/v1/traces`, jaegerUrl });
+    expect(readFileSync(join(outDir, 'report.md'), 'utf8')).toContain(`in Jaeger at ${jaegerUrl}`);
+    expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toContain(`<a href="${jaegerUrl}">`);
   });
 
   it('without a collector writes traces.otlp.json into the run folder, which tally export-traces sends', async () => {
@@ -132,6 +141,7 @@ describe('traces of a run', () => {
     const { report, outDir } = await executeRun({ scenario: 'watchdog-timeout', pool: 'legacy', out: tempDir() });
     const fromFile = spansOf([decodeTraceRequest('application/json', readFileSync(join(outDir, TRACES_FILE)))]);
     expectTheStory(fromFile, report);
+    expect(report.trace).toEqual({ traceId: fromFile[0]!.traceId, file: TRACES_FILE });
 
     let from = receiver.requests.length;
     const sent = await tally(['export-traces', outDir, '--endpoint', receiver.url]);

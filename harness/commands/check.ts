@@ -4,6 +4,9 @@ import { InputError } from '../errors.ts';
 import { streamHistory } from '../history/read-history.ts';
 import { formatVirtualTime, violationLine } from '../report/format.ts';
 import { type HistoryJudgement, judgeHistory } from '../report/judge-history.ts';
+import { groupViolations } from '../report/violation-groups.ts';
+
+const SHOWN_GROUPS = 10;
 
 /**
  * `tally check <run|history.ndjson>`: the run judged again, offline, from its saved history alone:
@@ -25,8 +28,11 @@ export async function checkCommand(paths: string[]): Promise<number> {
   }
   const counts = { ...judged.counts, budget: judged.counts.budget + judged.overBudget.length };
   for (const [name, count] of Object.entries(counts)) console.log(`${name.padEnd(26)} ${count}`);
-  for (const violation of [...judged.violations.slice(0, 5), ...judged.overBudget])
-    console.log(`  #${violation.seq} ${violationLine(violation)}`);
+  // One line per bug (invariant and call site), with how often it was seen, rather than the first few repeats of one.
+  const groups = groupViolations([...judged.violations, ...judged.overBudget]);
+  for (const group of groups.slice(0, SHOWN_GROUPS))
+    console.log(`  #${group.first.seq} ${violationLine(group.first)}${group.count > 1 ? ` (x${group.count})` : ''}`);
+  if (groups.length > SHOWN_GROUPS) console.log(`  and ${groups.length - SHOWN_GROUPS} more groups by invariant and call site`);
   const { jobs } = judged.figures;
   console.log(
     `coverage: ${judged.gaps.length === 0 ? `every fault struck; ${jobs.ok} of ${jobs.started} jobs completed` : judged.gaps.join('; ')}`,

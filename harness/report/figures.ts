@@ -18,6 +18,11 @@ export interface Figures {
   events: number;
   /** `interrupted`: jobs that ended without success after an interrupt (`run.shutdown`), counted apart from `failed`. */
   jobs: { started: number; ok: number; failed: number; interrupted: number };
+  /**
+   * Jobs started that never ended (`job.end`), the first `MAX_UNSETTLED_LISTED` of them by session:
+   * what a run that ended at its deadline was still waiting for.
+   */
+  unsettledJobs: { count: number; sessions: string[] };
   /** Why the first failed job failed, null when none did: the likely reason when no job worked. */
   firstJobError: string | null;
 
@@ -106,6 +111,9 @@ export interface FiguresAccumulator {
   result(violationCounts: Readonly<Partial<Record<InvariantName, number>>>, violations: readonly Violation[]): Figures;
 }
 
+/** Enough to name the jobs a run waited for in vain; the count says how many more. */
+export const MAX_UNSETTLED_LISTED = 20;
+
 /** Enough to show where faults struck without letting a long chaotic run bloat the report. */
 export const MAX_FAULT_WINDOWS = 200;
 
@@ -128,6 +136,8 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
   let jobsOk = 0;
   let jobsFailed = 0;
   let jobsInterrupted = 0;
+  /** Sessions of the jobs started and not yet ended, in the order they started. */
+  const openJobs = new Set<string>();
   let shuttingDown = false;
   let lockSweeps = 0;
   let orphanLocksSwept = 0;
@@ -158,11 +168,13 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
     switch (event.kind) {
       case 'job.start':
         jobsStarted++;
+        if (event.session !== undefined) openJobs.add(event.session);
         break;
       case 'run.shutdown':
         shuttingDown = true;
         break;
       case 'job.end':
+        if (event.session !== undefined) openJobs.delete(event.session);
         if (event.data.ok) jobsOk++;
         else if (shuttingDown) jobsInterrupted++;
         else {
@@ -247,6 +259,7 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       wallMs,
       events,
       jobs: { started: jobsStarted, ok: jobsOk, failed: jobsFailed, interrupted: jobsInterrupted },
+      unsettledJobs: { count: openJobs.size, sessions: firstOf(openJobs, MAX_UNSETTLED_LISTED) },
       firstJobError,
       counterMismatches,
       counterMismatchesPer30Min: per30Min(counterMismatches, virtualMs),
@@ -277,6 +290,15 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
   }
 
   return { step, result };
+}
+
+function firstOf<T>(items: Iterable<T>, n: number): T[] {
+  const first: T[] = [];
+  for (const item of items) {
+    if (first.length >= n) break;
+    first.push(item);
+  }
+  return first;
 }
 
 /** `count` scaled to a rate per 30 minutes of virtual time, the story's unit. */

@@ -10,7 +10,7 @@ describe('report.md', () => {
     expect(formatVirtualTime(3 * 3_600_000 + 61_001)).toBe('03:01:01.001');
   });
 
-  it('shows the verdict, the invariants, the figures, the first violations and the replay', () => {
+  it('shows the verdict, the invariants, the figures, the violations grouped by call site and the replay', () => {
     const report = sampleReport({ mismatches: 7 });
     report.figures.decrementsByPath = { closeSession: 40, safeCloseSession: 47 };
     const md = renderMarkdown(report);
@@ -21,9 +21,11 @@ describe('report.md', () => {
     expect(md).toMatch(/\| counter mismatches \/ 30 min +\| 7\.0 \(7 in total, first at 00:05:00\.010\)/);
     expect(md).toMatch(/\| memory growth MB\/h +\| 5\.0 /);
     expect(md).toMatch(/\| jobs ok \/ failed +\| 1 \/ 0 \(1 started\)/);
-    expect(md).toContain('## Violations (first 5 of 7)');
-    expect(md.match(/^### \d\. /gm)).toHaveLength(5);
-    expect(md).toContain('### 1. `counter(3) < sessions(4)`');
+    // Seven drifts from one call site are one bug: one group, its first violation in full.
+    expect(md).toContain('## Violations (7 in 1 group by invariant and call site)');
+    expect(md).toMatch(/\| +1 \| counter-matches-sessions \| pools\/story\.ts:88:5 \(closeSession\) \| +7 \| +1 \| 00:05:00\.010 \|/);
+    expect(md.match(/^### \d\. /gm)).toHaveLength(1);
+    expect(md).toContain('### 1. `counter(3) < sessions(4)` (first of 7)');
     expect(md).toContain('- invariant: counter-matches-sessions');
     expect(md).toContain('- virtual time: 00:05:00.010 (event 3)');
     expect(md).toContain('- session: job-7');

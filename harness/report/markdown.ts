@@ -2,10 +2,11 @@ import { INVARIANT_NAMES, type Violation } from '../checkers/violation.ts';
 import type { AnyEvent } from '../history/events.ts';
 import { figureRows } from './figure-rows.ts';
 import { formatNumber, formatVirtualTime, missedFaultsLine } from './format.ts';
+import { readingNotes } from './reading-notes.ts';
 import type { RunReport } from './report-json.ts';
 
-/** Violations shown in full; the rest are in report.json. */
-const SHOWN_VIOLATIONS = 5;
+/** Groups whose first violation is shown in full; the rest are in report.json. */
+const SHOWN_GROUPS = 5;
 const SHOWN_FAULT_WINDOWS = 20;
 
 /** `report.md`: the run as a person reads it, from the verdict down to the events that led to the first violations. */
@@ -35,6 +36,7 @@ function header(report: RunReport): string[] {
       `${figures.events} events. Started ${report.startedAt}.`,
   ];
   if (report.error !== undefined) lines.push('', `Error: ${report.error}`);
+  for (const note of readingNotes(report)) lines.push('', note);
   lines.push('');
   return lines;
 }
@@ -97,20 +99,30 @@ function decrementsSection(report: RunReport): string[] {
   ];
 }
 
+/** One group per invariant and call site (the same bug seen many times reads once), each with its first violation in full. */
 function violationsSection(report: RunReport): string[] {
   if (report.violationsTotal === 0) return ['## Violations', '', 'None.', ''];
-  const shown = report.violations.slice(0, SHOWN_VIOLATIONS);
-  const lines = [`## Violations (first ${shown.length} of ${report.violationsTotal})`, ''];
-  for (const [i, violation] of shown.entries()) lines.push(...violationBlock(violation, i + 1));
-  if (report.violationsTotal > shown.length) {
-    lines.push(`The first ${report.violations.length} violations, with their context, are in report.json.`, '');
-  }
+  const groups = report.violationGroups;
+  const lines = [
+    `## Violations (${report.violationsTotal} in ${groups.length} group${groups.length === 1 ? '' : 's'} by invariant and call site)`,
+    '',
+    ...table(
+      ['#', 'invariant', 'call site', 'violations', 'sessions', 'first at'],
+      groups.map((g, i) => [String(i + 1), g.invariant, g.at ?? '-', String(g.count), String(g.sessions), formatVirtualTime(g.first.t)]),
+      ['right', 'left', 'left', 'right', 'right', 'left'],
+    ),
+    '',
+  ];
+  const shown = groups.slice(0, SHOWN_GROUPS);
+  for (const [i, group] of shown.entries()) lines.push(...violationBlock(group.first, i + 1, group.count));
+  if (groups.length > shown.length)
+    lines.push(`The first violation of each of the other ${groups.length - shown.length} groups is in report.json.`, '');
   return lines;
 }
 
-function violationBlock(v: Violation, number: number): string[] {
+function violationBlock(v: Violation, number: number, groupSize: number): string[] {
   const lines = [
-    `### ${number}. ${codeSpan(v.message)}`,
+    `### ${number}. ${codeSpan(v.message)}${groupSize > 1 ? ` (first of ${groupSize})` : ''}`,
     '',
     `- invariant: ${v.invariant}`,
     `- virtual time: ${formatVirtualTime(v.t)} (event ${v.seq})`,

@@ -3,6 +3,7 @@ import type { RunExpectations } from '../history/events.ts';
 import type { Figures } from './figures.ts';
 import { judgeRun } from './judge.ts';
 import type { EndReason, Verdict } from './verdict.ts';
+import { groupViolations, type ViolationGroup } from './violation-groups.ts';
 
 export const REPORT_SCHEMA = 'tally.report/1';
 
@@ -31,14 +32,29 @@ export interface RunReport {
   /** The first violations, each with its full context. */
   violations: Violation[];
   violationsTotal: number;
+  /** Every violation grouped by invariant and call site, the largest group first. */
+  violationGroups: ViolationGroup[];
   figures: Figures;
   budgets: RunExpectations['budgets'];
   /** What the run had to exercise (each fault's strikes, jobs that work) and what it did not: any gap and no violation is undecided. */
   coverage: { faults: RunExpectations['faults']; minJobsWorked: number; gaps: string[] };
+  /** Where the run's trace went, when it made one (see `RunTrace`). */
+  trace?: RunTrace;
   /** ISO time the run began. */
   startedAt: string;
   /** The artefacts in the run's folder. */
   files: string[];
+}
+
+/** The run's trace: its id, and the collector it was sent to or the file it was written to. */
+export interface RunTrace {
+  traceId: string;
+  /** The collector's OTLP/HTTP traces URL, when the trace was sent there. */
+  sentTo?: string;
+  /** The trace in Jaeger's UI, when it was sent to a collector. */
+  jaegerUrl?: string;
+  /** The file in the run folder that holds it, when it was not sent. */
+  file?: string;
 }
 
 export interface ReportInput {
@@ -52,13 +68,14 @@ export interface ReportInput {
   error?: string;
   /** Violations per invariant from the checkers (budgets are added here, do not include them). */
   violationCounts: Readonly<Partial<Record<InvariantName, number>>>;
-  /** The checkers' violations in the order found (at least the first `MAX_REPORTED_VIOLATIONS`). */
+  /** The checkers' violations in the order found: all of them, so that groups count every one. */
   violations: readonly Violation[];
   figures: Figures;
   /** What the scenario expects besides its invariants (budgets, strikes, jobs), as `run.start` records it. */
   expects: RunExpectations;
   /** Where budget violations are placed; defaults to the last event the figures saw. */
   lastEvent?: { seq: number; t: number };
+  trace?: RunTrace | undefined;
   startedAt: Date | string;
   files: readonly string[];
 }
@@ -97,9 +114,11 @@ export function buildReport(input: ReportInput): RunReport {
     invariants,
     violations,
     violationsTotal,
+    violationGroups: groupViolations([...input.violations, ...overBudget]),
     figures: input.figures,
     budgets: { ...input.expects.budgets },
     coverage: { faults: input.expects.faults, minJobsWorked: input.expects.minJobsWorked, gaps },
+    ...(input.trace === undefined ? {} : { trace: input.trace }),
     startedAt: typeof input.startedAt === 'string' ? input.startedAt : input.startedAt.toISOString(),
     files: [...input.files],
   };
@@ -147,7 +166,12 @@ export function parseReport(text: string, path: string): RunReport {
     throw new Error(`${path} is not a Tally report: expected a JSON object with schema '${REPORT_SCHEMA}'`);
   }
   const schema = (value as { schema?: unknown }).schema;
-  if (schema === REPORT_SCHEMA) return value as RunReport;
+  if (schema === REPORT_SCHEMA) {
+    const report = value as RunReport;
+    // Reports written before groups were kept: group the violations they list.
+    report.violationGroups ??= groupViolations(report.violations);
+    return report;
+  }
   if (typeof schema === 'string' && schema.startsWith('tally.report/')) {
     throw new Error(`${path} is a Tally report of another version (schema '${schema}'); this Tally reads '${REPORT_SCHEMA}'`);
   }

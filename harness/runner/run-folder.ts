@@ -6,6 +6,7 @@ import { writeReportHtml } from '../report/html/run-page-files.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { buildReport, type RunReport } from '../report/report-json.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { readTraceRecord, TRACE_RECORD_FILE } from '../telemetry/traces/trace-record.ts';
 import type { RunResult } from './run-scenario.ts';
 
 export const RUN_FILES = [
@@ -15,6 +16,7 @@ export const RUN_FILES = [
   'report.html',
   'scenario.json',
   'traces.otlp.json',
+  TRACE_RECORD_FILE,
   ...HEAP_POINTS.map(snapshotFileName),
   'leaks.json',
   'leaks.md',
@@ -133,6 +135,7 @@ export async function writeRunFolder(
     figures: result.figures,
     expects: result.expects,
     lastEvent: result.lastEvent,
+    trace: readTraceRecord(outDir),
     startedAt: run.startedAt,
     files: RUN_FILES,
   });

@@ -3,6 +3,7 @@ import { kb, type LeakReport } from '../../heap/leak-report.ts';
 import { figureRows } from '../figure-rows.ts';
 import { formatVirtualTime, missedFaultsLine } from '../format.ts';
 import { formatValue, recentEvents } from '../markdown.ts';
+import { readingNotes } from '../reading-notes.ts';
 import type { RunReport } from '../report-json.ts';
 import { violationRowId } from './chart-specs.ts';
 import { escapeHtml as e } from './escape.ts';
@@ -18,7 +19,17 @@ export function verdictBanner(report: RunReport): string {
 export function runSummary(report: RunReport): string {
   const f = report.figures;
   const error = report.error === undefined ? '' : `<p class="error">Error: ${e(report.error)}</p>`;
-  return `<p>Ended: ${e(report.endReason)}; ${formatVirtualTime(f.virtualMs)} of scenario time in ${(f.wallMs / 1000).toFixed(1)} s of wall time, ${f.events} events. Started ${e(report.startedAt)}.</p>${error}`;
+  const notes = readingNotes(report)
+    .map((note) => `<p class="note">${linkJaeger(e(note), report)}</p>`)
+    .join('');
+  return `<p>Ended: ${e(report.endReason)}; ${formatVirtualTime(f.virtualMs)} of scenario time in ${(f.wallMs / 1000).toFixed(1)} s of wall time, ${f.events} events. Started ${e(report.startedAt)}.</p>${error}${notes}`;
+}
+
+/** The trace's Jaeger address, in an escaped note, made a link (the only link out of the page, followed only when clicked). */
+function linkJaeger(escapedNote: string, report: RunReport): string {
+  const url = report.trace?.jaegerUrl;
+  if (url === undefined || !/^https?:\/\//.test(url)) return escapedNote;
+  return escapedNote.replace(e(url), `<a href="${e(url)}">${e(url)}</a>`);
 }
 
 export function runTitle(report: RunReport): string {
@@ -48,15 +59,29 @@ function numberCell(n: number): string {
   return `<span class="${n > 0 ? 'bad' : 'ok'}">${n}</span>`;
 }
 
-/** Every violation the report keeps, its call site, and a detail (values, recent events) a marker's click opens. */
+/**
+ * The groups by invariant and call site first (the same bug seen many times reads once), then every
+ * violation the report keeps, its call site, and a detail (values, recent events) a marker's click opens.
+ */
 export function violationsTable(report: RunReport, prefix = ''): string {
   if (report.violationsTotal === 0) return '<p>None.</p>';
+  const groups = table(
+    ['invariant', 'call site', 'violations', 'sessions', 'first'],
+    report.violationGroups.map((g) => [
+      e(g.invariant),
+      `<code>${e(g.at ?? '-')}</code>`,
+      String(g.count),
+      String(g.sessions),
+      `${formatVirtualTime(g.first.t)}: ${e(g.first.message)}`,
+    ]),
+    'violation-groups',
+  );
   const rows = report.violations.map((v, i) => violationRow(v, violationRowId(prefix, i), i + 1));
   const more =
     report.violationsTotal > report.violations.length
       ? `<p>The first ${report.violations.length} of ${report.violationsTotal} are listed (report.json keeps the same).</p>`
       : '';
-  return `${more}<table class="violations"><thead><tr><th>#</th><th>time</th><th>invariant</th><th>session</th><th>violation</th><th>call site</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return `${groups}${more}<table class="violations"><thead><tr><th>#</th><th>time</th><th>invariant</th><th>session</th><th>violation</th><th>call site</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 
 function violationRow(v: Violation, id: string, number: number): string {

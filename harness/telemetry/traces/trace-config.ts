@@ -15,6 +15,8 @@ export type TraceDetail = (typeof TRACE_DETAILS)[number];
 /** Where `tally export-traces` sends when nothing says otherwise: a collector's OTLP/HTTP port on this machine. */
 export const DEFAULT_OTLP_HTTP_ENDPOINT = 'http://127.0.0.1:4318';
 const TRACES_PATH = 'v1/traces';
+/** Jaeger's UI as docker-compose.yml serves it; TALLY_JAEGER_URL names another. */
+export const DEFAULT_JAEGER_URL = 'http://localhost:16686';
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** How a run's trace leaves it, from the standard OTEL_* variables. */
@@ -31,6 +33,8 @@ export interface TraceConfig {
   detail: TraceDetail;
   /** OTEL_RESOURCE_ATTRIBUTES. */
   resourceAttributes: Record<string, string>;
+  /** Jaeger's UI (TALLY_JAEGER_URL), where a report links a trace sent to a collector. */
+  jaegerUrl: string;
   /** Settings that could not be honoured, each one line naming the variable. */
   problems: string[];
 }
@@ -84,6 +88,7 @@ export function traceConfigFromEnv(env: NodeJS.ProcessEnv): TraceConfig {
     serviceName: get('OTEL_SERVICE_NAME') ?? 'tally',
     detail,
     resourceAttributes: parseKeyPairsIntoRecord(get('OTEL_RESOURCE_ATTRIBUTES')),
+    jaegerUrl: validUrl(get('TALLY_JAEGER_URL') ?? DEFAULT_JAEGER_URL, 'TALLY_JAEGER_URL', problems) ?? DEFAULT_JAEGER_URL,
     problems,
   };
 }

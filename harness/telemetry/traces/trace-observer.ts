@@ -4,6 +4,7 @@ import { emitSpans, traceResource } from './emit-spans.ts';
 import { sendSpans, TRACES_FILE, writeSpansFile } from './export-spans.ts';
 import { HistorySpans } from './history-spans.ts';
 import { traceConfigFromEnv } from './trace-config.ts';
+import { runTraceId, writeTraceRecord } from './trace-record.ts';
 
 export interface TraceObserverOptions {
   /** Where the OTEL_* variables are read (default: the process's environment). */
@@ -35,15 +36,28 @@ export function createTraceObserver(options: TraceObserverOptions = {}): RunObse
       const file = join(outDir, TRACES_FILE);
       try {
         const emitted = emitSpans(spans.finish(), { epochMs, resource: traceResource(config.serviceName, config.resourceAttributes) });
-        if (config.endpoint === undefined) return writeSpansFile(file, emitted);
+        const traceId = runTraceId(emitted);
+        const inFile = () => {
+          writeSpansFile(file, emitted);
+          if (traceId) writeTraceRecord(outDir, { traceId, file: TRACES_FILE });
+        };
+        if (config.endpoint === undefined) return inFile();
         const { error } = await sendSpans(emitted, {
           url: config.endpoint,
           headers: config.headers,
           protocol: config.protocol,
           timeoutMs: config.timeoutMs,
         });
-        if (error === undefined) return;
-        writeSpansFile(file, emitted);
+        if (error === undefined) {
+          if (traceId)
+            writeTraceRecord(outDir, {
+              traceId,
+              sentTo: config.endpoint,
+              jaegerUrl: `${config.jaegerUrl.replace(/\/+$/, '')}/trace/${traceId}`,
+            });
+          return;
+        }
+        inFile();
         log(
           `traces: export to ${config.endpoint} (${config.protocol}) failed: ${error}; wrote ${file} instead (send it with: tally export-traces ${outDir})`,
         );
