@@ -10,11 +10,11 @@ export default defineScenario({
   name: 'pool-shutdown',
   description: 'pool.close() mid-run while jobs work: it must stop them, refuse new ones and leave nothing.',
   seed: 1,
-  durationMs: 10 * 60_000,
-  workload: { concurrency: 10, pagesPerJob: 40, pageMs: 2_400, rampMs: 60_000 },
+  durationMs: 5 * 60_000,
+  workload: { concurrency: 10, pagesPerJob: 30, pageMs: 2_400, rampMs: 30_000 },
   pool: { maxBrowsers: 50, watchdogMs: 5 * 60_000, jitterMs: 30_000, sweepEveryMs: 60_000 },
   // After the first jobs have finished, so the run shows the pool worked before it was closed.
-  faults: [{ kind: 'shutdown', at: 4 * 60_000, afterWorking: 5 }],
+  faults: [{ kind: 'shutdown', at: 2 * 60_000, afterWorking: 5 }],
   // Real browsers: 5 scenario minutes in 30 s; the close comes once four sessions work.
   real: {
     timeScale: 1 / 10,
