@@ -6,10 +6,9 @@
  * https://github.com/thomasdondorf/puppeteer-cluster/pull/325). Caught by `closed-pool-idle` on
  * pool-shutdown: close() returned while a job still works, and that job then calls the driver.
  */
-import type { BrowserLike } from '../../../harness/drivers/types.ts';
 import type { Job, Pool, PoolEnv } from '../../../harness/pool/contract.ts';
+import { workInOwnBrowser } from '../shared/own-browser.ts';
 import { Slots } from '../shared/slots.ts';
-import { workUnderWatchdog } from '../shared/watchdog.ts';
 
 export function createPool(env: PoolEnv): Pool {
   const slots = new Slots(env, 'browsers', env.config.maxBrowsers);
@@ -18,16 +17,7 @@ export function createPool(env: PoolEnv): Pool {
     async run(job: Job) {
       if (closed) throw new Error('the pool is closed');
       slots.take(job.id);
-      let browser: BrowserLike | undefined;
-      try {
-        browser = await env.driver.launch();
-        const page = await browser.newPage();
-        const launched = browser;
-        return await workUnderWatchdog(env, job, page, () => launched.close());
-      } finally {
-        slots.give(job.id, 'finally');
-        await browser?.close();
-      }
+      return workInOwnBrowser(env, job, () => slots.give(job.id, 'finally'));
     },
     inspect: () => slots.inspect(),
     // The bug: nothing stops the running jobs, and nothing waits for them.

@@ -7,9 +7,8 @@
  * resource, which then hung around: https://github.com/myndzi/pool2/issues/30). Caught by
  * `no-slot-after-end` on full-pool, at the line that hands the slot over.
  */
-import type { BrowserLike } from '../../../harness/drivers/types.ts';
 import type { Job, Pool, PoolEnv } from '../../../harness/pool/contract.ts';
-import { workUnderWatchdog } from '../shared/watchdog.ts';
+import { workInOwnBrowser } from '../shared/own-browser.ts';
 
 const WAIT_MS = 10_000;
 
@@ -58,16 +57,7 @@ export function createPool(env: PoolEnv): Pool {
   return {
     async run(job: Job) {
       await acquire(job);
-      let browser: BrowserLike | undefined;
-      try {
-        browser = await env.driver.launch();
-        const page = await browser.newPage();
-        const launched = browser;
-        return await workUnderWatchdog(env, job, page, () => launched.close());
-      } finally {
-        release(job.id);
-        await browser?.close();
-      }
+      return workInOwnBrowser(env, job, () => release(job.id));
     },
     inspect: () => ({ counter, sessions: [...sessions], locks: [] }),
     close: async () => {},
