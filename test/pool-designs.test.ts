@@ -52,7 +52,7 @@ describe('correct pools of each design', () => {
       expect(failures).toEqual([]);
       expect(jobs).toBeGreaterThan(SCENARIOS.length * SEEDS.length); // the pool really ran jobs
     },
-    600_000,
+    900_000,
   );
 });
 
