@@ -58,7 +58,7 @@ export class FixedBrowserPool implements Pool {
     let workStopped: Promise<void> | undefined;
     try {
       // A job stopped while its browser launches goes no further: the release below closes that browser.
-      const page = await untilAborted(handle.open(this.env.driver), stop.signal);
+      const page = await untilAborted(handle.open(this.env.driver, stop.signal), stop.signal);
       const work = job.work(page, stop.signal);
       // Observed from the start: after a timeout nobody awaits the work until the browser is
       // released, and its rejection must not go unhandled in the meantime.
@@ -70,6 +70,9 @@ export class FixedBrowserPool implements Pool {
     } finally {
       this.env.clock.clearTimeout(timer);
       job.signal?.removeEventListener('abort', abandoned);
+      // Its slot is given back only once the browser a stopped job was launching is up and its close
+      // called: given back earlier, the next job's launch would make one browser more than the limit.
+      await handle.opened();
       await handle.release(releasePath(stop.signal));
       if (workStopped) await this.#awaitCancelled(job.id, workStopped);
     }
