@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InvariantName } from '../harness/checkers/violation.ts';
 import { executeRun } from '../harness/commands/execute-run.ts';
+import { readHistory } from '../harness/history/read-history.ts';
 import { ROOT, tempDir } from './helpers.ts';
 
 const out = tempDir();
@@ -13,7 +14,7 @@ const SCENARIOS = readdirSync(join(ROOT, 'scenarios'))
   .filter((file) => file.endsWith('.scenario.ts'))
   .map((file) => file.replace('.scenario.ts', ''))
   .sort();
-const SEEDS = [1, 2, 3];
+const SEEDS = [1, 2, 3, 4, 5];
 
 // Every run gets a folder of its own: a run never replaces an earlier one's folder.
 let runs = 0;
@@ -32,7 +33,7 @@ describe('correct pools of each design', () => {
     ['context-per-job', 'a context per job in shared browsers'],
     ['page-per-job', 'a page per job in shared browsers'],
   ])(
-    '%s (%s) passes every scenario with seeds 1–3',
+    '%s (%s) passes every scenario with seeds 1–5',
     async (pool) => {
       const failures: string[] = [];
       let jobs = 0;
@@ -51,7 +52,7 @@ describe('correct pools of each design', () => {
       expect(failures).toEqual([]);
       expect(jobs).toBeGreaterThan(SCENARIOS.length * SEEDS.length); // the pool really ran jobs
     },
-    600_000,
+    900_000,
   );
 });
 
@@ -71,12 +72,42 @@ describe('buggy pools', () => {
       /^browser b\d+ has [5-9] pages > maxPagesPerBrowser\(4\)$/,
       ['pool.maxPagesPerBrowser=4'],
     ],
+    ['close-returns-while-jobs-run', 'pool-shutdown', 'closed-pool-idle', /^close\(\) returned while j\d+ still works$/],
+    ['waiter-handed-slot-after-timeout', 'full-pool', 'no-slot-after-end', /^j\d+ was handed a slot after its job ended$/],
   ])('%s is caught on %s by %s', async (pool, scenario, invariant, message, overrides = []) => {
     const report = await run(`buggy/${pool}`, scenario, 1, overrides);
     expect(report.verdict.code).toBe(1);
     const violation = report.violations.find((v) => v.invariant === invariant);
     expect(violation?.message).toMatch(message);
     expect(violation?.session).toMatch(/^j\d+$/);
+  });
+
+  it.each([
+    [
+      'close-returns-while-jobs-run',
+      'pool-shutdown',
+      'closed-pool-idle',
+      /^examples\/pools\/shared\/watchdog\.ts:\d+:\d+ \(workUnderWatchdog\)$/,
+    ],
+    [
+      'waiter-handed-slot-after-timeout',
+      'full-pool',
+      'no-slot-after-end',
+      /^examples\/pools\/buggy\/waiter-handed-slot-after-timeout\.ts:\d+:\d+/,
+    ],
+    [
+      'waiter-handed-slot-after-timeout',
+      'abandoned-jobs',
+      'no-slot-after-end',
+      /^examples\/pools\/buggy\/waiter-handed-slot-after-timeout\.ts:\d+:\d+/,
+    ],
+  ] as const)('%s on %s: %s names the call site, within 2 s of wall time', async (pool, scenario, invariant, at) => {
+    const folder = join(out, String(++runs));
+    const { report } = await executeRun({ scenario, pool: `./examples/pools/buggy/${pool}.ts`, seed: 1, overrides: [], out: folder });
+    const violation = report.violations.find((v) => v.invariant === invariant)!;
+    expect(violation.at).toMatch(at);
+    const found = readHistory(join(folder, 'history.ndjson')).find((e) => e.seq === violation.seq)!;
+    expect(found.wall).toBeLessThan(2_000);
   });
 
   it('blames the slot never given back on the job whose launch failed, not on the latest acquire', async () => {

@@ -120,4 +120,44 @@ describe('the story scenarios', () => {
     expect(Math.abs(fixed.figures.memoryGrowthMBPerHour!)).toBeLessThan(50);
     expect(fixed.figures.faultCount).toBeGreaterThan(20);
   });
+  it('pool-shutdown: close() mid-run; legacy closes browsers under running work, which double-releases and orphans locks; fixed stops its jobs first', async () => {
+    const legacy = await run('pool-shutdown', 'legacy');
+    expect(legacy.verdict.code).toBe(1);
+    expect(legacy.invariants['single-release']).toBeGreaterThan(0);
+    expect(legacy.invariants['lock-ownership']).toBeGreaterThan(0);
+    expect(legacy.invariants.quiescence).toBe(1);
+    const fixed = await run('pool-shutdown', 'fixed');
+    expect(fixed.verdict.code).toBe(0);
+    expect(fixed.figures.faultEntries[0]).toMatchObject({ fault: 'shutdown', struck: 1, missed: 0 });
+    // The jobs at work when the pool closed were stopped by it, and are not counted as failures.
+    expect(fixed.figures.decrementsByPath['pool-close']).toBeGreaterThan(0);
+    expect(fixed.figures.jobs.interrupted).toBe(fixed.figures.decrementsByPath['pool-close']);
+    expect(fixed.figures.jobs.failed).toBe(0);
+  });
+
+  // Neither story pool queues: both turn a job beyond maxBrowsers away at once, which is correct,
+  // and no fault strikes here, so the legacy pool's bugs have no path to run on.
+  it('full-pool: arrivals above maxBrowsers are turned away by both story pools; both stay true', async () => {
+    for (const pool of ['legacy', 'fixed']) {
+      const report = await run('full-pool', pool);
+      expect(report.verdict.code, pool).toBe(0);
+      expect(report.figures.arrivalsAboveLimit).toBeGreaterThanOrEqual(20);
+      expect(report.figures.firstJobError).toMatch(/browser limit reached \(4\)/);
+      expect(report.figures.peakBrowsers).toBeLessThanOrEqual(4);
+    }
+  });
+
+  // The legacy pool ignores job.signal (it predates it): an abandoned job runs to its end, which
+  // wastes a browser but breaks no invariant. The fixed pool stops it and gives its slot back.
+  it('abandoned-jobs: callers give up while jobs wait and while they work; fixed stops them, legacy lets them finish', async () => {
+    const fixed = await run('abandoned-jobs', 'fixed');
+    expect(fixed.verdict.code).toBe(0);
+    expect(fixed.figures.abandons.waiting).toBeGreaterThanOrEqual(3);
+    expect(fixed.figures.abandons.working).toBeGreaterThanOrEqual(3);
+    expect(fixed.figures.decrementsByPath.abandoned).toBe(fixed.figures.abandons.waiting + fixed.figures.abandons.working);
+    expect(fixed.figures.jobs.abandoned).toBe(fixed.figures.decrementsByPath.abandoned);
+    const legacy = await run('abandoned-jobs', 'legacy');
+    expect(legacy.verdict.code).toBe(0);
+    expect(legacy.figures.jobs.abandoned).toBe(0);
+  });
 });

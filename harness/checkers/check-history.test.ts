@@ -92,6 +92,8 @@ describe('check suite', () => {
       'listeners-removed': 0,
       'single-release': 0,
       'work-cancelled': 0,
+      'no-slot-after-end': 0,
+      'closed-pool-idle': 0,
       quiescence: 0,
       'processes-at-quiescence': 0,
       budget: 0,

@@ -14,6 +14,8 @@ export const INVARIANT_NAMES = [
   'listeners-removed',
   'single-release',
   'work-cancelled',
+  'no-slot-after-end',
+  'closed-pool-idle',
   'quiescence',
   'processes-at-quiescence',
   // Budgets are judged over a whole run by the report, never per event.

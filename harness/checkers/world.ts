@@ -31,6 +31,8 @@ export interface SessionTrack {
   lockAt: string | undefined;
   /** Call site of the session's `pool.watchdog`, if it fired. */
   watchdogAt: string | undefined;
+  /** Call site at which the pool called the session's work (`job.work`). */
+  workAt: string | undefined;
 }
 
 /**
@@ -80,6 +82,8 @@ export interface World {
   lostWith: Map<string, { contexts: number; pages: number }>;
   /** Jobs the pool is acquiring for: in shared browsers several may wait on one launch, each counted. */
   acquiring: number;
+  /** `pool.close()` returned (`pool.closed`): no job may work or use a browser from here on. */
+  poolClosed: boolean;
   /** The `driver.call` seqs still pending, by what they do (browser closes with their browser). */
   pendingLaunches: Set<number>;
   pendingCloses: Map<number, string>;
@@ -126,6 +130,7 @@ export function createWorld(): World {
     livePages: 0,
     lostWith: new Map(),
     acquiring: 0,
+    poolClosed: false,
     pendingLaunches: new Set(),
     pendingCloses: new Map(),
     pendingOpens: new Set(),
@@ -156,6 +161,7 @@ export function sessionTrack(world: World, id: string): SessionTrack {
       counterAt: undefined,
       lockAt: undefined,
       watchdogAt: undefined,
+      workAt: undefined,
     };
     world.perSession.set(id, track);
   }
@@ -247,6 +253,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
       const track = trackOf(world, event);
       if (!track) return;
       track.workRunning++;
+      if (event.at !== undefined) track.workAt = event.at;
       acquired(world, track);
       const { page } = event.data;
       if (page !== undefined && world.contextOfPage.has(page)) {
@@ -298,6 +305,9 @@ export function foldEvent(world: World, event: AnyEvent): void {
     }
     case 'settle':
       foldSettle(world, event.data);
+      return;
+    case 'pool.closed':
+      world.poolClosed = true;
       return;
     case 'run.start': {
       world.version++;

@@ -38,9 +38,9 @@ export class FailingCalls {
 export class DriverEvents {
   constructor(private readonly recorder: Recorder) {}
 
-  /** Returns the call's seq, which its return names. Launches and closes carry their call site. */
+  /** Returns the call's seq, which its return names. Launches and closes carry their call site, and every call once the pool is closed. */
   call(op: DriverOp, target: string, browser: string, url: string | undefined, withCallSite: boolean): number {
-    const at = withCallSite ? captureCallSite() : undefined;
+    const at = withCallSite || this.recorder.poolClosed ? captureCallSite() : undefined;
     return this.recorder.emit('driver.call', url === undefined ? { op, target } : { op, target, url }, { browser, at }).seq;
   }
 

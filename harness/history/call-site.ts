@@ -1,8 +1,10 @@
 /**
  * The call site of the code that caused an event: the first stack frame outside the harness's
- * own plumbing. This is the "which path did it" the story's log line lacked.
+ * own plumbing. This is the "which path did it" the story's log line lacked. The workload is
+ * plumbing too: where a job's work runs, the line that matters is the pool's that called it.
  */
-const PLUMBING = /[\\/]harness[\\/](history|drivers|clock|runner|pool[\\/]contract)[\\/]|node:internal|[\\/]node_modules[\\/]|^native /;
+const PLUMBING =
+  /[\\/]harness[\\/](history|drivers|clock|runner|workload|pool[\\/]contract)[\\/]|node:internal|[\\/]node_modules[\\/]|^native /;
 const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
 
 export function captureCallSite(): string | undefined {

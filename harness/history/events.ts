@@ -37,7 +37,17 @@ export type DriverOp = 'launch' | 'newContext' | 'newPage' | 'goto' | 'evaluate'
 /** What the target site can answer a browser's next page with instead of the page (a bad day of the real site). */
 export const BAD_PAGE_KINDS = ['reset', 'serverError', 'challenge'] as const;
 export type BadPageKind = (typeof BAD_PAGE_KINDS)[number];
-export const FAULT_KINDS = ['stall', 'crash', 'pageCrash', 'hang', 'throw', 'slowClose', 'launchFail', ...BAD_PAGE_KINDS] as const;
+export const FAULT_KINDS = [
+  'stall',
+  'crash',
+  'pageCrash',
+  'hang',
+  'throw',
+  'slowClose',
+  'launchFail',
+  'shutdown',
+  ...BAD_PAGE_KINDS,
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface EventData {
@@ -63,6 +73,16 @@ export interface EventData {
   'run.shutdown': { reason: 'interrupted' };
   /** All jobs settled and `pool.close()` returned: what the pool still holds is a leak. */
   'run.quiescent': { pendingTimers: number; timerLabels: string[] };
+  /**
+   * `pool.close()` was called: by the runner once every job settled (`run`), or mid-run while jobs
+   * work (`fault`, the shutdown fault). It is called once a run; the runner's close waits for the fault's.
+   */
+  'pool.close': { by: 'run' | 'fault' };
+  /**
+   * `pool.close()` returned (or threw: `error`). From here on no job may work or use a browser:
+   * the invariants stay on and judge the closed pool.
+   */
+  'pool.closed': { ok: boolean; error?: string };
   /** The run is over; `reason` says why it stopped. */
   'run.end': { reason: 'done' | 'deadline' | 'interrupted' | 'error'; jobsRunning: number; error?: string };
 
@@ -76,6 +96,11 @@ export interface EventData {
   'job.work': { browser: string; page?: string; listeners?: number };
   /** The job's work function settled (it may outlive its job: that is a bug). */
   'job.work.end': { ok: boolean; error?: string; pagesDone: number };
+  /**
+   * The job's caller gave up on it and aborted `job.signal`: while the pool was still acquiring for
+   * it (`working: false`, it waited for a slot or its browser) or while its work ran.
+   */
+  'job.abandon': { working: boolean };
   /** `pool.run(job)` settled. */
   'job.end': { ok: boolean; error?: string; ms: number };
 
@@ -176,6 +201,11 @@ export interface RunExpectations {
   faults: { kind: FaultKind; minStrikes?: number }[];
   /** Jobs that must complete ok. */
   minJobsWorked: number;
+  /** Jobs that must arrive while `maxBrowsers` jobs are already in the pool (absent: none needed). */
+  minArrivalsAboveLimit?: number;
+  /** Jobs whose caller must abandon them while they wait for a slot, and while they work (absent: none needed). */
+  minAbandonedWaiting?: number;
+  minAbandonedWorking?: number;
   budgets: {
     memoryGrowthMBPerHour?: number | undefined;
     peakClosesPerSecond?: number | undefined;

@@ -21,6 +21,7 @@ export class Recorder {
   #sessionOfBrowser = new Map<string, string>();
   #dirty = true;
   #truthMoved = true;
+  #poolClosed = false;
   #last: { counter?: number; counts: CountedLevel; sessions?: readonly string[] | undefined; locks?: readonly LockEntry[] | undefined } = {
     counts: 'browsers',
   };
@@ -30,6 +31,11 @@ export class Recorder {
 
   get eventCount(): number {
     return this.#seq;
+  }
+
+  /** `pool.closed` was recorded: every driver call from here on is a finding, worth its call site. */
+  get poolClosed(): boolean {
+    return this.#poolClosed;
   }
 
   /** Returns the function that unsubscribes. */
@@ -54,6 +60,7 @@ export class Recorder {
       at: options.at,
     };
     if (kind === 'job.work') this.#sessionOfBrowser.set((data as EventData['job.work']).browser, session!);
+    else if (kind === 'pool.closed') this.#poolClosed = true;
     this.#dirty = true;
     if (movesTruth(kind, data)) this.#truthMoved = true;
     for (const listener of this.#listeners) listener(event as AnyEvent);

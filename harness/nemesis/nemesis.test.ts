@@ -27,7 +27,7 @@ function nemesisWith(working: Map<string, string>, faults: unknown[], during?: (
   const workload: FaultTargets = { working, sabotage: new Map() };
   const nemesis = new Nemesis(
     faults.map((f) => FaultSchema.parse(f)),
-    { clock, recorder, random: seededRandom(1), driverFaults, workload, durationMs: 10_000 },
+    { clock, recorder, random: seededRandom(1), driverFaults, workload, durationMs: 10_000, shutdown: () => void struck.push('shutdown') },
   );
   nemesis.start();
   during?.(clock, recorder);
@@ -71,6 +71,17 @@ describe('Nemesis', () => {
       ['fault.start', 1_000, undefined, { fault: 'launchFail', id: 1, target: 'driver', entry: 0, strike: 1 }],
       ['fault.start', 2_000, undefined, { fault: 'launchFail', id: 2, target: 'driver', forMs: 30_000, entry: 1, strike: 1 }],
     ]);
+  });
+
+  it('shuts the pool down while sessions work, once, and misses when none works', () => {
+    const working = nemesisWith(new Map([['j1', 'b1']]), [{ kind: 'shutdown', at: 1_000 }]);
+    expect(working.struck).toEqual(['shutdown']);
+    expect(working.events.map((e) => [e.kind, e.t, e.session, e.data])).toEqual([
+      ['fault.start', 1_000, undefined, { fault: 'shutdown', id: 1, target: 'pool', entry: 0, strike: 1 }],
+    ]);
+    const idle = nemesisWith(new Map(), [{ kind: 'shutdown', at: 1_000 }]);
+    expect(idle.struck).toEqual([]);
+    expect(idle.events.map((e) => [e.kind, e.data])).toEqual([['fault.missed', { fault: 'shutdown', entry: 0 }]]);
   });
 
   it('says so when its time comes and no session is working, instead of striking nothing in silence', () => {

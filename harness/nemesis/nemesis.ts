@@ -45,6 +45,8 @@ export class Nemesis {
       driverFaults: DriverFaults;
       workload: FaultTargets;
       durationMs: number;
+      /** The shutdown fault: start no more jobs and call `pool.close()` while the jobs work (the runner knows how). */
+      shutdown: () => void;
     },
   ) {}
 
@@ -130,6 +132,11 @@ export class Nemesis {
     }
     const candidates = [...workload.working];
     if (candidates.length === 0) return void this.deps.recorder.emit('fault.missed', { fault: entry.fault.kind, entry: entry.index });
+    // A shutdown strikes the pool, while sessions work (else it missed): every job meets it.
+    if (entry.fault.kind === 'shutdown') {
+      entry.strikes++;
+      return this.#apply(entry, undefined, 'pool');
+    }
     const targets = entry.fault.target === 'all' ? candidates : [candidates[random.int(candidates.length)]!];
     entry.strikes++;
     for (const [session, browser] of targets) this.#apply(entry, session, browser);
@@ -162,6 +169,8 @@ export class Nemesis {
         return driverFaults.slowClose(browser, fault.forMs!);
       case 'launchFail':
         return driverFaults.launchFail(fault.forMs, fault.op ?? 'launch');
+      case 'shutdown':
+        return this.deps.shutdown();
       case 'reset':
       case 'serverError':
       case 'challenge':

@@ -47,6 +47,12 @@ export interface Job {
    * through `env.driver`, and it stops when `signal` aborts.
    */
   work(page: PageLike, signal: AbortSignal): Promise<unknown>;
+  /**
+   * Optional: aborted when the job's caller gives up on it (it no longer wants the result). A pool
+   * that honours it stops waiting for a slot (its `run` rejects with `signal.reason`), or aborts the
+   * signal it gave `work`. Either way the job is over: it must never be handed a slot later.
+   */
+  signal?: AbortSignal;
 }
 
 export interface Pool {
@@ -54,7 +60,11 @@ export interface Pool {
   run(job: Job): Promise<unknown>;
   /** The pool's own bookkeeping, read by the checkers at every settled point. */
   inspect(): PoolSnapshot;
-  /** Release everything the pool holds: browsers, locks, timers. */
+  /**
+   * Release everything the pool holds: browsers, locks, timers. It may be called while jobs work
+   * (a shutdown): it stops them, refuses jobs from then on, and returns only once no job works or
+   * uses a browser any more.
+   */
   close(): Promise<void>;
 }
 

@@ -15,3 +15,10 @@ export class WatchdogTimeout extends Error {
     this.name = 'WatchdogTimeout';
   }
 }
+
+export class PoolClosedError extends Error {
+  constructor() {
+    super('the pool is closed');
+    this.name = 'PoolClosedError';
+  }
+}

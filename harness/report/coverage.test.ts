@@ -54,4 +54,32 @@ describe('coverage', () => {
     expect(coverageGaps(lenient, figures([false], [false, true, false]))).toEqual([]);
     expect(coverageGaps(expects({ faults: [{ kind: 'stall', minStrikes: 0 }] }), figures([true], []))).toEqual([]);
   });
+  it('counts arrivals above maxBrowsers and abandoned jobs, and names what fell short of the scenario', () => {
+    const h = history();
+    h.add('run.start', 0, {
+      scenario: 't',
+      pool: 't',
+      driver: 'sim',
+      seed: 1,
+      durationMs: 60_000,
+      pool_config: { maxBrowsers: 1 },
+      timeScale: 1,
+    });
+    h.add('job.start', 1, { pages: 1 }, 'j1');
+    h.add('job.start', 2, { pages: 1 }, 'j2'); // j1 is in the pool: above the limit
+    h.add('job.abandon', 3, { working: false }, 'j2');
+    h.add('job.end', 4, { ok: false, ms: 2, error: 'caller abandoned j2 after 2 ms' }, 'j2');
+    h.add('job.end', 5, { ok: true, ms: 4 }, 'j1');
+    h.add('job.start', 6, { pages: 1 }, 'j3'); // the pool is empty again
+    h.add('job.end', 7, { ok: true, ms: 1 }, 'j3');
+    const figures = figuresOf(h.events);
+    expect(figures.arrivalsAboveLimit).toBe(1);
+    expect(figures.abandons).toEqual({ waiting: 1, working: 0 });
+    expect(figures.jobs).toMatchObject({ ok: 2, failed: 0, abandoned: 1 });
+    const asks = expects({ faults: [], minArrivalsAboveLimit: 2, minAbandonedWaiting: 1, minAbandonedWorking: 1 });
+    expect(coverageGaps(asks, figures)).toEqual([
+      '1 jobs arrived while maxBrowsers jobs were in the pool (the scenario asks at least 2)',
+      '0 jobs abandoned while they worked (the scenario asks at least 1)',
+    ]);
+  });
 });

@@ -8,7 +8,8 @@ const MAX_ERROR_CHARS = 120;
  * What the run tested less of than its scenario says, one phrase per gap; empty when it tested
  * all of it. A fault must have made its `minStrikes`, or by default every strike its schedule
  * called for (none finding no working session) and at least one; `minJobsWorked` jobs must have
- * completed ok. A run with a gap and no violation proves nothing either way: it is undecided.
+ * completed ok; and as many jobs as the scenario asks must have arrived at a full pool or been
+ * abandoned. A run with a gap and no violation proves nothing either way: it is undecided.
  */
 export function coverageGaps(expects: RunExpectations, figures: Figures): string[] {
   const gaps: string[] = [];
@@ -28,6 +29,12 @@ export function coverageGaps(expects: RunExpectations, figures: Figures): string
     const why = figures.firstJobError === null ? '' : `; the first failed: ${oneLine(figures.firstJobError)}`;
     gaps.push(`${ok} of ${started} jobs completed (the scenario asks at least ${expects.minJobsWorked})${why}`);
   }
+  const atLeast = (needed: number | undefined, seen: number, what: string) => {
+    if (needed !== undefined && seen < needed) gaps.push(`${seen} ${what} (the scenario asks at least ${needed})`);
+  };
+  atLeast(expects.minArrivalsAboveLimit, figures.arrivalsAboveLimit, 'jobs arrived while maxBrowsers jobs were in the pool');
+  atLeast(expects.minAbandonedWaiting, figures.abandons.waiting, 'jobs abandoned while they waited for a slot');
+  atLeast(expects.minAbandonedWorking, figures.abandons.working, 'jobs abandoned while they worked');
   return gaps;
 }
 

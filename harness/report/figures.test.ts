@@ -12,7 +12,16 @@ describe('figures', () => {
     h.add('run.shutdown', 20, { reason: 'interrupted' });
     h.add('job.end', 30, { ok: false, error: 'the pool is closing', ms: 30 }, 'j2');
     h.add('job.end', 30, { ok: true, ms: 30 }, 'j3');
-    expect(figuresOf(h.events).jobs).toEqual({ started: 3, ok: 1, failed: 1, interrupted: 1 });
+    expect(figuresOf(h.events).jobs).toEqual({ started: 3, ok: 1, failed: 1, interrupted: 1, abandoned: 0 });
+  });
+
+  it('counts jobs that fail once the shutdown fault closed the pool as interrupted, not failed', () => {
+    const h = history();
+    for (const job of ['j1', 'j2']) h.add('job.start', 0, { pages: 1 }, job);
+    h.add('job.end', 10, { ok: false, error: 'boom', ms: 10 }, 'j1');
+    h.add('pool.close', 20, { by: 'fault' });
+    h.add('job.end', 30, { ok: false, error: 'the pool is closed', ms: 30 }, 'j2');
+    expect(figuresOf(h.events).jobs).toEqual({ started: 2, ok: 0, failed: 1, interrupted: 1, abandoned: 0 });
   });
 
   it('fits memory growth by least squares: 0, 50, 100 MB at 0, 1, 2 h is 50 MB/h', () => {
@@ -161,7 +170,7 @@ describe('figures', () => {
     expect(f.events).toBe(12);
     expect(f.virtualMs).toBe(80);
     expect(f.wallMs).toBe(8);
-    expect(f.jobs).toEqual({ started: 2, ok: 1, failed: 1, interrupted: 0 });
+    expect(f.jobs).toEqual({ started: 2, ok: 1, failed: 1, interrupted: 0, abandoned: 0 });
     expect(f.peakBrowsers).toBe(2);
     expect(f.decrementsByPath).toEqual({ closeSession: 2, safeCloseSession: 1 });
   });

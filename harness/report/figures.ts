@@ -16,8 +16,16 @@ export interface Figures {
   /** Wall-clock time of the last event. */
   wallMs: number;
   events: number;
-  /** `interrupted`: jobs that ended without success after an interrupt (`run.shutdown`), counted apart from `failed`. */
-  jobs: { started: number; ok: number; failed: number; interrupted: number };
+  /**
+   * Jobs that ended without success after an interrupt (`run.shutdown`) or once the shutdown fault
+   * closed the pool (`interrupted`), or after their caller gave up on them (`abandoned`), are counted
+   * apart from `failed`: the pool was told to stop them.
+   */
+  jobs: { started: number; ok: number; failed: number; interrupted: number; abandoned: number };
+  /** Jobs that arrived while `maxBrowsers` jobs were already in the pool (started and not ended). */
+  arrivalsAboveLimit: number;
+  /** Jobs whose caller gave up (`job.abandon`) while the pool acquired for them, and while they worked. */
+  abandons: { waiting: number; working: number };
   /**
    * Jobs started that never ended (`job.end`), the first `MAX_UNSETTLED_LISTED` of them by session:
    * what a run that ended at its deadline was still waiting for.
@@ -136,9 +144,15 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
   let jobsOk = 0;
   let jobsFailed = 0;
   let jobsInterrupted = 0;
+  let jobsAbandoned = 0;
   /** Sessions of the jobs started and not yet ended, in the order they started. */
   const openJobs = new Set<string>();
   let shuttingDown = false;
+  let maxBrowsers = Number.POSITIVE_INFINITY;
+  let arrivalsAboveLimit = 0;
+  const abandons = { waiting: 0, working: 0 };
+  /** Abandoned jobs not yet ended: few at a time. */
+  const abandoned = new Set<string>();
   let lockSweeps = 0;
   let orphanLocksSwept = 0;
   let browsersAlive = 0;
@@ -166,21 +180,38 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
     virtualMs = event.t;
     wallMs = event.wall;
     switch (event.kind) {
+      case 'run.start': {
+        const max = event.data.pool_config.maxBrowsers;
+        if (typeof max === 'number') maxBrowsers = max;
+        break;
+      }
       case 'job.start':
+        // The jobs in the pool before this one: started and not yet ended.
+        if (openJobs.size >= maxBrowsers) arrivalsAboveLimit++;
         jobsStarted++;
         if (event.session !== undefined) openJobs.add(event.session);
         break;
       case 'run.shutdown':
         shuttingDown = true;
         break;
+      case 'pool.close':
+        if (event.data.by === 'fault') shuttingDown = true;
+        break;
+      case 'job.abandon':
+        if (event.data.working) abandons.working++;
+        else abandons.waiting++;
+        if (event.session !== undefined) abandoned.add(event.session);
+        break;
       case 'job.end':
         if (event.session !== undefined) openJobs.delete(event.session);
         if (event.data.ok) jobsOk++;
+        else if (event.session !== undefined && abandoned.has(event.session)) jobsAbandoned++;
         else if (shuttingDown) jobsInterrupted++;
         else {
           jobsFailed++;
           firstJobError ??= event.data.error ?? 'failed';
         }
+        if (event.session !== undefined) abandoned.delete(event.session);
         break;
       case 'browser.up':
         browsersAlive++;
@@ -258,8 +289,10 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       virtualMs,
       wallMs,
       events,
-      jobs: { started: jobsStarted, ok: jobsOk, failed: jobsFailed, interrupted: jobsInterrupted },
+      jobs: { started: jobsStarted, ok: jobsOk, failed: jobsFailed, interrupted: jobsInterrupted, abandoned: jobsAbandoned },
       unsettledJobs: { count: openJobs.size, sessions: firstOf(openJobs, MAX_UNSETTLED_LISTED) },
+      arrivalsAboveLimit,
+      abandons: { ...abandons },
       firstJobError,
       counterMismatches,
       counterMismatchesPer30Min: per30Min(counterMismatches, virtualMs),

@@ -23,6 +23,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { type StartWorkload, startWorkload, type Workload } from '../workload/workload.ts';
 import { createBackend } from './backends/create-backend.ts';
 import type { DriveOutcome } from './drive-virtual.ts';
+import { poolCloser } from './pool-closer.ts';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -177,6 +178,8 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     workload = options.workload
       ? options.workload({ scenario, pool, driver, recorder, clock: runnerClock, origin: backend.origin })
       : startWorkload(scenario, pool, driver, recorder, runnerClock, backend.origin);
+    const closePool = poolCloser(pool, recorder);
+    const jobs = workload;
     const nemesis = new Nemesis(scenario.faults, {
       clock: ownedClock(clock, (label) => recorder.emit('timer.fire', { owner: 'nemesis', label })),
       recorder,
@@ -184,13 +187,17 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       driverFaults: driver.faults,
       workload,
       durationMs: untilMs,
+      shutdown: () => {
+        jobs.stop();
+        // Its failure is reported by the runner's own close, which waits for this one.
+        closePool('fault').catch(() => undefined);
+      },
     });
     nemesis.start();
-    const jobsStatus = workload;
     onStatus?.(() => ({
       virtualMs: clock.now(),
       jobsStarted,
-      jobsRunning: jobsStatus.running(),
+      jobsRunning: jobs.running(),
       events: recorder.eventCount,
       violations: violationCount,
     }));
@@ -206,7 +213,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     sampler.stop();
     heapSampler?.stop();
 
-    const closed = Promise.resolve().then(() => pool.close());
+    const closed = closePool('run');
     const allowanceMs = backend.closeAllowanceMs(DRAIN_MARGIN_MS);
     const closeOutcome = await backend.drive({ until: closed, deadline: clock.now() + allowanceMs, settle, interrupted: () => false });
     if (closeOutcome === 'done') {

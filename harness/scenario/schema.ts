@@ -10,6 +10,7 @@ export const FaultSchema = z
      *  browser's pages dies (the browser lives on); hang: browser stops answering for `forMs`;
      *  throw: the job's work throws; slowClose: the browser's next close takes `forMs`;
      *  launchFail: the driver's next launch (or `op: 'newPage'`: new page) rejects (after `forMs` as a timeout, when given);
+     *  shutdown: `pool.close()` is called while jobs work, and no job starts after it;
      *  reset, serverError, challenge: the site answers the browser's next page with a connection
      *  reset, a 503 error page or a bot-challenge page. */
     kind: z.enum(FAULT_KINDS),
@@ -86,6 +87,15 @@ export const ScenarioSchema = z
         pageMs: positiveInt,
         /** The first `concurrency` jobs start spread over this window (0: all at once). */
         rampMs: ms.default(10_000),
+        /**
+         * Callers that give up: every `every`-th job's caller aborts its `job.signal` after it
+         * started, the k-th of them after `afterMs[k % length]`, so a short delay catches jobs
+         * still waiting for a slot and a long one jobs at work.
+         */
+        abandon: z
+          .object({ every: positiveInt, afterMs: z.array(ms).min(1) })
+          .strict()
+          .optional(),
       })
       .strict(),
     pool: z
@@ -146,6 +156,14 @@ export const ScenarioSchema = z
       .object({
         /** Jobs that must complete ok. */
         minJobsWorked: z.number().int().nonnegative().default(1),
+        /**
+         * Jobs that must arrive while `maxBrowsers` jobs are already in the pool (a workload whose
+         * `concurrency` is above `maxBrowsers`): proof that the pool was filled.
+         */
+        minArrivalsAboveLimit: z.number().int().nonnegative().optional(),
+        /** Jobs that must be abandoned (`workload.abandon`) while they wait for a slot or their browser, and while they work. */
+        minAbandonedWaiting: z.number().int().nonnegative().optional(),
+        minAbandonedWorking: z.number().int().nonnegative().optional(),
       })
       .strict()
       .default({ minJobsWorked: 1 }),

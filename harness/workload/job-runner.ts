@@ -1,9 +1,10 @@
 import type { Clock } from '../clock/clock.ts';
 import type { Driver } from '../drivers/types.ts';
 import { errorMessage } from '../errors.ts';
+import { captureCallSite } from '../history/call-site.ts';
 import type { EventData, TraceParent } from '../history/events.ts';
 import type { Recorder } from '../history/recorder.ts';
-import type { Pool } from '../pool/contract.ts';
+import type { Job, Pool } from '../pool/contract.ts';
 import { reviewScrape, type Sabotage } from './review-job.ts';
 
 /** One review scrape to hand to the pool: which store, how many of its pages. */
@@ -13,6 +14,16 @@ export interface JobSpec {
   pages: number;
   /** The span of the request that asked for the job, when it came over HTTP with a trace. */
   trace?: TraceParent;
+  /** The caller gives up on the job this long after it started, if it has not ended by then: `job.signal` aborts. */
+  abandonAfterMs?: number;
+}
+
+/** Why an abandoned job's signal aborted. */
+export class JobAbandoned extends Error {
+  constructor(jobId: string, afterMs: number) {
+    super(`caller abandoned ${jobId} after ${afterMs} ms`);
+    this.name = 'JobAbandoned';
+  }
 }
 
 export type JobOutcome = { ok: true; reviews: number; ms: number } | { ok: false; error: string; ms: number };
@@ -40,20 +51,37 @@ export function createJobRunner(
   const sabotage = new Map<string, Sabotage>();
   let running = 0;
 
-  async function run({ id, store, pages, trace }: JobSpec): Promise<JobOutcome> {
+  /** The caller's signal, aborted `afterMs` after the start unless `settled` comes first. */
+  function abandonAfter(id: string, afterMs: number): { signal: AbortSignal; settled(): void } {
+    const caller = new AbortController();
+    const timer = clock.setTimeout(
+      () => {
+        recorder.emit('job.abandon', { working: working.has(id) }, { session: id });
+        caller.abort(new JobAbandoned(id, afterMs));
+      },
+      afterMs,
+      'abandon',
+    );
+    return { signal: caller.signal, settled: () => clock.clearTimeout(timer) };
+  }
+
+  async function run({ id, store, pages, trace, abandonAfterMs }: JobSpec): Promise<JobOutcome> {
     const plan: Sabotage = { throwNext: false };
     sabotage.set(id, plan);
     let pagesDone = 0;
     const scrape = reviewScrape({ jobId: id, origin, store, pages }, plan, () => pagesDone++);
-    const job = {
+    const caller = abandonAfterMs === undefined ? undefined : abandonAfter(id, abandonAfterMs);
+    const job: Job = {
       id,
+      ...(caller === undefined ? {} : { signal: caller.signal }),
       work: async (page: Parameters<typeof scrape>[0], signal: AbortSignal) => {
         const browser = driver.browserIdOf(page) ?? 'unknown';
         const pageId = driver.pageIdOf(page);
         const listeners = driver.browserListenersOf(page);
         const data: EventData['job.work'] = pageId === undefined ? { browser } : { browser, page: pageId };
         if (listeners !== undefined) data.listeners = listeners;
-        recorder.emit('job.work', data, { session: id });
+        // Where the pool called the work: the line a work that outlives its pool is blamed on.
+        recorder.emit('job.work', data, { session: id, at: captureCallSite() });
         working.set(id, browser);
         try {
           const reviews = await scrape(page, signal);
@@ -81,6 +109,7 @@ export function createJobRunner(
       recorder.emit('job.end', { ok: false, error: errorMessage(error), ms }, { session: id });
       return { ok: false, error: errorMessage(error), ms };
     } finally {
+      caller?.settled();
       running--;
       sabotage.delete(id);
     }

@@ -40,23 +40,38 @@ export function startWorkload(
   clock: Clock,
   origin: string,
 ): Workload {
-  const { concurrency, jobs, pagesPerJob, rampMs } = scenario.workload;
+  const { concurrency, jobs, pagesPerJob, rampMs, abandon } = scenario.workload;
   const runner = createJobRunner(pool, driver, recorder, clock, origin);
   let started = 0;
   let stopped = false;
 
   const mayStart = () => !stopped && clock.now() < scenario.durationMs && (jobs === undefined || started < jobs);
 
-  async function runJob(id: string): Promise<boolean> {
+  let abandoned = 0;
+
+  /** Every `abandon.every`-th job is given up by its caller, after the next delay of `abandon.afterMs` in turn. */
+  function abandonAfterMs(n: number): number | undefined {
+    if (abandon === undefined || n % abandon.every !== 0) return undefined;
+    return abandon.afterMs[abandoned++ % abandon.afterMs.length];
+  }
+
+  async function runJob(n: number): Promise<boolean> {
     const startedAt = clock.now();
-    const outcome = await runner.run({ id, store: `store-${id}`, pages: pagesPerJob });
+    const id = `j${n}`;
+    const afterMs = abandonAfterMs(n);
+    const outcome = await runner.run({
+      id,
+      store: `store-${id}`,
+      pages: pagesPerJob,
+      ...(afterMs === undefined ? {} : { abandonAfterMs: afterMs }),
+    });
     return outcome.ok && clock.now() > startedAt;
   }
 
   async function slot(index: number): Promise<void> {
     await sleep(clock, Math.floor((rampMs * index) / concurrency), undefined, 'ramp');
     while (mayStart()) {
-      const healthy = await runJob(`j${++started}`);
+      const healthy = await runJob(++started);
       if (!healthy) await sleep(clock, BACKOFF_MS, undefined, 'backoff');
     }
   }

@@ -1,5 +1,6 @@
 import type { Invariant } from '../invariant.ts';
 import { browsersWithinLimit } from './browsers-within-limit.ts';
+import { closedPoolIdle } from './closed-pool-idle.ts';
 import { counterMatchesBrowsers } from './counter-matches-browsers.ts';
 import { counterMatchesProcesses } from './counter-matches-processes.ts';
 import { counterMatchesSessions } from './counter-matches-sessions.ts';
@@ -7,6 +8,7 @@ import { counterWithinBounds } from './counter-within-bounds.ts';
 import { listenersRemoved } from './listeners-removed.ts';
 import { lockHeldBySession } from './lock-held-by-session.ts';
 import { lockOwnership } from './lock-ownership.ts';
+import { noSlotAfterEnd } from './no-slot-after-end.ts';
 import { pagesCloseWithSession } from './pages-close-with-session.ts';
 import { pagesPerBrowser } from './pages-per-browser.ts';
 import { processesAtQuiescence } from './processes-at-quiescence.ts';
@@ -16,6 +18,7 @@ import { workCancelled } from './work-cancelled.ts';
 
 export {
   browsersWithinLimit,
+  closedPoolIdle,
   counterMatchesBrowsers,
   counterMatchesProcesses,
   counterMatchesSessions,
@@ -23,6 +26,7 @@ export {
   listenersRemoved,
   lockHeldBySession,
   lockOwnership,
+  noSlotAfterEnd,
   pagesCloseWithSession,
   pagesPerBrowser,
   processesAtQuiescence,
@@ -45,6 +49,8 @@ export const ALL_INVARIANTS: readonly Invariant[] = [
   listenersRemoved,
   singleRelease,
   workCancelled,
+  noSlotAfterEnd,
+  closedPoolIdle,
   quiescence,
   processesAtQuiescence,
 ];

@@ -21,17 +21,29 @@ export class SessionHandle {
     return this.#released;
   }
 
-  open(driver: Pick<Driver, 'launch'>): Promise<PageLike> {
-    this.#opening ??= this.#open(driver);
+  /** `stopped`: the job no longer wants the page; once the browser is up it opens none. */
+  open(driver: Pick<Driver, 'launch'>, stopped?: AbortSignal): Promise<PageLike> {
+    this.#opening ??= this.#open(driver, stopped);
     return this.#opening;
   }
 
-  async #open(driver: Pick<Driver, 'launch'>): Promise<PageLike> {
+  /** Settles once the launch and page open are over, however they ended. */
+  opened(): Promise<void> {
+    return (
+      this.#opening?.then(
+        () => undefined,
+        () => undefined,
+      ) ?? Promise.resolve()
+    );
+  }
+
+  async #open(driver: Pick<Driver, 'launch'>, stopped: AbortSignal | undefined): Promise<PageLike> {
     const browser = await driver.launch();
     this.#browser = browser;
     // A crash funnels into the same release as every other path.
     browser.on('disconnected', () => void this.release('disconnected'));
     if (this.#released) throw new Error(`session ${this.sessionId} was released while its browser launched`);
+    stopped?.throwIfAborted();
     return browser.newPage();
   }
 
