@@ -25,6 +25,7 @@ usage:
   tally load [scenario] [--pool …] [--driver …] [--connections N] [--duration SECONDS] [--pages N] [--out DIR [--force]] [--seed N] [--set key=value]...
             [--url URL]   load the service with autocannon while the scenario's faults strike; its figures join the report (docs/service.md)
             [--profile doctor|flame|heapprofiler]   the service runs under clinic; its page lands in the run folder, linked from the report
+            [--memory-limit MB]   the service under a heap limit, restarted when it dies; the report counts OOM deaths and restarts
   tally compare <run-before> <run-after> [--html [--out FILE]]   the before/after table; --html: one self-contained page (default compare.html)
   tally check <run-folder | history.ndjson>
   tally leaks <run-folder>   leak clusters of the pool from the run's heap snapshots (leaks.json, leaks.md)
@@ -69,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
       duration: { type: 'string' },
       pages: { type: 'string' },
       profile: { type: 'string' },
+      'memory-limit': { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -120,6 +122,7 @@ export async function main(argv: string[]): Promise<number> {
         durationS: parseLimit('--duration', values.duration),
         pages: parseLimit('--pages', values.pages),
         profile: parseProfile(values.profile),
+        memoryLimitMB: parseLimit('--memory-limit', values['memory-limit']),
       });
     case 'compare':
       return compareCommand(rest, { html: values.html!, out: values.out });

@@ -6,6 +6,8 @@ import { driveLoad } from '../load/drive-load.ts';
 import { type RunningService, startProfiled, startService } from '../load/launch-service.ts';
 import { type LoadFigures, loadFigures, loadLine, loadMarkdown } from '../load/load-figures.ts';
 import type { ProfileTool } from '../load/profile.ts';
+import { startSupervised } from '../load/supervise.ts';
+import { writeSupervisedReport } from '../load/supervised-report.ts';
 import { loadPool } from '../pool/load-pool.ts';
 import { rewriteReportHtml } from '../report/html/run-page-files.ts';
 import { profileMarkdown } from '../report/profile-section.ts';
@@ -25,6 +27,8 @@ export interface LoadArgs extends ScenarioArgs {
   pages: number | undefined;
   /** `--profile`: the service runs under this clinic tool. */
   profile: ProfileTool | undefined;
+  /** `--memory-limit`: the service's heap limit in MB, under a supervisor that restarts it when it dies. */
+  memoryLimitMB: number | undefined;
 }
 
 /** A request autocannon gives up on: longer than any job of the shipped scenarios at their time scale. */
@@ -56,6 +60,8 @@ export async function loadCommand(args: LoadArgs): Promise<number> {
       console.log("  the verdict is the running service's own: stop it (SIGTERM) for its report");
       return 2;
     }
+    if (args.profile && args.memoryLimitMB !== undefined)
+      throw new InputError('--profile and --memory-limit: one at a time (a service clinic profiles is not restarted)');
     const pool = await loadPool(args.pool);
     const seed = args.seed ?? scenario.seed;
     // Refused here, before the service starts, rather than by the service once it is up.
@@ -63,10 +69,10 @@ export async function loadCommand(args: LoadArgs): Promise<number> {
     // Absolute: under a profiler the service runs in its run folder.
     const out = resolve(args.out ?? newRunFolder(defaultOutDir(scenario.name, pool.name, driver, seed, args.set)));
     const poolArg = ['legacy', 'fixed'].includes(args.pool) ? args.pool : resolve(args.pool);
-    const serveArgs = [resolve(loaded.path), '--pool', poolArg, '--driver', driver, '--out', out, '--seed', String(seed)];
+    const serveArgs = [resolve(loaded.path), '--pool', poolArg, '--driver', driver, '--seed', String(seed)];
     if (args.force) serveArgs.push('--force');
     for (const assignment of args.set) serveArgs.push('--set', assignment);
-    const { service, profileMissing } = await launch(serveArgs, out, args.profile);
+    const { service, profileMissing } = await launch(serveArgs, out, args);
     // Whatever happens here, the service is stopped: it must not outlive the load.
     interrupt.signal.addEventListener('abort', service.stop, { once: true });
     let figures: LoadFigures;
@@ -86,6 +92,13 @@ export async function loadCommand(args: LoadArgs): Promise<number> {
         .filter((line) => !/^(listening on|ready:) /.test(line))
         .join('\n'),
     );
+    if (args.memoryLimitMB !== undefined) {
+      const whole = await writeSupervisedReport(out, figures);
+      console.log(loadLine(figures));
+      console.log(whole.line);
+      console.log(`${whole.verdict.verdict.toUpperCase()}: ${whole.verdict.why}\n  ${join(out, 'report.md')}`);
+      return whole.verdict.code;
+    }
     if (end.verdict === null) {
       process.stderr.write(end.stderr);
       console.log(`the service exited with ${end.exit.code ?? end.exit.signal}: no verdict`);
@@ -106,10 +119,12 @@ export async function loadCommand(args: LoadArgs): Promise<number> {
  * ready costs the profile, not the run: the service then starts without it, and the report says why.
  */
 async function launch(
-  serveArgs: string[],
+  args: string[],
   out: string,
-  profile: ProfileTool | undefined,
+  { profile, memoryLimitMB }: Pick<LoadArgs, 'profile' | 'memoryLimitMB'>,
 ): Promise<{ service: RunningService; profileMissing?: ProfileOutcome }> {
+  if (memoryLimitMB !== undefined) return { service: await startSupervised(args, out, memoryLimitMB) };
+  const serveArgs = [...args, '--out', out];
   if (!profile) return { service: await startService(serveArgs) };
   try {
     return { service: await startProfiled(profile, serveArgs, out) };
