@@ -3,22 +3,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isGone, listPids, readCmdline, readStat } from '../harness/os/proc.ts';
 import type { RunReport } from '../harness/report/report-json.ts';
-import { tally, tempDir } from './helpers.ts';
+import { processesNaming, tally, tempDir } from './helpers.ts';
 
 const out = tempDir('tally-load-profile-');
 
 function reportOf(folder: string): RunReport & { load: { requests: number } } {
   return JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
-}
-
-/** Live processes whose command line names `folder` (the service and clinic both carry the run folder in theirs). */
-function processesOf(folder: string): number[] {
-  return listPids().filter((pid) => {
-    const stat = readStat(pid);
-    return stat !== undefined && !isGone(stat.state) && readCmdline(pid).some((arg) => arg.includes(folder));
-  });
 }
 
 describe('tally load --profile on the sim driver', () => {
@@ -39,7 +30,7 @@ describe('tally load --profile on the sim driver', () => {
     expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain('](clinic/service.clinic-doctor.html)');
     expect(readFileSync(join(folder, 'report.html'), 'utf8')).toContain('<a href="clinic/service.clinic-doctor.html">');
     expect(result.stdout).toContain(`profile: clinic doctor: ${page}`);
-    expect(processesOf(folder)).toEqual([]);
+    expect(processesNaming(folder)).toEqual([]);
   });
 
   it('a clinic that fails: the run completes without it, and the reports say why the profile is missing', { timeout: 60_000 }, async () => {
@@ -58,6 +49,6 @@ describe('tally load --profile on the sim driver', () => {
     expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain(`No profile: ${report.profile!.missing}`);
     expect(readFileSync(join(folder, 'report.html'), 'utf8')).toContain('No profile: clinic doctor did not start the service');
     expect(existsSync(join(folder, 'clinic'))).toBe(false);
-    expect(processesOf(folder)).toEqual([]);
+    expect(processesNaming(folder)).toEqual([]);
   });
 });
