@@ -46,7 +46,7 @@ export async function startSupervised(serveArgs: readonly string[], runDir: stri
       record();
       if (stopping || n >= MAX_INCARNATIONS) return { verdict: null, exit, ...output };
       console.log(
-        `the service died (${incarnations.at(-1)!.end}, ${exit.signal ?? `exit ${exit.code}`}): restarting it (incarnation ${n + 1})`,
+        `the service died after ${(livedMs / 1000).toFixed(1)} s (${incarnations.at(-1)!.end}, ${exit.signal ?? `exit ${exit.code}`}): restarting it (incarnation ${n + 1})`,
       );
       startedAt = performance.now();
       const next = await startOrDeath(() => start(n + 1));
