@@ -10,6 +10,7 @@ import { parseMetricsArgs } from './commands/run-command-metrics.ts';
 import type { ScenarioArgs } from './commands/scenario-args.ts';
 import { parseLimit, parsePort, serveCommand } from './commands/serve.ts';
 import { InputError } from './errors.ts';
+import { parseProfile } from './load/profile.ts';
 import { displayPath, listScenarioFiles } from './scenario/load-scenario.ts';
 
 const USAGE = `tally: invariant checking for browser pools under scripted faults
@@ -23,6 +24,8 @@ usage:
             the pool behind HTTP (POST /jobs, /healthz, /readyz, /metrics, /state, /violations); SIGTERM drains it and writes the report (docs/service.md)
   tally load [scenario] [--pool …] [--driver …] [--connections N] [--duration SECONDS] [--pages N] [--out DIR [--force]] [--seed N] [--set key=value]...
             [--url URL]   load the service with autocannon while the scenario's faults strike; its figures join the report (docs/service.md)
+            [--profile doctor|flame|heapprofiler]   the service runs under clinic; its page lands in the run folder, linked from the report
+            [--memory-limit MB]   the service under a heap limit, restarted when it dies; the report counts OOM deaths and restarts
   tally compare <run-before> <run-after> [--html [--out FILE]]   the before/after table; --html: one self-contained page (default compare.html)
   tally check <run-folder | history.ndjson>
   tally leaks <run-folder>   leak clusters of the pool from the run's heap snapshots (leaks.json, leaks.md)
@@ -66,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
       connections: { type: 'string' },
       duration: { type: 'string' },
       pages: { type: 'string' },
+      profile: { type: 'string' },
+      'memory-limit': { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -116,6 +121,8 @@ export async function main(argv: string[]): Promise<number> {
         connections: parseLimit('--connections', values.connections),
         durationS: parseLimit('--duration', values.duration),
         pages: parseLimit('--pages', values.pages),
+        profile: parseProfile(values.profile),
+        memoryLimitMB: parseLimit('--memory-limit', values['memory-limit']),
       });
     case 'compare':
       return compareCommand(rest, { html: values.html!, out: values.out });

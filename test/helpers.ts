@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { isGone, listPids, readCmdline, readStat } from '../harness/os/proc.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
 
@@ -43,5 +44,13 @@ export function tally(
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     options.onSpawn?.(child);
+  });
+}
+
+/** Live processes whose command line names `text` (a run folder: the processes a run started carry it in theirs). */
+export function processesNaming(text: string): number[] {
+  return listPids().filter((pid) => {
+    const stat = readStat(pid);
+    return stat !== undefined && !isGone(stat.state) && readCmdline(pid).some((arg) => arg.includes(text));
   });
 }

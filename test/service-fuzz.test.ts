@@ -90,7 +90,7 @@ const request: fc.Arbitrary<Request> = fc.oneof(
     .tuple(fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'POST'), fc.webPath(), fc.string({ maxLength: 20 }))
     .filter(
       ([method, path]) =>
-        !(method === 'POST' && path === '/jobs') &&
+        !(method === 'POST' && ['/jobs', '/shutdown'].includes(path)) &&
         !(method === 'GET' && ['/healthz', '/readyz', '/metrics', '/state', '/violations'].includes(path)),
     )
     .map(([method, path, query]) => ({

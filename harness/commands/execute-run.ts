@@ -46,7 +46,8 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
   const launcher = isRealDriver(driver) ? await launcherFor(driver) : undefined;
   const loaded = typeof options.scenario === 'string' ? await loadScenario(options.scenario, options.overrides) : options.scenario;
   const { path } = loaded;
-  const scenario = scenarioForDriver(loaded.scenario, driver);
+  // A run whose jobs someone else starts (the service's requests) is open-ended.
+  const scenario = scenarioForDriver(loaded.scenario, driver, { openEnded: options.workload !== undefined });
   const pool = await loadPool(options.pool);
   const seed = options.seed ?? scenario.seed;
   const outDir = options.out ?? newRunFolder(defaultOutDir(scenario.name, pool.name, driver, seed, options.overrides ?? []));

@@ -1,11 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { driverNamed } from '../drivers/catalogue.ts';
 import { InputError } from '../errors.ts';
 import { driveLoad } from '../load/drive-load.ts';
+import { type RunningService, startProfiled, startService } from '../load/launch-service.ts';
 import { type LoadFigures, loadFigures, loadLine, loadMarkdown } from '../load/load-figures.ts';
-import { spawnService } from '../load/spawn-service.ts';
+import type { ProfileTool } from '../load/profile.ts';
+import { startSupervised } from '../load/supervise.ts';
+import { writeSupervisedReport } from '../load/supervised-report.ts';
 import { loadPool } from '../pool/load-pool.ts';
+import { rewriteReportHtml } from '../report/html/run-page-files.ts';
+import { profileMarkdown } from '../report/profile-section.ts';
+import type { ProfileOutcome } from '../report/report-json.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
 import { newRunFolder, refuseEarlierRun } from '../runner/run-folder.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
@@ -19,6 +25,10 @@ export interface LoadArgs extends ScenarioArgs {
   connections: number | undefined;
   durationS: number | undefined;
   pages: number | undefined;
+  /** `--profile`: the service runs under this clinic tool. */
+  profile: ProfileTool | undefined;
+  /** `--memory-limit`: the service's heap limit in MB, under a supervisor that restarts it when it dies. */
+  memoryLimitMB: number | undefined;
 }
 
 /** A request autocannon gives up on: longer than any job of the shipped scenarios at their time scale. */
@@ -50,53 +60,96 @@ export async function loadCommand(args: LoadArgs): Promise<number> {
       console.log("  the verdict is the running service's own: stop it (SIGTERM) for its report");
       return 2;
     }
+    if (args.profile && args.memoryLimitMB !== undefined)
+      throw new InputError('--profile and --memory-limit: one at a time (a service clinic profiles is not restarted)');
     const pool = await loadPool(args.pool);
     const seed = args.seed ?? scenario.seed;
     // Refused here, before the service starts, rather than by the service once it is up.
     if (args.out !== undefined && !args.force) refuseEarlierRun(args.out);
-    const out = args.out ?? newRunFolder(defaultOutDir(scenario.name, pool.name, driver, seed, args.set));
-    const serveArgs = [loaded.path, '--pool', args.pool, '--driver', driver, '--out', out, '--seed', String(seed)];
+    // Absolute: under a profiler the service runs in its run folder.
+    const out = resolve(args.out ?? newRunFolder(defaultOutDir(scenario.name, pool.name, driver, seed, args.set)));
+    const poolArg = ['legacy', 'fixed'].includes(args.pool) ? args.pool : resolve(args.pool);
+    const serveArgs = [resolve(loaded.path), '--pool', poolArg, '--driver', driver, '--seed', String(seed)];
     if (args.force) serveArgs.push('--force');
     for (const assignment of args.set) serveArgs.push('--set', assignment);
-    const service = await spawnService(serveArgs);
+    const { service, profileMissing } = await launch(serveArgs, out, args);
     // Whatever happens here, the service is stopped: it must not outlive the load.
-    const stop = () => service.child.kill('SIGTERM');
-    interrupt.signal.addEventListener('abort', stop, { once: true });
+    interrupt.signal.addEventListener('abort', service.stop, { once: true });
     let figures: LoadFigures;
     try {
-      console.log(`loading ${service.url} with ${shape.connections} connections for ${shape.durationS} s (${args.pool} on ${driver})`);
+      const profiled = args.profile && !profileMissing ? `, under clinic ${args.profile}` : '';
+      console.log(
+        `loading ${service.url} with ${shape.connections} connections for ${shape.durationS} s (${args.pool} on ${driver}${profiled})`,
+      );
       figures = loadFigures(await driveLoad({ ...shape, url: service.url, signal: interrupt.signal }));
     } finally {
-      stop();
+      service.stop();
     }
-    const { code } = await service.exited;
-    const { stdout, stderr } = service.output();
+    const end = await service.ended;
     process.stdout.write(
-      stdout
+      end.stdout
         .split('\n')
         .filter((line) => !/^(listening on|ready:) /.test(line))
         .join('\n'),
     );
-    if (code !== 0 && code !== 1) {
-      process.stderr.write(stderr);
-      console.log(`the service exited with ${code}: no verdict`);
+    if (args.memoryLimitMB !== undefined) {
+      const whole = await writeSupervisedReport(out, figures);
+      console.log(loadLine(figures));
+      console.log(whole.line);
+      console.log(`${whole.verdict.verdict.toUpperCase()}: ${whole.verdict.why}\n  ${join(out, 'report.md')}`);
+      return whole.verdict.code;
+    }
+    if (end.verdict === null) {
+      process.stderr.write(end.stderr);
+      console.log(`the service exited with ${end.exit.code ?? end.exit.signal}: no verdict`);
       return 2;
     }
-    addToReport(out, figures);
+    const profile = profileMissing ?? end.profile;
+    await addToReport(out, figures, profile);
     console.log(loadLine(figures));
-    return code;
+    if (profile) console.log(profileLine(out, profile));
+    return end.verdict;
   } finally {
     interrupt.dispose();
   }
 }
 
-/** The load's figures join the run's report.json (as `load`) and report.md. */
-function addToReport(outDir: string, figures: LoadFigures): void {
+/**
+ * The service, under clinic when a profile is asked for. A clinic that fails before the service is
+ * ready costs the profile, not the run: the service then starts without it, and the report says why.
+ */
+async function launch(
+  args: string[],
+  out: string,
+  { profile, memoryLimitMB }: Pick<LoadArgs, 'profile' | 'memoryLimitMB'>,
+): Promise<{ service: RunningService; profileMissing?: ProfileOutcome }> {
+  if (memoryLimitMB !== undefined) return { service: await startSupervised(args, out, memoryLimitMB) };
+  const serveArgs = [...args, '--out', out];
+  if (!profile) return { service: await startService(serveArgs) };
+  try {
+    return { service: await startProfiled(profile, serveArgs, out) };
+  } catch (error) {
+    const missing = (error as Error).message;
+    console.log(`no profile: ${missing}; the service runs without clinic`);
+    // The folder is this run's: what the failed start wrote in it is replaced.
+    const again = serveArgs.includes('--force') ? serveArgs : [...serveArgs, '--force'];
+    return { service: await startService(again), profileMissing: { tool: profile, missing } };
+  }
+}
+
+function profileLine(out: string, profile: ProfileOutcome): string {
+  return profile.html ? `profile: clinic ${profile.tool}: ${join(out, profile.html)}` : `no profile: ${profile.missing}`;
+}
+
+/** The load's figures join the run's report.json (as `load`) and report.md; the profile, or why there is none, all three reports. */
+async function addToReport(outDir: string, figures: LoadFigures, profile: ProfileOutcome | undefined): Promise<void> {
   const jsonPath = join(outDir, 'report.json');
   const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, unknown>;
-  writeFileSync(jsonPath, `${JSON.stringify({ ...report, load: figures }, null, 2)}\n`);
+  writeFileSync(jsonPath, `${JSON.stringify({ ...report, load: figures, ...(profile ? { profile } : {}) }, null, 2)}\n`);
   const mdPath = join(outDir, 'report.md');
-  writeFileSync(mdPath, `${readFileSync(mdPath, 'utf8').trimEnd()}\n\n${loadMarkdown(figures)}`);
+  const sections = [loadMarkdown(figures), ...(profile ? [profileMarkdown(profile)] : [])];
+  writeFileSync(mdPath, `${readFileSync(mdPath, 'utf8').trimEnd()}\n\n${sections.join('\n')}`);
+  if (profile) await rewriteReportHtml(outDir);
 }
 
 function checkUrl(text: string): string {

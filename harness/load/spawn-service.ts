@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tally.js');
+/** The `tally` entry point: what a service process runs (under clinic or a heap limit too). */
+export const TALLY_BIN = join(import.meta.dirname, '..', '..', 'bin', 'tally.js');
 
 export interface ServiceChild {
   /** `http://127.0.0.1:PORT`, from the service's `ready:` line. */
@@ -22,16 +23,21 @@ export function spawnService(
   env: NodeJS.ProcessEnv = process.env,
   onSpawn?: (child: ChildProcess) => void,
 ): Promise<ServiceChild> {
-  return spawnReady([BIN, 'serve', '--port', '0', ...args], env, onSpawn);
+  return spawnReady([TALLY_BIN, 'serve', '--port', '0', ...args], env, onSpawn);
 }
 
-/** `node <nodeArgs>`, resolved once it prints `ready: POST <url>/jobs` as `tally serve` does (benches start other servers so). */
+/**
+ * `node <nodeArgs>`, resolved once it prints `ready: POST <url>/jobs` as `tally serve` does (benches
+ * start other servers so; clinic passes on its service's output). `detached`: it leads a process
+ * group of its own, which its caller signals or kills whole.
+ */
 export function spawnReady(
   nodeArgs: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
   onSpawn?: (child: ChildProcess) => void,
+  options: { cwd?: string; detached?: boolean; name?: string } = {},
 ): Promise<ServiceChild> {
-  const child = spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: options.cwd, detached: options.detached });
   onSpawn?.(child);
   let stdout = '';
   let stderr = '';
@@ -52,7 +58,7 @@ export function spawnReady(
     void exited.then(({ code }) =>
       reject(
         new Error(
-          `${nodeArgs.includes('serve') ? 'tally serve' : 'the server'} exited (${code}) before it was ready\n${stdout}\n${stderr}`.trim(),
+          `${options.name ?? (nodeArgs.includes('serve') ? 'tally serve' : 'the server')} exited (${code}) before it was ready\n${stdout}\n${stderr}`.trim(),
         ),
       ),
     );

@@ -44,6 +44,15 @@ export interface RunReport {
   startedAt: string;
   /** The artefacts in the run's folder. */
   files: string[];
+  /** `tally load --profile`: the profiler's page in the run folder, or why there is none. */
+  profile?: ProfileOutcome;
+}
+
+/** A profile of the service taken with clinic: `html` relative to the run folder, or `missing` saying why there is none. */
+export interface ProfileOutcome {
+  tool: string;
+  html?: string;
+  missing?: string;
 }
 
 /** The run's trace: its id, and the collector it was sent to or the file it was written to. */

@@ -6,11 +6,14 @@ import type { Scenario } from './schema.ts';
  * The scenario as `driver` plays it: a real driver plays the scenario's `real` duration, workload
  * and faults where it gives them, and its faults strike only once a session is working
  * (`afterWorking` 1 unless they say otherwise): a real launch takes 0.2 s on an idle machine and
- * 10 s on a busy one, and a fault timed on the clock would strike nothing there. A fault the
+ * 10 s on a busy one, and a fault timed on the clock would strike nothing there. An open-ended run
+ * (the service, whose jobs come when requests do) waits for work the same way on any driver: a
+ * service idles between requests, and a strike then would find nothing to strike. A fault the
  * driver cannot inflict is bad input, said before anything starts.
  */
-export function scenarioForDriver(scenario: Scenario, driver: DriverName): Scenario {
-  const adapted = isRealDriver(driver) ? withRealBlock(scenario) : scenario;
+export function scenarioForDriver(scenario: Scenario, driver: DriverName, options: { openEnded?: boolean } = {}): Scenario {
+  const real = isRealDriver(driver) ? withRealBlock(scenario) : scenario;
+  const adapted = isRealDriver(driver) || options.openEnded ? { ...real, faults: strikingWhileWorking(real.faults) } : real;
   for (const fault of adapted.faults) {
     const why = unsupportedFault(driver, fault.kind);
     if (why)
@@ -28,6 +31,10 @@ function withRealBlock(scenario: Scenario): Scenario {
     ...scenario,
     durationMs: durationMs ?? scenario.durationMs,
     workload: { ...scenario.workload, ...defined },
-    faults: (faults ?? scenario.faults).map((fault) => ({ ...fault, afterWorking: fault.afterWorking ?? 1 })),
+    faults: faults ?? scenario.faults,
   };
+}
+
+function strikingWhileWorking(faults: Scenario['faults']): Scenario['faults'] {
+  return faults.map((fault) => ({ ...fault, afterWorking: fault.afterWorking ?? 1 }));
 }

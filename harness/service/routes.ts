@@ -23,6 +23,7 @@ const ROUTES: Record<string, { method: 'GET' | 'POST'; handle: Handler }> = {
   '/metrics': { method: 'GET', handle: metrics },
   '/state': { method: 'GET', handle: state },
   '/violations': { method: 'GET', handle: violations },
+  '/shutdown': { method: 'POST', handle: shutdown },
 };
 
 /** Probes stay open without a token: an orchestrator's health checks carry none. */
@@ -123,4 +124,19 @@ function inspectOrSay(pool: Pool): PoolSnapshot | { error: string } {
 function violations({ service }: RouteDeps, _request: IncomingMessage, response: ServerResponse): void {
   const { count, kept } = service.violations;
   sendJson(response, 200, { count, violations: kept, ...(count > kept.length ? { omitted: count - kept.length } : {}) });
+}
+
+/**
+ * What SIGTERM does, over HTTP, from this machine only: a service run under a profiler (clinic)
+ * cannot be signalled, since the profiler's own signal handlers end the process before the run is
+ * written; asked here, it drains and ends by itself, and the profiler collects as it exits.
+ */
+function shutdown({ service }: RouteDeps, request: IncomingMessage, response: ServerResponse): void {
+  if (!isLoopback(request.socket.remoteAddress)) return sendError(response, 403, '/shutdown is answered only to this machine (loopback)');
+  sendJson(response, 202, { status: 'draining' });
+  service.drain();
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (/^(::ffff:)?127\./.test(address) || address === '::1');
 }

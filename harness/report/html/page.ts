@@ -8,6 +8,7 @@ import {
   figuresTable,
   invariantsTable,
   leaksSection,
+  profileSection,
   runSummary,
   runTitle,
   table,
@@ -44,6 +45,7 @@ export function renderRunPage(run: PageRun): string {
     faultsTable(report),
     '<h2>Leak clusters</h2>',
     leaksSection(run.leaks),
+    ...(report.profile ? ['<h2>Profile</h2>', profileSection(report.profile)] : []),
     '<h2>Replay</h2>',
     `<pre>${e(report.replay)}</pre>`,
   ];

@@ -4,7 +4,7 @@ import { figureRows } from '../figure-rows.ts';
 import { formatVirtualTime, missedFaultsLine } from '../format.ts';
 import { formatValue, recentEvents } from '../markdown.ts';
 import { readingNotes } from '../reading-notes.ts';
-import type { RunReport } from '../report-json.ts';
+import type { ProfileOutcome, RunReport } from '../report-json.ts';
 import { violationRowId } from './chart-specs.ts';
 import { escapeHtml as e } from './escape.ts';
 
@@ -118,4 +118,11 @@ export function leaksSection(leaks: LeakReport | undefined): string {
     `<code>${e(c.largest.slice(c.path.length).join(' → ') || '-')}</code> (${kb(c.largestBytes)})`,
   ]);
   return `${intro}${table(['count', 'retained', 'objects', 'retainer path', 'largest leaked object'], rows)}`;
+}
+
+/** `tally load --profile`: a link to clinic's page in the run folder, or why there is none. */
+export function profileSection(profile: ProfileOutcome): string {
+  if (profile.html)
+    return `<p>clinic ${e(profile.tool)} profiled the service under load: <a href="${e(encodeURI(profile.html))}">${e(profile.html)}</a></p>`;
+  return `<p>No profile: ${e(profile.missing ?? 'clinic gave no page')}</p>`;
 }
