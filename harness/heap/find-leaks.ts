@@ -45,6 +45,9 @@ export interface LeakAnalysis {
   ms: number;
 }
 
+/** memlab's `ErrorHandling.Throw` (@memlab/core's enum, which @memlab/api does not export). */
+const ERROR_HANDLING_THROW = 2 as typeof config.errorHandling;
+
 /** Edges the search from the pool does not follow: into the harness, or into V8's shared machinery. */
 const HARNESS_EDGES = new Set(['env', 'driver', 'clock', 'report', 'recorder', 'events', 'random', 'signal']);
 const ENGINE_EDGES = new Set([
@@ -93,11 +96,15 @@ export async function findPoolLeaks(files: { baseline: string; target: string; f
   const start = performance.now();
   // memlab prints its progress to stdout; the caller reports what was found.
   const muted = config.muteConsole;
+  const handling = config.errorHandling;
   config.muteConsole = true;
+  // memlab's default on a snapshot it cannot parse is process.exit(1): that would cost the run its report.
+  config.errorHandling = ERROR_HANDLING_THROW;
   try {
     return await analyse(files, start);
   } finally {
     config.muteConsole = muted;
+    config.errorHandling = handling;
   }
 }
 
