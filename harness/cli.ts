@@ -17,7 +17,7 @@ const USAGE = `tally: invariant checking for browser pools under scripted faults
 
 usage:
   tally run <scenario> [--scenarios DIR] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--seed N] [--out DIR [--force]] [--set key=value]... [--pace X] [--quiet]
-            [--heap-snapshots]   heap snapshots after warm-up, after the faults and after close (docs/leaks.md)
+            [--heap-snapshots [--keep-snapshots]]   heap snapshots after warm-up, after the faults and after close, analysed for leaks; removed once analysed unless kept (docs/leaks.md)
             [--metrics-port N [--metrics-hold SECONDS] [--metrics-host ADDR]]   serve Prometheus metrics at http://127.0.0.1:N/metrics
   tally serve [scenario] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--port N] [--host ADDR] [--out DIR [--force]]
             [--queue N] [--queue-wait-ms MS] [--job-timeout-ms MS] [--drain-ms MS] [--seed N] [--set key=value]...
@@ -57,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       set: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
       'heap-snapshots': { type: 'boolean', default: false },
+      'keep-snapshots': { type: 'boolean', default: false },
       html: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       host: { type: 'string', default: '127.0.0.1' },
@@ -100,6 +101,7 @@ export async function main(argv: string[]): Promise<number> {
         quiet: values.quiet!,
         pace: values.pace === undefined ? undefined : parsePace(values.pace),
         heapSnapshots: values['heap-snapshots']!,
+        keepSnapshots: values['keep-snapshots']!,
         metrics: parseMetricsArgs(values['metrics-port'], values['metrics-hold'], values['metrics-host']),
       });
     case 'serve':

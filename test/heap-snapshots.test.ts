@@ -23,6 +23,7 @@ describe('heap snapshots', () => {
       out,
       overrides: ['durationMs=300000', 'heap.at=[90000,240000]'],
       heapSnapshots: true,
+      keepSnapshots: true,
     });
     expect(report.verdict.verdict).toBe('fail');
     const events = heapEvents(out);

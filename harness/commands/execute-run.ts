@@ -31,6 +31,8 @@ export interface ExecuteOptions {
   observers?: readonly RunObserver[];
   /** `--heap-snapshots`: baseline, target and final heap snapshots into the run folder. */
   heapSnapshots?: boolean;
+  /** `--keep-snapshots`: keep the snapshots once analysed. */
+  keepSnapshots?: boolean;
   /** Who starts the jobs instead of the scenario's slots (see RunOptions.workload). */
   workload?: StartWorkload;
 }
@@ -65,6 +67,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onViolation ? { onViolation: options.onViolation } : {}),
       ...(options.heapSnapshots ? { heapSnapshots: true } : {}),
+      ...(options.keepSnapshots ? { keepSnapshots: true } : {}),
       ...(options.workload ? { workload: options.workload } : {}),
       observers: [createTraceObserver(), ...(options.observers ?? [])],
     },

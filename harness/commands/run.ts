@@ -1,7 +1,5 @@
 import { InputError } from '../errors.ts';
-import { leakSummaryLine, writeLeakReport } from '../heap/leak-report.ts';
 import { formatRate, missedFaultsLine, violationLine } from '../report/format.ts';
-import { rewriteReportHtml } from '../report/html/run-page-files.ts';
 import type { RunReport } from '../report/report-json.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
 import { showProgress } from '../runner/progress.ts';
@@ -18,6 +16,8 @@ export interface RunArgs extends ScenarioArgs {
   metrics?: MetricsArgs | undefined;
   /** `--heap-snapshots`: baseline, target and final heap snapshots, then the leak analysis. */
   heapSnapshots?: boolean;
+  /** `--keep-snapshots`: keep them in the run folder once analysed. */
+  keepSnapshots?: boolean;
 }
 
 /** `tally run <scenario>`: exit 0 when every invariant held, 1 on violations, 2 when undecided. */
@@ -40,6 +40,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       ...(args.force ? { force: true } : {}),
       overrides: args.set,
       ...(args.heapSnapshots ? { heapSnapshots: true } : {}),
+      ...(args.keepSnapshots ? { keepSnapshots: true } : {}),
       signal: interrupt.signal,
       ...(metrics ? { observers: [metrics] } : {}),
       ...(progress ? { onStatus: progress.attach } : {}),
@@ -54,7 +55,6 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const overBudget = report.violations.find((violation) => violation.invariant === 'budget');
     if (firstViolation && !args.quiet && overBudget) process.stderr.write(`\nfirst violation: ${violationLine(overBudget)}\n`);
     printRunSummary(report, outDir);
-    if (args.heapSnapshots) await analyseLeaks(outDir);
     await metrics?.held();
     return report.verdict.code;
   } finally {
@@ -74,17 +74,10 @@ export function printRunSummary(report: RunReport, outDir: string): void {
     `  counter mismatches/30min ${formatRate(f.counterMismatchesPer30Min)}, lock sweeps/30min ${formatRate(f.lockSweepsPer30Min)}, memory growth ${formatRate(f.memoryGrowthMBPerHour)} MB/h, peak closes/s ${f.peakClosesPerSecond}`,
   );
   if (f.faultsMissed > 0) console.log(`  note: ${missedFaultsLine(f.faultsMissed)}`);
+  if (f.leakedObjects !== null)
+    console.log(
+      `  leaks: ${f.leakedObjects} objects the closed pool holds or let go of alive${f.leakTop === null ? '' : `; top: ${f.leakTop}`} (${outDir}/leaks.md)`,
+    );
+  for (const missing of f.heapMissing) console.log(`  heap: ${missing}`);
   console.log(`  ${outDir}/report.md (and report.html)   replay: ${report.replay}`);
-}
-
-/** The leak analysis of `--heap-snapshots`: a failure is said, and the run's report and verdict stand. */
-async function analyseLeaks(outDir: string): Promise<void> {
-  try {
-    const leaks = await writeLeakReport(outDir);
-    await rewriteReportHtml(outDir);
-    console.log(`  ${leakSummaryLine(leaks)}`);
-    console.log(`  ${outDir}/leaks.md, ${outDir}/report.html`);
-  } catch (error) {
-    console.log(`  leak analysis failed, no leaks.json: ${(error as Error).message}`);
-  }
 }

@@ -11,7 +11,10 @@ import { config, getFullHeapFromFile, getHeapFromFile, type IHeapEdge, type IHea
  *   `poolFactory` while the final snapshot is written) without going through the harness: the
  *   pool's `env` (driver, clock, report), the recorder, the history, checkers and telemetry;
  * - clustered by retainer path from the pool to the topmost leaked object on it, with index and
- *   key names folded, so 23 orphan locks are one cluster of count 23.
+ *   key names folded, so 23 orphan locks are one cluster of count 23;
+ * - and a browser the pool held at the target snapshot, let go of by the final one without
+ *   closing it, still alive in the driver's table of live browsers: clustered by its path at the
+ *   target, the reference the pool dropped (an orphan lock swept away with its browser still open).
  */
 export interface LeakCluster {
   /** The retainer path from the pool: `LegacyBrowserService`, `#locks → SessionLockRegistry`, ... */
@@ -25,6 +28,11 @@ export interface LeakCluster {
   /** The path on to the largest leaked object under them (what the leak costs: a browser, a page). */
   largest: string[];
   largestBytes: number;
+  /**
+   * `target`: the path is where the pool held these browsers at the target snapshot; by the final
+   * one it had let go of them without closing them, so only the driver still holds them.
+   */
+  heldAt?: 'target';
 }
 
 export interface LeakAnalysis {
@@ -36,6 +44,9 @@ export interface LeakAnalysis {
   poolRoots: string[];
   ms: number;
 }
+
+/** memlab's `ErrorHandling.Throw` (@memlab/core's enum, which @memlab/api does not export). */
+const ERROR_HANDLING_THROW = 2 as typeof config.errorHandling;
 
 /** Edges the search from the pool does not follow: into the harness, or into V8's shared machinery. */
 const HARNESS_EDGES = new Set(['env', 'driver', 'clock', 'report', 'recorder', 'events', 'random', 'signal']);
@@ -65,6 +76,11 @@ const SHARED_NODES = new Set([
   'ModuleWrap',
   'ModuleJob',
 ]);
+/** The drivers' browser objects; the drivers keep the live ones in `#browsers` (their ground truth). */
+const BROWSER_CLASSES = new Set(['SimBrowser', 'RecordedBrowser']);
+const DRIVER_CLASSES = new Set(['SimDriver', 'PlaywrightDriver']);
+const LIVE_BROWSERS_EDGE = '#browsers';
+
 /** Harness classes whose instances the pool may reach (through a browser's handle, a job): their insides are the harness's. */
 const HARNESS_CLASSES = new Set([
   'SimDriver',
@@ -80,17 +96,21 @@ export async function findPoolLeaks(files: { baseline: string; target: string; f
   const start = performance.now();
   // memlab prints its progress to stdout; the caller reports what was found.
   const muted = config.muteConsole;
+  const handling = config.errorHandling;
   config.muteConsole = true;
+  // memlab's default on a snapshot it cannot parse is process.exit(1): that would cost the run its report.
+  config.errorHandling = ERROR_HANDLING_THROW;
   try {
     return await analyse(files, start);
   } finally {
     config.muteConsole = muted;
+    config.errorHandling = handling;
   }
 }
 
 async function analyse(files: { baseline: string; target: string; final: string }, start: number): Promise<LeakAnalysis> {
   const baselineIds = await nodeIds(files.baseline);
-  const targetIds = await nodeIds(files.target);
+  const { ids: targetIds, browserPaths } = await targetFacts(files.target);
   // Retained sizes as if the harness did not hold anything: a browser the pool leaked is also in the
   // driver's table of live browsers (the stand-in for the process table), which would otherwise
   // share its dominator with the pool's lock and leave the lock retaining a few bytes.
@@ -139,6 +159,10 @@ async function analyse(files: { baseline: string; target: string; final: string 
       cluster.largest = pathFromPool(id, parent);
     }
   }
+  for (const cluster of droppedBrowsers(final, browserPaths, parent, isLeaked)) {
+    clusters.set(`target\n${cluster.path.join('\n')}`, cluster);
+    leakedObjects += cluster.count;
+  }
   const sorted = [...clusters.values()].sort((a, b) => b.retainedBytes - a.retainedBytes);
   return {
     leakedObjects,
@@ -150,12 +174,69 @@ async function analyse(files: { baseline: string; target: string; final: string 
 }
 
 async function nodeIds(file: string): Promise<Set<number>> {
-  const snapshot = await getHeapFromFile(file);
+  return idsOf(await getHeapFromFile(file));
+}
+
+function idsOf(snapshot: IHeapSnapshot): Set<number> {
   const ids = new Set<number>();
   snapshot.nodes.forEach((node) => {
     ids.add(node.id);
   });
   return ids;
+}
+
+/** The target snapshot's object ids, and the path from the pool to each browser it held then. */
+async function targetFacts(file: string): Promise<{ ids: Set<number>; browserPaths: Map<number, string[]> }> {
+  const snapshot = await getHeapFromFile(file);
+  const parent = reachableFrom(poolRoots(snapshot));
+  const browserPaths = new Map<number, string[]>();
+  for (const [id, { node }] of parent) if (BROWSER_CLASSES.has(node.name)) browserPaths.set(id, pathFromPool(id, parent));
+  return { ids: idsOf(snapshot), browserPaths };
+}
+
+/**
+ * Browsers the pool held at the target (`browserPaths`), leaked, that the closed pool no longer
+ * reaches (`heldByPool`) but that the driver still lists as live: one cluster per path at the target.
+ */
+function droppedBrowsers(
+  final: IHeapSnapshot,
+  browserPaths: Map<number, string[]>,
+  heldByPool: Reached,
+  isLeaked: (id: number) => boolean,
+): LeakCluster[] {
+  const clusters = new Map<string, LeakCluster>();
+  for (const browser of liveBrowsers(final)) {
+    const path = browserPaths.get(browser.id);
+    if (!path || heldByPool.has(browser.id) || !isLeaked(browser.id)) continue;
+    const key = path.join('\n');
+    const cluster = clusters.get(key) ?? { path, count: 0, retainedBytes: 0, objects: 0, largest: path, largestBytes: 0, heldAt: 'target' };
+    clusters.set(key, cluster);
+    cluster.count++;
+    cluster.objects++;
+    cluster.retainedBytes += browser.retainedSize;
+    cluster.largestBytes = Math.max(cluster.largestBytes, browser.retainedSize);
+  }
+  return [...clusters.values()];
+}
+
+/** The browser objects in the drivers' tables of live browsers: a few steps into each `#browsers` map. */
+function liveBrowsers(snapshot: IHeapSnapshot): IHeapNode[] {
+  const found = new Map<number, IHeapNode>();
+  snapshot.nodes.forEach((node) => {
+    if (!DRIVER_CLASSES.has(node.name)) return;
+    let level = [node.getReferenceNode(LIVE_BROWSERS_EDGE)].filter((map) => map !== null);
+    // Map → its hash table → the entries: three steps reach every value.
+    for (let depth = 0; depth < 3 && level.length > 0; depth++) {
+      const next: IHeapNode[] = [];
+      for (const at of level)
+        at.forEachReference((edge) => {
+          if (BROWSER_CLASSES.has(edge.toNode.name)) found.set(edge.toNode.id, edge.toNode);
+          else if (edge.type !== 'weak' && !ENGINE_EDGES.has(String(edge.name_or_index))) next.push(edge.toNode);
+        });
+      level = next;
+    }
+  });
+  return [...found.values()];
 }
 
 /** The closed pool and its module's factory, as the harness held them while the final snapshot was written. */

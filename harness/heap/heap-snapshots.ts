@@ -1,6 +1,6 @@
 import type { EventData } from '../history/events.ts';
 import { hundredths } from './heap-sample.ts';
-import { type HeapPoint, type TakenSnapshot, takeHeapSnapshot } from './take-snapshot.ts';
+import { type HeapPoint, type SnapshotLimits, SnapshotRefused, type TakenSnapshot, takeHeapSnapshot } from './take-snapshot.ts';
 
 export interface HeapSnapshotPlan {
   /** Scenario time of the baseline snapshot (the end of the warm-up). */
@@ -9,6 +9,7 @@ export interface HeapSnapshotPlan {
   targetMs: number;
   /** Folder the snapshots are written to (the run folder). */
   dir: string;
+  limits: SnapshotLimits;
 }
 
 export type HeapSnapshotEvent = EventData['heap.snapshot'];
@@ -16,15 +17,24 @@ export type HeapSnapshotEvent = EventData['heap.snapshot'];
 /**
  * Takes the run's three snapshots at their times: `atSettled(now)` at every settled point of the
  * drive loop (the baseline and the target, once their time has come), `final()` once the pool is
- * closed. A snapshot that fails is recorded with its error; the run goes on.
+ * closed. A snapshot that fails is recorded with its error, one refused (no room on the disk, over
+ * the cap) or never reached with why; the run goes on, and `missing` says what the analysis lacks.
  */
 export class HeapSnapshots {
   readonly taken: TakenSnapshot[] = [];
+  /** Points with no snapshot, and why. */
+  readonly missing = new Map<HeapPoint, string>();
   #pending: { point: HeapPoint; atMs: number }[];
-  /** The closed pool, held while the final snapshot is written (its retainer paths start here). */
+  /**
+   * The pool and its module's `createPool`, exposed under these names only while a snapshot is
+   * written, so that what the pool holds is reachable from one known place in every snapshot
+   * (retainer paths start here), whatever the caller's frame keeps. The factory's closure scope is
+   * the module's, where a module-level collection lives.
+   */
   poolUnderTest: unknown;
-  /** The pool module's `createPool`, held likewise: its closure scope is the module's, where a module-level collection lives. */
   poolFactory: unknown;
+  #pool: unknown;
+  #factory: unknown;
 
   constructor(
     private readonly plan: HeapSnapshotPlan,
@@ -36,30 +46,30 @@ export class HeapSnapshots {
     ];
   }
 
+  /** The pool under test and its factory, as soon as the pool exists. */
+  hold(pool: unknown, poolFactory: unknown): void {
+    this.#pool = pool;
+    this.#factory = poolFactory;
+  }
+
   atSettled(now: number): void {
     while (this.#pending.length > 0 && this.#pending[0]!.atMs <= now) this.#take(this.#pending.shift()!.point);
   }
 
-  /**
-   * The workload stopped and the pool closed: any point not reached yet (a short run) is skipped.
-   * `pool` is held while the snapshot is written, so what the closed pool still retains is in it
-   * under one name, whatever the caller's frame keeps alive.
-   */
-  final(pool: unknown, poolFactory?: unknown): void {
-    for (const { point } of this.#pending.splice(0)) this.record({ point, skipped: 'the run ended before its time' });
-    this.poolUnderTest = pool;
-    this.poolFactory = poolFactory;
-    try {
-      this.#take('final');
-    } finally {
-      this.poolUnderTest = undefined;
-      this.poolFactory = undefined;
-    }
+  /** The workload stopped and the pool closed: any point not reached yet (a short run) is skipped. */
+  final(): void {
+    for (const { point } of this.#pending.splice(0)) this.#skip(point, 'the run ended before its time');
+    this.#take('final');
+    // The harness holds the pool no longer than the run does.
+    this.#pool = undefined;
+    this.#factory = undefined;
   }
 
   #take(point: HeapPoint): void {
+    this.poolUnderTest = this.#pool;
+    this.poolFactory = this.#factory;
     try {
-      const snapshot = takeHeapSnapshot(this.plan.dir, point);
+      const snapshot = takeHeapSnapshot(this.plan.dir, point, this.plan.limits);
       this.taken.push(snapshot);
       this.record({
         point,
@@ -70,8 +80,19 @@ export class HeapSnapshots {
         writeMs: hundredths(snapshot.writeMs),
       });
     } catch (error) {
-      this.record({ point, error: (error as Error).message });
+      const message = (error as Error).message;
+      if (error instanceof SnapshotRefused) return this.#skip(point, message);
+      this.missing.set(point, `failed: ${message}`);
+      this.record({ point, error: message });
+    } finally {
+      this.poolUnderTest = undefined;
+      this.poolFactory = undefined;
     }
+  }
+
+  #skip(point: HeapPoint, why: string): void {
+    this.missing.set(point, `not taken: ${why}`);
+    this.record({ point, skipped: why });
   }
 }
 
@@ -85,7 +106,7 @@ export function snapshotPlan(
     sampleEveryMs: number;
     workload: { rampMs: number };
     sim: { launchMs: number };
-    heap: { at?: [number, number] | undefined };
+    heap: { at?: [number, number] | undefined; maxSnapshotMB: number; keepFreeMB: number };
   },
   dir: string,
 ): HeapSnapshotPlan {
@@ -93,5 +114,5 @@ export function snapshotPlan(
     Math.min(scenario.workload.rampMs + scenario.sim.launchMs + scenario.sampleEveryMs, scenario.durationMs),
     scenario.durationMs,
   ];
-  return { baselineMs, targetMs, dir };
+  return { baselineMs, targetMs, dir, limits: { maxSnapshotMB: scenario.heap.maxSnapshotMB, keepFreeMB: scenario.heap.keepFreeMB } };
 }

@@ -15,7 +15,9 @@ export function snapshotsOf(runDir: string): { baseline: string; target: string;
   const files = Object.fromEntries(HEAP_POINTS.map((point) => [point, join(runDir, snapshotFileName(point))]));
   for (const [point, file] of Object.entries(files)) {
     if (!existsSync(file))
-      throw new InputError(`${runDir}: no ${point} heap snapshot (${snapshotFileName(point as never)}); run with --heap-snapshots`);
+      throw new InputError(
+        `${runDir}: no ${point} heap snapshot (${snapshotFileName(point as never)}); run with --heap-snapshots --keep-snapshots`,
+      );
   }
   return files as { baseline: string; target: string; final: string };
 }
@@ -32,7 +34,7 @@ export function renderLeaksMarkdown(report: LeakReport): string {
   const lines = [
     '# Leaks of the pool under test',
     '',
-    `Objects allocated between the baseline and the target snapshot, still alive in the final one (pool closed), held by the pool (${report.poolRoots.join(', ') || 'no pool found'}), not by the harness: **${report.leakedObjects}** objects retaining **${kb(report.leakedBytes)}** (analysis ${report.ms} ms).`,
+    `Objects allocated between the baseline and the target snapshot, still alive in the final one (pool closed), held by the pool (${report.poolRoots.join(', ') || 'no pool found'}) or live browsers it let go of, not by the harness: **${report.leakedObjects}** objects retaining **${kb(report.leakedBytes)}** (analysis ${report.ms} ms).`,
     '',
   ];
   if (report.clusters.length === 0) lines.push('No leak cluster.', '');
@@ -40,6 +42,12 @@ export function renderLeaksMarkdown(report: LeakReport): string {
     lines.push(
       `## ${i + 1}. ${cluster.count} × ${cluster.path.at(-1)} — ${kb(cluster.retainedBytes)} retained, ${cluster.objects} objects`,
       '',
+      ...(cluster.heldAt === 'target'
+        ? [
+            'Held by the pool along this path at the target snapshot; the closed pool let go of them without closing them, and the driver still lists them as live browsers.',
+            '',
+          ]
+        : []),
       '```',
       ...cluster.path.map((step, depth) => `${'  '.repeat(depth)}${step}`),
       ...cluster.largest
@@ -53,9 +61,16 @@ export function renderLeaksMarkdown(report: LeakReport): string {
 }
 
 export function leakSummaryLine(report: LeakReport): string {
+  const top = topClusterLine(report);
+  if (top === undefined) return `leaks: none held by the pool (${report.ms} ms)`;
+  return `leaks: ${report.leakedObjects} objects, ${kb(report.leakedBytes)} held by the pool in ${report.clusters.length} clusters; top: ${top}`;
+}
+
+/** `23 × LegacyBrowserService → #locks → SessionLockRegistry → … → browser → SimBrowser`: the top cluster and the largest object it holds. */
+export function topClusterLine(report: LeakAnalysis): string | undefined {
   const top = report.clusters[0];
-  if (!top) return `leaks: none held by the pool (${report.ms} ms)`;
-  return `leaks: ${report.leakedObjects} objects, ${kb(report.leakedBytes)} held by the pool in ${report.clusters.length} clusters; top: ${top.count} × ${top.path.slice(1).join(' → ')}${top.largest.length > top.path.length ? ` → ${top.largest.slice(top.path.length).join(' → ')}` : ''}`;
+  if (!top) return undefined;
+  return `${top.count} × ${top.path.join(' → ')}${top.largest.length > top.path.length ? ` → ${top.largest.slice(top.path.length).join(' → ')}` : ''}`;
 }
 
 /** Bytes as KB or MB, one decimal. */

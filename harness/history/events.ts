@@ -189,6 +189,21 @@ export interface EventData {
     error?: string;
     skipped?: string;
   };
+  /**
+   * The leak analysis of the run's snapshots (memlab), once the pool is closed: what the pool
+   * still holds of what it allocated between baseline and target, and its top cluster's retainer
+   * path; or why there is none (a snapshot missing, the analysis failed). Measured: `ms` differs
+   * between runs of one seed, as `wall` does.
+   */
+  'heap.leaks': {
+    leakedObjects?: number;
+    leakedBytes?: number;
+    clusters?: number;
+    /** The top cluster: `count × path from the pool`. */
+    top?: string;
+    ms?: number;
+    error?: string;
+  };
 }
 
 /**
@@ -210,6 +225,7 @@ export interface RunExpectations {
     memoryGrowthMBPerHour?: number | undefined;
     peakClosesPerSecond?: number | undefined;
     heapGrowthMBPerHour?: number | undefined;
+    leakedObjects?: number | undefined;
   };
   /** Memory samples before this scenario time are left out of the growth slope (filling the pool is not a leak). */
   memoryFromMs: number;

@@ -47,6 +47,22 @@ export function budgetViolations(budgets: Scenario['budgets'], figures: Figures,
       recent: [],
     });
   }
+  const leaked = figures.leakedObjects;
+  if (budgets.leakedObjects !== undefined && leaked !== null && leaked > budgets.leakedObjects) {
+    violations.push({
+      invariant: 'budget',
+      message: `leaked objects ${leaked} > budget ${budgets.leakedObjects} (allocated between the baseline and target heap snapshots, still held by the closed pool or let go of alive)${figures.leakTop === null ? '' : `; top cluster: ${figures.leakTop}`}`,
+      values: {
+        figure: 'leakedObjects',
+        measured: leaked,
+        budget: budgets.leakedObjects,
+        ...(figures.leakTop === null ? {} : { top: figures.leakTop }),
+      },
+      seq: lastEvent.seq,
+      t: lastEvent.t,
+      recent: [],
+    });
+  }
   if (budgets.peakClosesPerSecond !== undefined && figures.peakClosesPerSecond > budgets.peakClosesPerSecond) {
     violations.push({
       invariant: 'budget',

@@ -24,6 +24,9 @@ export function coverageGaps(expects: RunExpectations, figures: Figures): string
     } else if (missed > 0) gaps.push(`${missed} of ${struck + missed} ${strikes} found no working session`);
     else if (struck === 0) gaps.push(`the ${fault.kind} fault never struck (its time never came while jobs ran)`);
   }
+  // A leak budget nobody could judge is not a leak budget held.
+  if (expects.budgets.leakedObjects !== undefined && figures.leakedObjects === null)
+    gaps.push(`the leakedObjects budget could not be judged: ${figures.heapMissing.join('; ') || 'no leak analysis ran'}`);
   const { ok, started } = figures.jobs;
   if (ok < expects.minJobsWorked) {
     const why = figures.firstJobError === null ? '' : `; the first failed: ${oneLine(figures.firstJobError)}`;

@@ -17,6 +17,7 @@ export function figureRows(report: RunReport): [string, string][] {
       'heap growth MB/h (measured)',
       `${formatRate(f.heapGrowthMBPerHour)} (used heap after GC, ${f.heapSamples} samples${report.driver === 'sim' ? '; the sim holds 1/1000 of what it accounts' : ''}), peak ${formatNumber(f.peakHeapMB)} MB`,
     ],
+    ...leakRows(f),
     ['peak browsers', String(f.peakBrowsers)],
     ['peak closes / s', `${f.peakClosesPerSecond}${at(f.peakClosesAtMs)}`],
     ['peak watchdogs / s', `${f.peakWatchdogsPerSecond}${at(f.peakWatchdogsAtMs)}`],
@@ -25,4 +26,17 @@ export function figureRows(report: RunReport): [string, string][] {
       `${f.jobs.ok} / ${f.jobs.failed} (${f.jobs.started} started${f.jobs.interrupted ? `, ${f.jobs.interrupted} interrupted` : ''})`,
     ],
   ];
+}
+
+/** The leak analysis's figure, and what the heap evidence lacks and why: only for runs that took snapshots. */
+function leakRows(f: RunReport['figures']): [string, string][] {
+  const rows: [string, string][] = [];
+  if (f.leakedObjects !== null && f.leakedObjects !== undefined)
+    rows.push([
+      'leaked objects (heap snapshots)',
+      `${f.leakedObjects} held by the closed pool or let go of alive${f.leakTop ? `; top cluster ${f.leakTop}` : ''}`,
+    ]);
+  // Reports written before the field existed have none.
+  for (const missing of f.heapMissing ?? []) rows.push(['heap evidence missing', missing]);
+  return rows;
 }

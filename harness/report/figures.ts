@@ -68,6 +68,15 @@ export interface Figures {
   peakHeapMB: number | null;
   heapSamples: number;
   heapWindowMs: TimeWindow | null;
+  /**
+   * Objects the pool still held once closed, of those it allocated between the baseline and target
+   * heap snapshots (`heap.leaks`); null when no leak analysis ran or it failed.
+   */
+  leakedObjects: number | null;
+  /** The leak analysis's top cluster, `count × retainer path from the pool`; null when none. */
+  leakTop: string | null;
+  /** What the run's heap evidence lacks and why: a snapshot not taken or failed, a failed analysis. */
+  heapMissing: string[];
   /** Most browsers alive at once (ground truth). */
   peakBrowsers: number;
 
@@ -169,6 +178,9 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
   let faultCount = 0;
   let faultsMissed = 0;
   let firstJobError: string | null = null;
+  let leakedObjects: number | null = null;
+  let leakTop: string | null = null;
+  const heapMissing: string[] = [];
   const faultEntries: FaultEntryFigures[] = [];
   const entryFigures = (entry: number): FaultEntryFigures => {
     while (faultEntries.length <= entry) faultEntries.push({ fault: null, struck: 0, missed: 0 });
@@ -246,6 +258,15 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       case 'heap.sample':
         heap.add(event.t, event.data.usedMB, true);
         break;
+      case 'heap.snapshot':
+        if (event.data.error !== undefined) heapMissing.push(`${event.data.point} heap snapshot failed: ${event.data.error}`);
+        else if (event.data.skipped !== undefined) heapMissing.push(`${event.data.point} heap snapshot not taken: ${event.data.skipped}`);
+        break;
+      case 'heap.leaks':
+        if (event.data.error !== undefined) heapMissing.push(`no leak analysis: ${event.data.error}`);
+        leakedObjects = event.data.leakedObjects ?? null;
+        leakTop = event.data.top ?? null;
+        break;
       case 'fault.missed':
         faultsMissed++;
         if (event.data.entry !== undefined) {
@@ -309,6 +330,9 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       peakHeapMB: heap.peak(),
       heapSamples: heap.fitted(),
       heapWindowMs: heap.window(),
+      leakedObjects,
+      leakTop,
+      heapMissing: [...heapMissing],
       peakBrowsers,
       peakClosesPerSecond: closes.peak(),
       peakClosesAtMs: closes.peakAtMs(),

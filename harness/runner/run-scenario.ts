@@ -7,6 +7,7 @@ import type { Launcher } from '../drivers/playwright/playwright-driver.ts';
 import { errorMessage, InputError } from '../errors.ts';
 import { heapSampleEveryMs, sampleHeap } from '../heap/heap-sample.ts';
 import { HeapSnapshots, snapshotPlan } from '../heap/heap-snapshots.ts';
+import { analyseRunLeaks } from '../heap/run-leaks.ts';
 import { captureCallSite } from '../history/call-site.ts';
 import type { AnyEvent, RunExpectations } from '../history/events.ts';
 import { NdjsonSink } from '../history/ndjson-sink.ts';
@@ -45,8 +46,13 @@ export interface RunOptions {
   onViolation?: (violation: Violation) => void;
   /** Further consumers of the history and its violations (telemetry, benches). */
   observers?: readonly RunObserver[];
-  /** Take heap snapshots (baseline, target, final) into `outDir`, as the scenario's `heap.snapshots` does. */
+  /**
+   * Take heap snapshots (baseline, target, final) into `outDir` and analyse them for leaks, as the
+   * scenario's `heap.snapshots` or `budgets.leakedObjects` does.
+   */
   heapSnapshots?: boolean;
+  /** Keep the snapshots once analysed (they are removed by default: they are large). */
+  keepSnapshots?: boolean;
   /**
    * Who starts the jobs. Default: the scenario's slots, until its duration. Another source (the
    * HTTP service) decides itself when it is done: the run, its samplers and its faults then go on
@@ -138,7 +144,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
   };
 
   const heap =
-    options.heapSnapshots || scenario.heap.snapshots
+    options.heapSnapshots || scenario.heap.snapshots || scenario.budgets.leakedObjects !== undefined
       ? new HeapSnapshots(snapshotPlan(scenario, options.outDir), (data) => recorder.emit('heap.snapshot', data))
       : undefined;
 
@@ -163,6 +169,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       expects,
     });
     const pool = checkPoolContract(createPool(options.pool, env), options.pool.name);
+    heap?.hold(pool, options.pool.create);
     const settle = () => {
       if (recorder.needsSnapshot) recorder.settle(inspect(pool, options.pool.name));
       heap?.atSettled(clock.now());
@@ -235,7 +242,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       const timers = poolClock.pendingTimers();
       recorder.emit('run.quiescent', { pendingTimers: timers.length, timerLabels: timers.map((timer) => timer.label) });
       // The pool is closed and idle and still in scope: what it holds now is what it leaked.
-      heap?.final(pool, options.pool.create);
+      heap?.final();
     }
   } catch (caught) {
     endReason = 'error';
@@ -244,6 +251,14 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
   } finally {
     await backend.teardown();
     await new Promise((resolve) => setImmediate(resolve));
+    // The browsers are gone; the snapshots hold what the closed pool kept. An interrupted run is not kept waiting for memlab.
+    if (heap)
+      recorder.emit(
+        'heap.leaks',
+        endReason === 'interrupted'
+          ? { error: 'the run was interrupted' }
+          : await analyseRunLeaks(options.outDir, heap, options.keepSnapshots ?? false),
+      );
     recorder.emit('run.end', { reason: endReason, jobsRunning: workload?.running() ?? 0, ...(error === undefined ? {} : { error }) });
     process.off('unhandledRejection', onUnhandled);
     sink.close();

@@ -65,9 +65,13 @@ const HeapSchema = z
       .tuple([ms, ms])
       .refine(([baseline, target]) => baseline < target, { message: 'the baseline must come before the target' })
       .optional(),
+    /** A snapshot estimated (2 × the used heap) or written larger than this is not kept. */
+    maxSnapshotMB: z.number().positive().default(2048),
+    /** A snapshot is refused when it would leave less free space than this on the run folder's disk. */
+    keepFreeMB: z.number().nonnegative().default(512),
   })
   .strict()
-  .default({ snapshots: false });
+  .default({ snapshots: false, maxSnapshotMB: 2048, keepFreeMB: 512 });
 
 export const ScenarioSchema = z
   .object({
@@ -174,6 +178,11 @@ export const ScenarioSchema = z
         peakClosesPerSecond: z.number().optional(),
         /** Measured growth of the used heap after GC (heap.sample) of the process that holds the pool. */
         heapGrowthMBPerHour: z.number().optional(),
+        /**
+         * Objects the closed pool still holds of those it allocated between the baseline and target
+         * heap snapshots (the leak analysis). Setting it takes the snapshots on every run.
+         */
+        leakedObjects: z.number().int().nonnegative().optional(),
       })
       .strict()
       .default({}),

@@ -108,13 +108,13 @@ export function faultsTable(report: RunReport): string {
 export function leaksSection(leaks: LeakReport | undefined): string {
   if (!leaks)
     return '<p>No leak analysis for this run (run it with <code>--heap-snapshots</code>, or <code>tally leaks</code> on its folder).</p>';
-  const intro = `<p>${leaks.leakedObjects} objects retaining ${kb(leaks.leakedBytes)} held by the pool (${e(leaks.poolRoots.join(', ') || 'no pool found')}), in ${leaks.clusters.length} clusters.</p>`;
+  const intro = `<p>${leaks.leakedObjects} objects retaining ${kb(leaks.leakedBytes)} held by the pool (${e(leaks.poolRoots.join(', ') || 'no pool found')}) or live browsers it let go of, in ${leaks.clusters.length} clusters.</p>`;
   if (leaks.clusters.length === 0) return `${intro}<p>No leak cluster.</p>`;
   const rows = leaks.clusters.map((c) => [
     String(c.count),
     kb(c.retainedBytes),
     String(c.objects),
-    `<code>${e(c.path.join(' → '))}</code>`,
+    `<code>${e(c.path.join(' → '))}</code>${c.heldAt === 'target' ? ' (held so at the target snapshot; let go of by the closed pool, still live)' : ''}`,
     `<code>${e(c.largest.slice(c.path.length).join(' → ') || '-')}</code> (${kb(c.largestBytes)})`,
   ]);
   return `${intro}${table(['count', 'retained', 'objects', 'retainer path', 'largest leaked object'], rows)}`;
