@@ -52,6 +52,10 @@ const ERROR_HANDLING_THROW = 2 as typeof config.errorHandling;
 const HARNESS_EDGES = new Set(['env', 'driver', 'clock', 'report', 'recorder', 'events', 'random', 'signal']);
 const ENGINE_EDGES = new Set([
   'map',
+  // A constructor's object shape and the optimized code that depends on it: the JIT's state, which
+  // changes as code warms up, not anything the program keeps.
+  'initial_map',
+  'dependent_code',
   '__proto__',
   'prototype',
   'constructor',
