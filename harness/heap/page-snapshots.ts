@@ -53,9 +53,11 @@ export class PageSnapshots {
       try {
         files.set(point, await this.#takeOne(page, point));
       } catch (error) {
+        // The file it was writing, if any, is no use to anyone.
+        rmSync(join(this.dir, pageSnapshotFileName(page, point)), { force: true });
         const closed = !new Set(this.heaps.openPages()).has(page);
-        const why = closed ? 'closed during' : error instanceof SnapshotRefused ? 'refused' : 'failed';
-        this.#why.set(page, `${point} snapshot ${why}: ${errorMessage(error)}`);
+        const outcome = error instanceof SnapshotRefused ? 'refused' : 'failed';
+        this.#why.set(page, closed ? `closed during the ${point} snapshot` : `${point} snapshot ${outcome}: ${errorMessage(error)}`);
       }
     }
   }
@@ -86,6 +88,8 @@ export class PageSnapshots {
       const [baseline, target, final] = (['baseline', 'target', 'final'] as const).map((point) => files.get(point));
       if (why !== undefined || !baseline || !target || !final) {
         pages.push({ page, why: why ?? 'a snapshot was never taken (the run ended early)' });
+        // Nothing will analyse them: a page's snapshots are worth keeping only when asked.
+        if (!keep) for (const file of files.values()) rmSync(join(this.dir, file), { force: true });
         continue;
       }
       try {
@@ -106,14 +110,18 @@ export class PageSnapshots {
   }
 }
 
-/** memlab's serialized trace is nested objects keyed by edge and node labels: its keys, in order, are the path. */
+/**
+ * memlab's serialized trace is nested objects keyed by node and edge labels (`0: [Window / ://](native)
+ * @33647 $retained-size:6840 …`, `kept (property)`); its keys in order, without ids and sizes, are the
+ * retainer path, from the GC root to the leaked object.
+ */
 function describeTrace(trace: unknown): string | undefined {
   const steps: string[] = [];
   let node = trace as Record<string, unknown> | undefined;
-  while (node && typeof node === 'object' && steps.length < 12) {
-    const key = Object.keys(node).find((candidate) => !candidate.startsWith('$'));
+  while (node && typeof node === 'object' && steps.length < 30) {
+    const key = Object.keys(node).find((candidate) => !candidate.startsWith('$') && !candidate.startsWith('_isMemLab'));
     if (key === undefined) break;
-    steps.push(key);
+    steps.push(key.replace(/^\d+: /, '').replace(/\s*@\d+.*$/, ''));
     node = node[key] as Record<string, unknown> | undefined;
   }
   return steps.length === 0 ? undefined : steps.join(' → ');
