@@ -111,18 +111,21 @@ export class PageSnapshots {
 }
 
 /**
- * memlab's serialized trace is nested objects keyed by node and edge labels (`0: [Window / ://](native)
- * @33647 $retained-size:6840 …`, `kept (property)`); its keys in order, without ids and sizes, are the
- * retainer path, from the GC root to the leaked object.
+ * memlab's serialized trace: its numbered keys, in order, are the retainer path from the GC root to
+ * the leaked object (`0: [Window / ://](native) @33647 $retained-size:6840 …`, `1:  --global_object
+ * (shortcut)--->  [Window …](object) @…`); without ids and sizes they read
+ * `[Window / ://](native) → global_object (shortcut) → … → kept (property) → [Array](object) → 5 (element) → [Detached <div>](native)`.
  */
 function describeTrace(trace: unknown): string | undefined {
-  const steps: string[] = [];
-  let node = trace as Record<string, unknown> | undefined;
-  while (node && typeof node === 'object' && steps.length < 30) {
-    const key = Object.keys(node).find((candidate) => !candidate.startsWith('$') && !candidate.startsWith('_isMemLab'));
-    if (key === undefined) break;
-    steps.push(key.replace(/^\d+: /, '').replace(/\s*@\d+.*$/, ''));
-    node = node[key] as Record<string, unknown> | undefined;
-  }
+  if (trace === null || typeof trace !== 'object') return undefined;
+  const steps = Object.keys(trace)
+    .filter((key) => /^\d+:/.test(key))
+    .map((key) =>
+      key
+        .replace(/^\d+:\s*/, '')
+        .replace(/\s*@\d+.*$/, '')
+        .replace(/--(.*?)--->\s*/, '$1 → ')
+        .replace(/\s+/g, ' '),
+    );
   return steps.length === 0 ? undefined : steps.join(' → ');
 }
