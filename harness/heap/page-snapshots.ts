@@ -1,11 +1,18 @@
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { findLeaksBySnapshotFilePaths } from '@memlab/api';
 import type { PageHeaps } from '../drivers/types.ts';
 import { errorMessage } from '../errors.ts';
 import { quietMemlab } from './find-leaks.ts';
 import type { PageLeak, PageLeaks } from './page-leaks.ts';
-import { type HeapPoint, refuseWithoutRoom, type SnapshotLimits, SnapshotRefused } from './take-snapshot.ts';
+import {
+  type HeapPoint,
+  refuseWithoutRoom,
+  SNAPSHOT_BYTES_PER_HEAP_BYTE,
+  type SnapshotLimits,
+  SnapshotRefused,
+  writtenSizeMB,
+} from './take-snapshot.ts';
 
 /** Pages followed per run: each costs three snapshots and an analysis. */
 export const MAX_PAGES = 4;
@@ -64,14 +71,10 @@ export class PageSnapshots {
 
   async #takeOne(page: string, point: HeapPoint): Promise<string> {
     const usedMB = await this.heaps.collect(page);
-    refuseWithoutRoom(this.dir, usedMB * 2, this.limits);
+    refuseWithoutRoom(this.dir, usedMB * SNAPSHOT_BYTES_PER_HEAP_BYTE, this.limits);
     const file = pageSnapshotFileName(page, point);
     await this.heaps.write(page, join(this.dir, file));
-    const sizeMB = statSync(join(this.dir, file)).size / 1e6;
-    if (sizeMB > this.limits.maxSnapshotMB) {
-      rmSync(join(this.dir, file), { force: true });
-      throw new SnapshotRefused(`${Math.round(sizeMB)} MB written, over the cap (heap.maxSnapshotMB): removed`);
-    }
+    writtenSizeMB(this.dir, file, this.limits);
     return file;
   }
 
