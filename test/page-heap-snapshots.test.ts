@@ -1,6 +1,6 @@
 // Chromium page heap snapshots through CDP, at the process snapshots' three points: a page the pool
 // keeps open across them, its script leaving detached elements in a global array, is analysed by memlab and its leak
-// named; the pool's own pages, closed before the final snapshot, are said not analysed and why.
+// named; a page closed between the points, and the pool's own, are said not analysed and why.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,9 +49,12 @@ describe.runIf(needsBrowser('chromium'))('page heap snapshots on real Chromium',
     expect(kept, JSON.stringify(event)).toBeDefined();
     expect(kept.leakTraces).toBeGreaterThan(0);
     expect(kept.top).toMatch(/kept \(property\) → \[Array\]\(object\) → \d+ \(element\) → \[Detached <div>\]/);
-    // The pool's pages closed between points: said, not failed, and the run went on.
+    // The page closed at second 90 (after the baseline, or while its baseline snapshot was written on a
+    // slow machine), and any of the pool's own open at the baseline: said, not failed, and the run went on.
     const closed = event.pages.filter((page: { why?: string }) => page.why !== undefined);
-    expect(closed.length, JSON.stringify(event)).toBeGreaterThan(0);
+    expect(closed.map((page: { why: string }) => page.why).join('\n'), JSON.stringify(event)).toMatch(
+      /closed before the target snapshot|closed during the baseline snapshot/,
+    );
     for (const page of closed) expect(page.why).toMatch(/^closed (before|during) the (baseline|target|final) snapshot/);
     const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
     expect(report.figures.pageLeaks).toContain(`page ${kept.page}: ${kept.leakTraces} leak traces; first: ${kept.top}`);
