@@ -42,6 +42,11 @@ describe('heap snapshots', () => {
       expect(event.data.writeMs).toBeGreaterThan(0);
       expect(event.data.heapUsedMB).toBeGreaterThan(1);
     }
+    // The sim's pages live in this process: no page snapshots, and the report says so plainly.
+    expect(report.figures.pageLeaks).toEqual([
+      'page heap snapshots: not available on sim (simulated pages have no JS heap of their own: they are in the process snapshots)',
+    ]);
+    expect(readFileSync(join(out, 'leaks.md'), 'utf8')).toContain('page heap snapshots: not available on sim');
   });
 
   it('rejects snapshot times out of order, naming the field', async () => {

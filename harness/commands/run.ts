@@ -78,6 +78,7 @@ export function printRunSummary(report: RunReport, outDir: string): void {
     console.log(
       `  leaks: ${f.leakedObjects} objects the closed pool holds or let go of alive${f.leakTop === null ? '' : `; top: ${f.leakTop}`} (${outDir}/leaks.md)`,
     );
+  for (const line of f.pageLeaks) console.log(`  ${line.startsWith('page heap') ? '' : 'page heaps: '}${line}`);
   for (const missing of f.heapMissing) console.log(`  heap: ${missing}`);
   console.log(`  ${outDir}/report.md (and report.html)   replay: ${report.replay}`);
 }

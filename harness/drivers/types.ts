@@ -75,8 +75,23 @@ export interface DriverFaults {
   badPage(browser: string, kind: BadPageKind): void;
 }
 
+/**
+ * The JS heaps of a driver's open pages (Chromium, through CDP's HeapProfiler), or why a driver
+ * has none to give.
+ */
+export interface PageHeaps {
+  /** Ids of the pages open now. */
+  openPages(): string[];
+  /** A full GC in the page, then its used JS heap in MB; rejects when the page is gone. */
+  collect(page: string): Promise<number>;
+  /** Streams the page's heap snapshot to `file`; rejects when the page is gone. */
+  write(page: string, file: string): Promise<void>;
+}
+
 export interface Driver {
   readonly name: string;
+  /** Page heap snapshots, or why this driver cannot take them (`not available on <driver> (why)`). */
+  readonly pageHeaps: PageHeaps | { unavailable: string };
   /** Launch a browser; what a pool calls. */
   launch(): Promise<BrowserLike>;
   /** The id (b1, b2, ...) of the browser a page belongs to. */

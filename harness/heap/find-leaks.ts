@@ -98,14 +98,21 @@ const HARNESS_CLASSES = new Set([
 
 export async function findPoolLeaks(files: { baseline: string; target: string; final: string }): Promise<LeakAnalysis> {
   const start = performance.now();
-  // memlab prints its progress to stdout; the caller reports what was found.
+  return quietMemlab(() => analyse(files, start));
+}
+
+/**
+ * Runs a memlab call muted (memlab prints its progress to stdout; the caller reports what was found)
+ * and throwing: memlab's default on a snapshot it cannot parse is process.exit(1), which would cost
+ * the run its report.
+ */
+export async function quietMemlab<R>(call: () => Promise<R>): Promise<R> {
   const muted = config.muteConsole;
   const handling = config.errorHandling;
   config.muteConsole = true;
-  // memlab's default on a snapshot it cannot parse is process.exit(1): that would cost the run its report.
   config.errorHandling = ERROR_HANDLING_THROW;
   try {
-    return await analyse(files, start);
+    return await call();
   } finally {
     config.muteConsole = muted;
     config.errorHandling = handling;

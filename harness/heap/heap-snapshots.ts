@@ -1,5 +1,8 @@
+import type { PageHeaps } from '../drivers/types.ts';
 import type { EventData } from '../history/events.ts';
 import { hundredths } from './heap-sample.ts';
+import type { PageLeaks } from './page-leaks.ts';
+import { PageSnapshots } from './page-snapshots.ts';
 import { type HeapPoint, type SnapshotLimits, SnapshotRefused, type TakenSnapshot, takeHeapSnapshot } from './take-snapshot.ts';
 
 export interface HeapSnapshotPlan {
@@ -35,11 +38,15 @@ export class HeapSnapshots {
   poolFactory: unknown;
   #pool: unknown;
   #factory: unknown;
+  /** The browser pages' snapshots at the same points, or why the driver has none. */
+  readonly #pages: PageSnapshots | { unavailable: string };
 
   constructor(
     private readonly plan: HeapSnapshotPlan,
     private readonly record: (event: HeapSnapshotEvent) => void,
+    pageHeaps: PageHeaps | { unavailable: string } = { unavailable: 'not available (no driver given)' },
   ) {
+    this.#pages = 'unavailable' in pageHeaps ? pageHeaps : new PageSnapshots(pageHeaps, plan.dir, plan.limits);
     this.#pending = [
       { point: 'baseline', atMs: plan.baselineMs },
       { point: 'target', atMs: Math.max(plan.targetMs, plan.baselineMs) },
@@ -65,7 +72,19 @@ export class HeapSnapshots {
     this.#factory = undefined;
   }
 
+  /** Waits for the page snapshots under way (they are taken while the run goes on). */
+  async pagesSettled(): Promise<void> {
+    if (this.#pages instanceof PageSnapshots) await this.#pages.settled();
+  }
+
+  /** What each followed page leaked, or why it was not analysed; or why the driver has no page heaps. */
+  analysePages(keep: boolean): Promise<PageLeaks> {
+    const pages = this.#pages;
+    return pages instanceof PageSnapshots ? pages.analyse(keep) : Promise.resolve({ unavailable: pages.unavailable, pages: [] });
+  }
+
   #take(point: HeapPoint): void {
+    if (this.#pages instanceof PageSnapshots) this.#pages.take(point);
     this.poolUnderTest = this.#pool;
     this.poolFactory = this.#factory;
     try {

@@ -2,12 +2,15 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { findPoolLeaks, type LeakAnalysis } from './find-leaks.ts';
+import { type PageLeaks, pageLeakLines } from './page-leaks.ts';
 import { HEAP_POINTS, snapshotFileName } from './take-snapshot.ts';
 
 export const LEAK_SCHEMA = 'tally.leaks/1';
 
 export interface LeakReport extends LeakAnalysis {
   schema: typeof LEAK_SCHEMA;
+  /** The browser pages' own heaps (Chromium), when the run took them. */
+  pageLeaks?: PageLeaks;
 }
 
 /** The three snapshots of a run folder, or bad input naming the one that is missing. */
@@ -23,8 +26,8 @@ export function snapshotsOf(runDir: string): { baseline: string; target: string;
 }
 
 /** Analyses a run folder's snapshots and writes leaks.json and leaks.md beside them. */
-export async function writeLeakReport(runDir: string): Promise<LeakReport> {
-  const report: LeakReport = { schema: LEAK_SCHEMA, ...(await findPoolLeaks(snapshotsOf(runDir))) };
+export async function writeLeakReport(runDir: string, pageLeaks?: PageLeaks): Promise<LeakReport> {
+  const report: LeakReport = { schema: LEAK_SCHEMA, ...(await findPoolLeaks(snapshotsOf(runDir))), ...(pageLeaks ? { pageLeaks } : {}) };
   writeFileSync(join(runDir, 'leaks.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(runDir, 'leaks.md'), renderLeaksMarkdown(report));
   return report;
@@ -57,6 +60,7 @@ export function renderLeaksMarkdown(report: LeakReport): string {
       '',
     );
   });
+  if (report.pageLeaks) lines.push('# Leaks of the browser pages', '', ...pageLeakLines(report.pageLeaks).map((line) => `- ${line}`), '');
   return `${lines.join('\n')}\n`;
 }
 

@@ -31,7 +31,7 @@ export interface SnapshotLimits {
  * large arrays, 1.8× for one of many small objects (measured on Node 20). The estimate errs large:
  * a snapshot refused for want of room is cheaper than a disk filled halfway through one.
  */
-const SNAPSHOT_BYTES_PER_HEAP_BYTE = 2;
+export const SNAPSHOT_BYTES_PER_HEAP_BYTE = 2;
 
 /** A snapshot not taken because the disk or the cap has no room for it: said, not failed. */
 export class SnapshotRefused extends Error {}
@@ -56,12 +56,18 @@ export function takeHeapSnapshot(dir: string, point: HeapPoint, limits: Snapshot
   const start = performance.now();
   writeHeapSnapshot(join(dir, file));
   const writeMs = performance.now() - start;
+  const sizeMB = writtenSizeMB(dir, file, limits);
+  return { point, file, sizeMB, heapUsedMB, gcMs, writeMs };
+}
+
+/** A written snapshot's size; over the cap it is removed and SnapshotRefused thrown. */
+export function writtenSizeMB(dir: string, file: string, limits: SnapshotLimits): number {
   const sizeMB = statSync(join(dir, file)).size / 1e6;
   if (sizeMB > limits.maxSnapshotMB) {
     rmSync(join(dir, file), { force: true });
     throw new SnapshotRefused(`${mb(sizeMB)} written, over the cap of ${mb(limits.maxSnapshotMB)} (heap.maxSnapshotMB): removed`);
   }
-  return { point, file, sizeMB, heapUsedMB, gcMs, writeMs };
+  return sizeMB;
 }
 
 /** Throws SnapshotRefused, in one line naming the figures, when a snapshot of `estimateMB` does not fit. */

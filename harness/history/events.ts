@@ -190,6 +190,15 @@ export interface EventData {
     skipped?: string;
   };
   /**
+   * The browser pages' heap snapshots (Chromium, CDP) at the same three points, analysed by memlab
+   * per page that stayed open across them; or why a page was not analysed, or why the driver has
+   * none (`unavailable`).
+   */
+  'heap.pageLeaks': {
+    unavailable?: string;
+    pages: { page: string; leakTraces?: number; top?: string; why?: string }[];
+  };
+  /**
    * The leak analysis of the run's snapshots (memlab), once the pool is closed: what the pool
    * still holds of what it allocated between baseline and target, and its top cluster's retainer
    * path; or why there is none (a snapshot missing, the analysis failed). Measured: `ms` differs

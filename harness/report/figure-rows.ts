@@ -36,7 +36,8 @@ function leakRows(f: RunReport['figures']): [string, string][] {
       'leaked objects (heap snapshots)',
       `${f.leakedObjects} held by the closed pool or let go of alive${f.leakTop ? `; top cluster ${f.leakTop}` : ''}`,
     ]);
-  // Reports written before the field existed have none.
+  // Reports written before the fields existed have none.
+  for (const line of f.pageLeaks ?? []) rows.push(['page heaps', line]);
   for (const missing of f.heapMissing ?? []) rows.push(['heap evidence missing', missing]);
   return rows;
 }

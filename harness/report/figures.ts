@@ -1,4 +1,5 @@
 import type { InvariantName, Violation } from '../checkers/violation.ts';
+import { pageLeakLines } from '../heap/page-leaks.ts';
 import type { AnyEvent, FaultKind } from '../history/events.ts';
 
 /** A fault's span of virtual time; instantaneous faults have `toMs === fromMs`. */
@@ -75,6 +76,8 @@ export interface Figures {
   leakedObjects: number | null;
   /** The leak analysis's top cluster, `count × retainer path from the pool`; null when none. */
   leakTop: string | null;
+  /** Per browser page: what its heap snapshots show leaked, or why it was not analysed (`heap.pageLeaks`). */
+  pageLeaks: string[];
   /** What the run's heap evidence lacks and why: a snapshot not taken or failed, a failed analysis. */
   heapMissing: string[];
   /** Most browsers alive at once (ground truth). */
@@ -181,6 +184,7 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
   let leakedObjects: number | null = null;
   let leakTop: string | null = null;
   const heapMissing: string[] = [];
+  let pageLeaks: string[] = [];
   const faultEntries: FaultEntryFigures[] = [];
   const entryFigures = (entry: number): FaultEntryFigures => {
     while (faultEntries.length <= entry) faultEntries.push({ fault: null, struck: 0, missed: 0 });
@@ -262,6 +266,9 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
         if (event.data.error !== undefined) heapMissing.push(`${event.data.point} heap snapshot failed: ${event.data.error}`);
         else if (event.data.skipped !== undefined) heapMissing.push(`${event.data.point} heap snapshot not taken: ${event.data.skipped}`);
         break;
+      case 'heap.pageLeaks':
+        pageLeaks = pageLeakLines(event.data);
+        break;
       case 'heap.leaks':
         if (event.data.error !== undefined) heapMissing.push(`no leak analysis: ${event.data.error}`);
         leakedObjects = event.data.leakedObjects ?? null;
@@ -332,6 +339,7 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
       heapWindowMs: heap.window(),
       leakedObjects,
       leakTop,
+      pageLeaks,
       heapMissing: [...heapMissing],
       peakBrowsers,
       peakClosesPerSecond: closes.peak(),

@@ -145,7 +145,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
 
   const heap =
     options.heapSnapshots || scenario.heap.snapshots || scenario.budgets.leakedObjects !== undefined
-      ? new HeapSnapshots(snapshotPlan(scenario, options.outDir), (data) => recorder.emit('heap.snapshot', data))
+      ? new HeapSnapshots(snapshotPlan(scenario, options.outDir), (data) => recorder.emit('heap.snapshot', data), driver.pageHeaps)
       : undefined;
 
   // A pool's stray promise rejection is a finding about the pool, not a reason to lose the run.
@@ -243,6 +243,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       recorder.emit('run.quiescent', { pendingTimers: timers.length, timerLabels: timers.map((timer) => timer.label) });
       // The pool is closed and idle and still in scope: what it holds now is what it leaked.
       heap?.final();
+      await heap?.pagesSettled();
     }
   } catch (caught) {
     endReason = 'error';
@@ -252,13 +253,12 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     await backend.teardown();
     await new Promise((resolve) => setImmediate(resolve));
     // The browsers are gone; the snapshots hold what the closed pool kept. An interrupted run is not kept waiting for memlab.
-    if (heap)
-      recorder.emit(
-        'heap.leaks',
-        endReason === 'interrupted'
-          ? { error: 'the run was interrupted' }
-          : await analyseRunLeaks(options.outDir, heap, options.keepSnapshots ?? false),
-      );
+    if (heap && endReason === 'interrupted') recorder.emit('heap.leaks', { error: 'the run was interrupted' });
+    else if (heap) {
+      const { pageLeaks, leaks } = await analyseRunLeaks(options.outDir, heap, options.keepSnapshots ?? false);
+      recorder.emit('heap.pageLeaks', pageLeaks);
+      recorder.emit('heap.leaks', leaks);
+    }
     recorder.emit('run.end', { reason: endReason, jobsRunning: workload?.running() ?? 0, ...(error === undefined ? {} : { error }) });
     process.off('unhandledRejection', onUnhandled);
     sink.close();

@@ -5,7 +5,8 @@ import { markerEnv } from '../../os/browser-marker.ts';
 import { pageProcesses, scanRun, signalBrowser } from '../../os/run-processes.ts';
 import type { SiteFault } from '../../site/faults.ts';
 import { DriverEvents, FailingCalls, launchFailure } from '../driver-events.ts';
-import type { Driver, DriverFaults, PageLike, ResourceSample } from '../types.ts';
+import type { Driver, DriverFaults, PageHeaps, PageLike, ResourceSample } from '../types.ts';
+import { CdpPageHeaps } from './cdp-page-heaps.ts';
 import { type BrowserHost, RecordedBrowser, RecordedPage } from './recorded-browser.ts';
 
 /** Starts one browser whose processes carry `env` (the run's markers). */
@@ -35,6 +36,7 @@ const KILL_WAIT_MS = 5_000;
 export class PlaywrightDriver implements Driver {
   readonly name: string;
   readonly events: DriverEvents;
+  readonly pageHeaps: PageHeaps | { unavailable: string };
   readonly #browsers = new Map<string, RecordedBrowser>();
   readonly #launching = new Set<Promise<unknown>>();
   readonly #slowClose = new Map<string, number>();
@@ -46,6 +48,13 @@ export class PlaywrightDriver implements Driver {
   constructor(private readonly options: PlaywrightDriverOptions) {
     this.name = options.name;
     this.events = new DriverEvents(options.recorder);
+    // Playwright drives Firefox (and Camoufox) over a protocol with no heap snapshot command (no CDP).
+    this.pageHeaps =
+      options.name === 'chromium'
+        ? new CdpPageHeaps(() => [...this.#browsers.values()].flatMap((browser) => [...browser.pages]))
+        : {
+            unavailable: `not available on ${options.name} (Playwright does not drive it over CDP and its protocol has no heap snapshot; per-browser PSS, os.sample, is measured instead)`,
+          };
   }
 
   readonly #host: BrowserHost = {

@@ -28,6 +28,10 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
  */
 export class SimDriver implements Driver, SimBrowserHost {
   readonly name = 'sim';
+  /** Simulated pages live in this process: its own heap snapshots hold them. */
+  readonly pageHeaps = {
+    unavailable: 'not available on sim (simulated pages have no JS heap of their own: they are in the process snapshots)',
+  };
   readonly timing: SimTiming;
   readonly events: DriverEvents;
   /** What a browser and a page account; each holds real memory in proportion (SimMemory). */
