@@ -11,6 +11,8 @@ export default defineConfig({
     // Every verdict is independent of the machine's speed, so the contention between the two changes none.
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],
-    testTimeout: 60_000,
+    // A guard against a hang, not a judge of speed: a run that takes 10 s alone can take several times
+    // that beside another file and a CPU-heavy neighbour on 2 cores.
+    testTimeout: 180_000,
   },
 });
