@@ -1,4 +1,6 @@
 import { config, getFullHeapFromFile, getHeapFromFile, type IHeapEdge, type IHeapNode, type IHeapSnapshot } from '@memlab/api';
+// CommonJS whose named exports Node's ESM loader cannot detect: through its default export.
+import memlabCore from '@memlab/core';
 
 /**
  * Leaks of the pool under test, from memlab's three snapshots. memlab parses the snapshots and
@@ -120,8 +122,10 @@ export async function quietMemlab<R>(call: () => Promise<R>): Promise<R> {
 }
 
 async function analyse(files: { baseline: string; target: string; final: string }, start: number): Promise<LeakAnalysis> {
+  // Baseline and target are needed for their object ids alone: memlab reads just the ids, without
+  // building the graph, which is most of the cost of a snapshot.
   const baselineIds = await nodeIds(files.baseline);
-  const { ids: targetIds, browserPaths } = await targetFacts(files.target);
+  const targetIds = await nodeIds(files.target);
   // Retained sizes as if the harness did not hold anything: a browser the pool leaked is also in the
   // driver's table of live browsers (the stand-in for the process table), which would otherwise
   // share its dominator with the pool's lock and leave the lock retaining a few bytes.
@@ -170,7 +174,10 @@ async function analyse(files: { baseline: string; target: string; final: string 
       cluster.largest = pathFromPool(id, parent);
     }
   }
-  for (const cluster of droppedBrowsers(final, browserPaths, parent, isLeaked)) {
+  // Browsers the closed pool let go of alive: only then is the target's graph needed, for where the pool held them.
+  const dropped = liveBrowsers(final).filter((browser) => !parent.has(browser.id) && isLeaked(browser.id));
+  const browserPaths = dropped.length > 0 ? await browserPathsAt(files.target) : new Map<number, string[]>();
+  for (const cluster of droppedBrowsers(dropped, browserPaths)) {
     clusters.set(`target\n${cluster.path.join('\n')}`, cluster);
     leakedObjects += cluster.count;
   }
@@ -184,41 +191,27 @@ async function analyse(files: { baseline: string; target: string; final: string 
   };
 }
 
-async function nodeIds(file: string): Promise<Set<number>> {
-  return idsOf(await getHeapFromFile(file));
+async function nodeIds(file: string): Promise<{ has(id: number): boolean }> {
+  return memlabCore.utils.getSnapshotNodeIdsFromFile(file, {});
 }
 
-function idsOf(snapshot: IHeapSnapshot): Set<number> {
-  const ids = new Set<number>();
-  snapshot.nodes.forEach((node) => {
-    ids.add(node.id);
-  });
-  return ids;
-}
-
-/** The target snapshot's object ids, and the path from the pool to each browser it held then. */
-async function targetFacts(file: string): Promise<{ ids: Set<number>; browserPaths: Map<number, string[]> }> {
-  const snapshot = await getHeapFromFile(file);
-  const parent = reachableFrom(poolRoots(snapshot));
+/** The path from the pool to each browser it held in the target snapshot. */
+async function browserPathsAt(file: string): Promise<Map<number, string[]>> {
+  const parent = reachableFrom(poolRoots(await getHeapFromFile(file)));
   const browserPaths = new Map<number, string[]>();
   for (const [id, { node }] of parent) if (BROWSER_CLASSES.has(node.name)) browserPaths.set(id, pathFromPool(id, parent));
-  return { ids: idsOf(snapshot), browserPaths };
+  return browserPaths;
 }
 
 /**
  * Browsers the pool held at the target (`browserPaths`), leaked, that the closed pool no longer
- * reaches (`heldByPool`) but that the driver still lists as live: one cluster per path at the target.
+ * reaches but that the driver still lists as live (`dropped`): one cluster per path at the target.
  */
-function droppedBrowsers(
-  final: IHeapSnapshot,
-  browserPaths: Map<number, string[]>,
-  heldByPool: Reached,
-  isLeaked: (id: number) => boolean,
-): LeakCluster[] {
+function droppedBrowsers(dropped: IHeapNode[], browserPaths: Map<number, string[]>): LeakCluster[] {
   const clusters = new Map<string, LeakCluster>();
-  for (const browser of liveBrowsers(final)) {
+  for (const browser of dropped) {
     const path = browserPaths.get(browser.id);
-    if (!path || heldByPool.has(browser.id) || !isLeaked(browser.id)) continue;
+    if (!path) continue;
     const key = path.join('\n');
     const cluster = clusters.get(key) ?? { path, count: 0, retainedBytes: 0, objects: 0, largest: path, largestBytes: 0, heldAt: 'target' };
     clusters.set(key, cluster);
