@@ -1,6 +1,5 @@
-import { config, getFullHeapFromFile, getHeapFromFile, type IHeapEdge, type IHeapNode, type IHeapSnapshot } from '@memlab/api';
-// CommonJS whose named exports Node's ESM loader cannot detect: through its default export.
-import memlabCore from '@memlab/core';
+import type { IHeapEdge, IHeapNode, IHeapSnapshot } from '@memlab/api';
+import { type Memlab, quietMemlab } from './memlab.ts';
 
 /**
  * Leaks of the pool under test, from memlab's three snapshots. memlab parses the snapshots and
@@ -46,9 +45,6 @@ export interface LeakAnalysis {
   poolRoots: string[];
   ms: number;
 }
-
-/** memlab's `ErrorHandling.Throw` (@memlab/core's enum, which @memlab/api does not export). */
-const ERROR_HANDLING_THROW = 2 as typeof config.errorHandling;
 
 /** Edges the search from the pool does not follow: into the harness, or into V8's shared machinery. */
 const HARNESS_EDGES = new Set(['env', 'driver', 'clock', 'report', 'recorder', 'events', 'random', 'signal']);
@@ -100,32 +96,15 @@ const HARNESS_CLASSES = new Set([
 
 export async function findPoolLeaks(files: { baseline: string; target: string; final: string }): Promise<LeakAnalysis> {
   const start = performance.now();
-  return quietMemlab(() => analyse(files, start));
+  return quietMemlab((memlab) => analyse(memlab, files, start));
 }
 
-/**
- * Runs a memlab call muted (memlab prints its progress to stdout; the caller reports what was found)
- * and throwing: memlab's default on a snapshot it cannot parse is process.exit(1), which would cost
- * the run its report.
- */
-export async function quietMemlab<R>(call: () => Promise<R>): Promise<R> {
-  const muted = config.muteConsole;
-  const handling = config.errorHandling;
-  config.muteConsole = true;
-  config.errorHandling = ERROR_HANDLING_THROW;
-  try {
-    return await call();
-  } finally {
-    config.muteConsole = muted;
-    config.errorHandling = handling;
-  }
-}
-
-async function analyse(files: { baseline: string; target: string; final: string }, start: number): Promise<LeakAnalysis> {
+async function analyse(memlab: Memlab, files: { baseline: string; target: string; final: string }, start: number): Promise<LeakAnalysis> {
+  const { config } = memlab.api;
   // Baseline and target are needed for their object ids alone: memlab reads just the ids, without
   // building the graph, which is most of the cost of a snapshot.
-  const baselineIds = await nodeIds(files.baseline);
-  const targetIds = await nodeIds(files.target);
+  const baselineIds = await memlab.nodeIdsOf(files.baseline);
+  const targetIds = await memlab.nodeIdsOf(files.target);
   // Retained sizes as if the harness did not hold anything: a browser the pool leaked is also in the
   // driver's table of live browsers (the stand-in for the process table), which would otherwise
   // share its dominator with the pool's lock and leave the lock retaining a few bytes.
@@ -133,7 +112,7 @@ async function analyse(files: { baseline: string; target: string; final: string 
   config.externalLeakFilter = { retainerReferenceFilter: (edge) => !HARNESS_CLASSES.has(edge.fromNode.name) };
   let final: IHeapSnapshot;
   try {
-    final = await getFullHeapFromFile(files.final);
+    final = await memlab.api.getFullHeapFromFile(files.final);
   } finally {
     config.externalLeakFilter = previous;
   }
@@ -176,7 +155,7 @@ async function analyse(files: { baseline: string; target: string; final: string 
   }
   // Browsers the closed pool let go of alive: only then is the target's graph needed, for where the pool held them.
   const dropped = liveBrowsers(final).filter((browser) => !parent.has(browser.id) && isLeaked(browser.id));
-  const browserPaths = dropped.length > 0 ? await browserPathsAt(files.target) : new Map<number, string[]>();
+  const browserPaths = dropped.length > 0 ? await browserPathsAt(memlab, files.target) : new Map<number, string[]>();
   for (const cluster of droppedBrowsers(dropped, browserPaths)) {
     clusters.set(`target\n${cluster.path.join('\n')}`, cluster);
     leakedObjects += cluster.count;
@@ -191,13 +170,9 @@ async function analyse(files: { baseline: string; target: string; final: string 
   };
 }
 
-async function nodeIds(file: string): Promise<{ has(id: number): boolean }> {
-  return memlabCore.utils.getSnapshotNodeIdsFromFile(file, {});
-}
-
 /** The path from the pool to each browser it held in the target snapshot. */
-async function browserPathsAt(file: string): Promise<Map<number, string[]>> {
-  const parent = reachableFrom(poolRoots(await getHeapFromFile(file)));
+async function browserPathsAt(memlab: Memlab, file: string): Promise<Map<number, string[]>> {
+  const parent = reachableFrom(poolRoots(await memlab.api.getHeapFromFile(file)));
   const browserPaths = new Map<number, string[]>();
   for (const [id, { node }] of parent) if (BROWSER_CLASSES.has(node.name)) browserPaths.set(id, pathFromPool(id, parent));
   return browserPaths;

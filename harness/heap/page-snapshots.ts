@@ -1,9 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { findLeaksBySnapshotFilePaths } from '@memlab/api';
 import type { PageHeaps } from '../drivers/types.ts';
 import { errorMessage } from '../errors.ts';
-import { quietMemlab } from './find-leaks.ts';
+import { quietMemlab } from './memlab.ts';
 import type { PageLeak, PageLeaks } from './page-leaks.ts';
 import {
   type HeapPoint,
@@ -96,8 +95,8 @@ export class PageSnapshots {
         continue;
       }
       try {
-        const traces = await quietMemlab(() =>
-          findLeaksBySnapshotFilePaths(join(this.dir, baseline), join(this.dir, target), join(this.dir, final), {
+        const traces = await quietMemlab(({ api }) =>
+          api.findLeaksBySnapshotFilePaths(join(this.dir, baseline), join(this.dir, target), join(this.dir, final), {
             consoleMode: 'SILENT' as never,
           }),
         );

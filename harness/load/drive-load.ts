@@ -3,7 +3,8 @@ import type { AutocannonResult } from './load-figures.ts';
 
 /** autocannon ships no types; this is the little of its API used here. */
 type Autocannon = (options: Record<string, unknown>) => PromiseLike<AutocannonResult> & { stop(): void };
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+/** Loaded on first use: only `tally load` and the benches need it, and every `tally` command would pay its load. */
+const loadAutocannon = () => createRequire(import.meta.url)('autocannon') as Autocannon;
 
 export interface LoadShape {
   /** `http://host:port` of the service. */
@@ -21,7 +22,7 @@ export interface LoadShape {
 
 /** `POST /jobs` on `connections` connections for `durationS` seconds, with autocannon's programmatic API. */
 export async function driveLoad(shape: LoadShape): Promise<AutocannonResult> {
-  const instance = autocannon({
+  const instance = loadAutocannon()({
     url: `${shape.url}/jobs`,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...shape.headers },
