@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 /**
  * memlab, loaded on first use. It brings puppeteer and takes one to three seconds to load, which
  * every `tally` command (and every service, every test that starts one) would otherwise pay at
@@ -14,14 +16,18 @@ export interface Memlab {
 /** memlab's `ErrorHandling.Throw` (@memlab/core's enum, which @memlab/api does not export). */
 const ERROR_HANDLING_THROW = 2;
 
-let loaded: Promise<Memlab> | undefined;
+let loaded: Memlab | undefined;
 
-function loadMemlab(): Promise<Memlab> {
-  loaded ??= Promise.all([import('@memlab/api'), import('@memlab/core')]).then(([api, core]) => ({
-    api,
-    // CommonJS whose named exports Node's ESM loader cannot detect: through its default export.
-    nodeIdsOf: (file) => core.default.utils.getSnapshotNodeIdsFromFile(file, {}),
-  }));
+/**
+ * Both are CommonJS: required, so each is its `module.exports` whatever the loader (Node's ESM
+ * loader detects none of @memlab/core's named exports, and loaders disagree on its default).
+ */
+function loadMemlab(): Memlab {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  const api = require('@memlab/api') as MemlabApi;
+  const core = require('@memlab/core') as typeof import('@memlab/core');
+  loaded = { api, nodeIdsOf: (file) => core.utils.getSnapshotNodeIdsFromFile(file, {}) };
   return loaded;
 }
 
@@ -31,7 +37,7 @@ function loadMemlab(): Promise<Memlab> {
  * the run its report.
  */
 export async function quietMemlab<R>(call: (memlab: Memlab) => Promise<R>): Promise<R> {
-  const memlab = await loadMemlab();
+  const memlab = loadMemlab();
   const { config } = memlab.api;
   const muted = config.muteConsole;
   const handling = config.errorHandling;
