@@ -21,6 +21,8 @@ import type { ScenarioArgs } from './scenario-args.ts';
 export interface ServeArgs extends ScenarioArgs {
   host: string;
   port: number;
+  /** Who plays the scenario's faults: the service's own nemesis, or a caller over `POST /admin/faults` alone. */
+  faults: FaultsFrom;
   /** Service limits given on the command line; the rest follow from the scenario. */
   limits: Partial<ServiceLimits>;
 }
@@ -67,6 +69,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
       ...(args.force ? { force: true } : {}),
       overrides: args.set,
       workload,
+      faults: { schedule: args.faults === 'scenario', ready: service.faultsReady },
       observers: [runMetrics, service.violations],
     });
     printRunSummary(report, outDir);
@@ -93,6 +96,16 @@ function limitsFor(scenario: Scenario, given: Partial<ServiceLimits>): ServiceLi
     drainMs: given.drainMs ?? 30_000,
     bodyLimitBytes: BODY_LIMIT_BYTES,
   };
+}
+
+export type FaultsFrom = 'scenario' | 'admin';
+
+/** `--faults scenario|admin` (default scenario). */
+export function parseFaultsFrom(text: string | undefined): FaultsFrom {
+  if (text === undefined || text === 'scenario' || text === 'admin') return text ?? 'scenario';
+  throw new InputError(
+    `--faults ${text}: expected scenario (the service plays its scenario's faults) or admin (only POST /admin/faults strikes)`,
+  );
 }
 
 /** `--port`: 0 picks a free port (printed on the first line). */

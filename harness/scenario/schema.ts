@@ -4,7 +4,8 @@ import { FAULT_KINDS } from '../history/events.ts';
 const ms = z.number().int().nonnegative();
 const positiveInt = z.number().int().positive();
 
-export const FaultSchema = z
+/** A fault's fields, before the rules that tie them together (a strike over the admin channel takes some of them). */
+export const FaultFields = z
   .object({
     /** stall: navigation never completes; crash: browser dies; pageCrash: the process rendering the
      *  browser's pages dies (the browser lives on); hang: browser stops answering for `forMs`;
@@ -40,12 +41,18 @@ export const FaultSchema = z
      */
     minStrikes: z.number().int().nonnegative().optional(),
   })
-  .strict()
-  .refine((f) => (f.at === undefined) !== (f.every === undefined), { message: 'give exactly one of `at` or `every`' })
-  .refine((f) => !['hang', 'slowClose'].includes(f.kind) || f.forMs !== undefined, {
-    message: '`forMs` is required for hang and slowClose',
-    path: ['forMs'],
-  });
+  .strict();
+
+/** A hang or a slow close lasts for some time: without `forMs` it would have none. */
+export function hasDuration(fault: { kind: string; forMs?: number | undefined }): boolean {
+  return !['hang', 'slowClose'].includes(fault.kind) || fault.forMs !== undefined;
+}
+
+export const DURATION_RULE = { message: '`forMs` is required for hang and slowClose', path: ['forMs'] };
+
+export const FaultSchema = FaultFields.refine((f) => (f.at === undefined) !== (f.every === undefined), {
+  message: 'give exactly one of `at` or `every`',
+}).refine(hasDuration, DURATION_RULE);
 
 const HeapSchema = z
   .object({

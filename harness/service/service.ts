@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Driver } from '../drivers/types.ts';
+import type { Nemesis } from '../nemesis/nemesis.ts';
 import type { Pool } from '../pool/contract.ts';
 import type { JobRunner } from '../workload/job-runner.ts';
 import { createJobRunner } from '../workload/job-runner.ts';
@@ -45,6 +46,7 @@ export class Service {
   readonly metrics: ServiceMetrics;
   readonly violations = new ViolationLog();
   #binding: PoolBinding | undefined;
+  #nemesis: Nemesis | undefined;
   /** Job requests accepted (valid, admitted or queued) and not yet answered. */
   readonly #accepted = new Set<ServerResponse>();
   #nextJob = 1;
@@ -71,6 +73,15 @@ export class Service {
     if (this.status === 'starting') this.status = 'ready';
     else this.#settleDrain();
     return { done: this.#done, running: runner.running, working: runner.working, sabotage: runner.sabotage, stop: () => this.drain() };
+  };
+
+  /** The run's nemesis, through which the admin channel strikes (undefined until the run is up). */
+  get nemesis(): Nemesis | undefined {
+    return this.#nemesis;
+  }
+
+  readonly faultsReady = (nemesis: Nemesis): void => {
+    this.#nemesis = nemesis;
   };
 
   nextJobId(): string {
