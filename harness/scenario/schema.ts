@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FAULT_KINDS } from '../history/events.ts';
+import { jobPages, storeName } from './job-fields.ts';
 
 const ms = z.number().int().nonnegative();
 const positiveInt = z.number().int().positive();
@@ -53,6 +54,26 @@ export const DURATION_RULE = { message: '`forMs` is required for hang and slowCl
 export const FaultSchema = FaultFields.refine((f) => (f.at === undefined) !== (f.every === undefined), {
   message: 'give exactly one of `at` or `every`',
 }).refine(hasDuration, DURATION_RULE);
+
+/**
+ * How `tally load` drives the service (docs/service.md). Its connections are the workload's
+ * `concurrency` and it lasts the scenario's duration at its time scale; without this block it asks
+ * for one job (store-1, `pagesPerJob` pages) as fast as the connections go.
+ */
+const LoadSchema = z
+  .object({
+    /** Requests per second over all connections (autocannon's `overallRate`); without it, no limit. */
+    rate: positiveInt.optional(),
+    /** The jobs asked for, each request one of them chosen by weight with the run's seed, so a load is replayable. */
+    mix: z
+      .array(z.object({ store: storeName, pages: jobPages, weight: z.number().positive().default(1) }).strict())
+      .min(1)
+      .optional(),
+  })
+  .strict()
+  .default({});
+
+export type LoadShapeSpec = z.output<typeof LoadSchema>;
 
 const HeapSchema = z
   .object({
@@ -159,6 +180,7 @@ export const ScenarioSchema = z
     sampleEveryMs: positiveInt.default(60_000),
     /** Heap snapshots of the process that holds the pool (docs/leaks.md). */
     heap: HeapSchema,
+    load: LoadSchema,
     /**
      * What a run must have exercised to pass (besides each fault's strikes): without it the
      * verdict is undecided, since a run in which nothing worked proves nothing.
