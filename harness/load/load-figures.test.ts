@@ -10,8 +10,8 @@ const result: AutocannonResult = {
   '4xx': 95,
   '5xx': 3,
   statusCodeStats: { '200': { count: 10 }, '400': { count: 5 }, '429': { count: 90 }, '502': { count: 3 } },
-  latency: { p50: 2, p90: 9, p99: 40, max: 2500, totalCount: 108 },
-  requests: { average: 35.67, sent: 150 },
+  latency: { p50: 2, p90: 9, p99: 40, max: 2500 },
+  requests: { average: 35.67, sent: 150, total: 108 },
 };
 
 const shape = {

@@ -10,8 +10,9 @@ export interface AutocannonResult {
   '4xx': number;
   '5xx': number;
   statusCodeStats: Record<string, { count: number }>;
-  latency: { p50: number; p90: number; p99: number; max: number; totalCount: number };
-  requests: { average: number; sent: number };
+  latency: { p50: number; p90: number; p99: number; max: number };
+  /** `total`: responses of any status. */
+  requests: { average: number; sent: number; total: number };
 }
 
 /** autocannon's result, and the answers each body of the mix got (by its index). */
@@ -40,7 +41,8 @@ export function loadFigures({ result, answered }: LoadRun, shape: { rate?: numbe
   return {
     connections: result.connections,
     durationS: result.duration,
-    requests: result.latency.totalCount,
+    // Not the latency histogram's count: with a rate, autocannon adds corrected samples to it (coordinated omission).
+    requests: result.requests.total,
     requestsPerSecond: result.requests.average,
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
     status: { '2xx': result['2xx'], '4xx': result['4xx'], '429': result.statusCodeStats['429']?.count ?? 0, '5xx': result['5xx'] },
