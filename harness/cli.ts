@@ -22,7 +22,7 @@ usage:
   tally serve [scenario] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--port N] [--host ADDR] [--out DIR [--force]]
             [--queue N] [--queue-wait-ms MS] [--job-timeout-ms MS] [--drain-ms MS] [--seed N] [--set key=value]...
             [--faults scenario|admin]   who plays the scenario's faults: the service itself (default) or a caller over POST /admin/faults (tally load --url)
-            the pool behind HTTP (POST /jobs, /healthz, /readyz, /metrics, /state, /violations); SIGTERM drains it and writes the report (docs/service.md)
+            the pool behind HTTP (POST /jobs, /healthz, /readyz, /metrics, /state, /violations, POST /admin/faults); SIGTERM drains it and writes the report (docs/service.md)
   tally load [scenario] [--pool …] [--driver …] [--connections N] [--duration SECONDS] [--pages N] [--out DIR [--force]] [--seed N] [--set key=value]...
             [--url URL]   load a running service instead, striking the scenario's faults over its admin channel (docs/service.md)
             [--profile doctor|flame|heapprofiler]   the service runs under clinic; its page lands in the run folder, linked from the report
