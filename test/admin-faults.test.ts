@@ -5,19 +5,12 @@ import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from './helpers.ts';
+import { historyOf, tempDir } from './helpers.ts';
 import { startService, stopService } from './service-process.ts';
 
 const out = tempDir('tally-admin-faults-');
 const SCENARIO = 'test/fixtures/scenarios/admin-crash.scenario.ts';
 const TOKEN = 'admin-faults-test-token';
-
-function history(folder: string): { kind: string; data: Record<string, unknown> }[] {
-  return readFileSync(join(folder, 'history.ndjson'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
-}
 
 /** An address of this machine that is not loopback: a request from it is a request from the network. */
 function outsideAddress(): string {
@@ -89,7 +82,7 @@ describe('POST /admin/faults', () => {
     // Without that strike the run is undecided (its crash fault never struck); with it, the fixed pool passes.
     expect(await stopService(service)).toEqual({ code: 0, signal: null });
     // One strike, the one asked for: nothing refused struck anything.
-    const starts = history(folder).filter((event) => event.kind === 'fault.start');
+    const starts = historyOf(folder).filter((event) => event.kind === 'fault.start');
     expect(starts.map((event) => event.data)).toEqual([expect.objectContaining({ fault: 'crash', entry: 0, strike: 1 })]);
     const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
     expect(report.verdict.verdict).toBe('pass');

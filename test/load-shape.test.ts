@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LoadFigures } from '../harness/load/load-figures.ts';
-import { tally, tempDir } from './helpers.ts';
+import { historyOf, tally, tempDir } from './helpers.ts';
 
 const out = tempDir('tally-load-shape-');
 const SCENARIO = 'test/fixtures/scenarios/load-mix.scenario.ts';
@@ -18,11 +18,7 @@ describe('tally load in the scenario’s shape', () => {
     expect(result.stdout).toMatch(/^shape: rate 5 req\/s asked, [\d.]+ req\/s achieved; store-1 × 1 pages \(weight 3\): \d+ answered/m);
 
     // The bodies are told apart in the service's history by their pages: store-1 asks 1, store-2 asks 3.
-    const starts = readFileSync(join(folder, 'history.ndjson'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((text) => JSON.parse(text) as { kind: string; data: { pages?: number } })
-      .filter((event) => event.kind === 'job.start');
+    const starts = historyOf(folder).filter((event) => event.kind === 'job.start');
     const light = starts.filter((event) => event.data.pages === 1).length;
     const heavy = starts.filter((event) => event.data.pages === 3).length;
     expect(light + heavy).toBe(starts.length);

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tally, tempDir } from './helpers.ts';
+import { historyOf, tally, tempDir } from './helpers.ts';
 import { startService, stopService } from './service-process.ts';
 
 const out = tempDir('tally-load-url-');
@@ -45,10 +45,7 @@ describe('tally load --url', () => {
     expect(asked).toBe(struck + waiting);
 
     expect(await stopService(service)).toEqual({ code: 0, signal: null });
-    const events = readFileSync(join(folder, 'history.ndjson'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((text) => JSON.parse(text) as { kind: string; data: { entry?: number; strike?: number } });
+    const events = historyOf(folder);
     const starts = events.filter((event) => event.kind === 'fault.start');
     // Each strike the load asked for is one hang in the service's history (a waiting one struck once a job worked), counted against the scenario's fault 0.
     expect(starts).toHaveLength(asked);
