@@ -65,6 +65,9 @@ describe('POST /admin/faults', () => {
       expect(response.status, what).toBe(status);
       expect(((await response.json()) as { error: string }).error, what).toMatch(problem);
     }
+    const state = (await (await fetch(`${service.url}/state`, { headers: auth })).json()) as { faults: unknown };
+    expect(state.faults).toEqual({ from: 'admin', scenario: ['crash'] });
+
     const post = (pages: number) =>
       fetch(`${service.url}/jobs`, {
         method: 'POST',

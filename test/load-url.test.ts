@@ -31,6 +31,13 @@ describe('tally load --url', () => {
       folder,
       ...SCALE,
     ]);
+    // Each strike names its fault by index: a scenario whose faults differ from the service's is refused before any load.
+    const other = await tally(['load', 'browser-crash', '--url', service.url, '--duration', '1']);
+    expect(other.code).toBe(2);
+    expect(other.stderr.trim()).toMatch(
+      /^tally: --url http:\S+: the service's scenario has the faults \[hang\], this one \[crash\]: serve the same scenario$/,
+    );
+
     const load = await tally(['load', 'watchdog-timeout', '--url', service.url, '--duration', '3', '--pages', '40', ...SCALE]);
     expect(load.code, load.stdout + load.stderr).toBe(2);
     const line =

@@ -3,6 +3,7 @@ import type { LoadShape } from '../load/drive-load.ts';
 import { driveLoad } from '../load/drive-load.ts';
 import { loadFigures, loadLine, shapeLine } from '../load/load-figures.ts';
 import { playFaults, type StrikeFigures } from '../load/play-faults.ts';
+import { checkServiceFaults } from '../load/service-faults.ts';
 import { seededRandom } from '../random.ts';
 import { scenarioForDriver } from '../scenario/scenario-for-driver.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -22,6 +23,9 @@ export async function loadRunning(
 ): Promise<number> {
   // Each strike waits for a working session in the service, as the service's own nemesis would (a service idles between requests).
   const faults = scenarioForDriver(scenario, driver, { openEnded: true });
+  const { playsThemItself } = await checkServiceFaults(url, faults.faults);
+  if (playsThemItself)
+    console.log('note: the service plays these faults itself too (serve it with --faults admin): each strikes twice as often');
   const player = faults.faults.length > 0 ? playFaults(faults, { url, random: seededRandom(seed).fork(3) }) : undefined;
   console.log(
     `loading ${url} with ${shape.connections} connections for ${shape.durationS} s${player ? `, striking ${faults.name}'s faults over ${url}/admin/faults` : ''}`,

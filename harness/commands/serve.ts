@@ -8,7 +8,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { checkBind } from '../service/bind.ts';
 import { sendError } from '../service/respond.ts';
 import { listen } from '../service/server.ts';
-import { Service, type ServiceLimits } from '../service/service.ts';
+import { type FaultsFrom, Service, type ServiceLimits } from '../service/service.ts';
 import { startServiceTracing } from '../service/service-tracing.ts';
 import { createMetricsObserver } from '../telemetry/metrics/metrics-observer.ts';
 import type { StartWorkload } from '../workload/workload.ts';
@@ -43,7 +43,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
   const pool = await loadPool(args.pool);
   const seed = args.seed ?? loaded.scenario.seed;
   const out = args.out ?? newRunFolder(defaultOutDir(loaded.scenario.name, pool.name, driver, seed, args.set));
-  const service = new Service(limitsFor(loaded.scenario, args.limits));
+  const service = new Service(limitsFor(loaded.scenario, args.limits), args.faults);
   const runMetrics = await createMetricsObserver();
   const server = await listen(
     { host: args.host, port: args.port, token: process.env.TALLY_TOKEN },
@@ -69,7 +69,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
       ...(args.force ? { force: true } : {}),
       overrides: args.set,
       workload,
-      faults: { schedule: args.faults === 'scenario', ready: service.faultsReady },
+      faults: { schedule: service.faultsFrom === 'scenario', ready: service.faultsReady },
       observers: [runMetrics, service.violations],
     });
     printRunSummary(report, outDir);
@@ -97,8 +97,6 @@ function limitsFor(scenario: Scenario, given: Partial<ServiceLimits>): ServiceLi
     bodyLimitBytes: BODY_LIMIT_BYTES,
   };
 }
-
-export type FaultsFrom = 'scenario' | 'admin';
 
 /** `--faults scenario|admin` (default scenario). */
 export function parseFaultsFrom(text: string | undefined): FaultsFrom {

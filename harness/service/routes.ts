@@ -102,6 +102,8 @@ function state({ service }: RouteDeps, _request: IncomingMessage, response: Serv
     pool: binding ? inspectOrSay(binding.pool) : null,
     browsers: binding ? binding.driver.sample() : null,
     jobs: { running: service.admission.running, queued: service.admission.queued, capacity: service.limits.capacity },
+    /** Who plays the scenario's faults, and the faults a strike over `/admin/faults` may count as (by index). */
+    faults: { from: service.faultsFrom, scenario: service.nemesis?.faults.map((fault) => fault.kind) ?? [] },
     violations: count,
     verdictSoFar: count > 0 ? 'fail' : 'no violation yet (the verdict is given at shutdown)',
   });

@@ -24,6 +24,9 @@ export interface ServiceLimits {
   bodyLimitBytes: number;
 }
 
+/** Who plays the scenario's faults: the service's own nemesis (`scenario`), or callers of `POST /admin/faults` alone (`admin`). */
+export type FaultsFrom = 'scenario' | 'admin';
+
 /** starting: the pool is not up yet; ready: serving; draining: SIGTERM, finishing what was accepted; stopped. */
 export type ServiceStatus = 'starting' | 'ready' | 'draining' | 'stopped';
 
@@ -57,7 +60,10 @@ export class Service {
   readonly stopped = new Promise<void>((resolve) => (this.#resolveStopped = resolve));
   #drainTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly limits: ServiceLimits) {
+  constructor(
+    readonly limits: ServiceLimits,
+    readonly faultsFrom: FaultsFrom = 'scenario',
+  ) {
     this.admission = new Admission({ capacity: limits.capacity, queueLimit: limits.queueLimit, waitMs: limits.queueWaitMs });
     this.metrics = new ServiceMetrics(this.admission);
   }
