@@ -8,7 +8,7 @@ import { loadCommand } from './commands/load.ts';
 import { runCommand } from './commands/run.ts';
 import { parseMetricsArgs } from './commands/run-command-metrics.ts';
 import type { ScenarioArgs } from './commands/scenario-args.ts';
-import { parseLimit, parsePort, serveCommand } from './commands/serve.ts';
+import { parseFaultsFrom, parseLimit, parsePort, serveCommand } from './commands/serve.ts';
 import { InputError } from './errors.ts';
 import { parseProfile } from './load/profile.ts';
 import { displayPath, listScenarioFiles } from './scenario/load-scenario.ts';
@@ -21,9 +21,10 @@ usage:
             [--metrics-port N [--metrics-hold SECONDS] [--metrics-host ADDR]]   serve Prometheus metrics at http://127.0.0.1:N/metrics
   tally serve [scenario] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--port N] [--host ADDR] [--out DIR [--force]]
             [--queue N] [--queue-wait-ms MS] [--job-timeout-ms MS] [--drain-ms MS] [--seed N] [--set key=value]...
-            the pool behind HTTP (POST /jobs, /healthz, /readyz, /metrics, /state, /violations); SIGTERM drains it and writes the report (docs/service.md)
+            [--faults scenario|admin]   who plays the scenario's faults: the service itself (default) or a caller over POST /admin/faults (tally load --url)
+            the pool behind HTTP (POST /jobs, /healthz, /readyz, /metrics, /state, /violations, POST /admin/faults); SIGTERM drains it and writes the report (docs/service.md)
   tally load [scenario] [--pool …] [--driver …] [--connections N] [--duration SECONDS] [--pages N] [--out DIR [--force]] [--seed N] [--set key=value]...
-            [--url URL]   load the service with autocannon while the scenario's faults strike; its figures join the report (docs/service.md)
+            [--url URL]   load a running service instead, striking the scenario's faults over its admin channel (docs/service.md)
             [--profile doctor|flame|heapprofiler]   the service runs under clinic; its page lands in the run folder, linked from the report
             [--memory-limit MB]   the service under a heap limit, restarted when it dies; the report counts OOM deaths and restarts
   tally compare <run-before> <run-after> [--html [--out FILE]]   the before/after table; --html: one self-contained page (default compare.html)
@@ -72,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
       pages: { type: 'string' },
       profile: { type: 'string' },
       'memory-limit': { type: 'string' },
+      faults: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -109,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
         ...scenarioArgs(),
         host: values.host!,
         port: parsePort(values.port),
+        faults: parseFaultsFrom(values.faults),
         limits: definedOnly({
           queueLimit: parseLimit('--queue', values.queue),
           queueWaitMs: parseLimit('--queue-wait-ms', values['queue-wait-ms']),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -17,6 +17,15 @@ export function tempDir(prefix = 'tally-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   made.push(dir);
   return dir;
+}
+
+/** The events of a run folder's history.ndjson, as written (`data` read field by field by the assertions). */
+export function historyOf(folder: string): { kind: string; t: number; data: Record<string, unknown> }[] {
+  return readFileSync(join(folder, 'history.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line));
 }
 
 export interface CliResult {

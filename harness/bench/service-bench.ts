@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { driveLoad } from '../load/drive-load.ts';
 import { type LoadFigures, loadFigures } from '../load/load-figures.ts';
 import { type ServiceChild, spawnReady, spawnService } from '../load/spawn-service.ts';
+import { seededRandom } from '../random.ts';
 import { median, round } from './stats.ts';
 
 const REPEAT = Number(process.env.TALLY_BENCH_REPEAT ?? 2);
@@ -38,9 +39,8 @@ async function start(variant: Variant, out: string): Promise<ServiceChild> {
 async function measure(variant: Variant, out: string): Promise<LoadFigures> {
   const server = await start(variant, out);
   try {
-    return loadFigures(
-      await driveLoad({ url: server.url, connections: CAPACITY, durationS: SECONDS, body: { store: 'store-1', pages: 2 }, timeoutS: 30 }),
-    );
+    const shape = { mix: [{ store: 'store-1', pages: 2, weight: 1 }], random: seededRandom(1) };
+    return loadFigures(await driveLoad({ url: server.url, connections: CAPACITY, durationS: SECONDS, timeoutS: 30, ...shape }), shape);
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;

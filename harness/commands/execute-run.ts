@@ -6,7 +6,7 @@ import type { RunObserver } from '../observer/run-observer.ts';
 import { loadPool } from '../pool/load-pool.ts';
 import type { RunReport } from '../report/report-json.ts';
 import { newRunFolder, prepareRunFolder, writeRunFolder } from '../runner/run-folder.ts';
-import { type RunStatus, runScenario } from '../runner/run-scenario.ts';
+import { type FaultControl, type RunStatus, runScenario } from '../runner/run-scenario.ts';
 import { type LoadedScenario, loadScenario } from '../scenario/load-scenario.ts';
 import { scenarioForDriver } from '../scenario/scenario-for-driver.ts';
 import { createTraceObserver } from '../telemetry/traces/trace-observer.ts';
@@ -35,6 +35,8 @@ export interface ExecuteOptions {
   keepSnapshots?: boolean;
   /** Who starts the jobs instead of the scenario's slots (see RunOptions.workload). */
   workload?: StartWorkload;
+  /** Strikes from outside the run (see RunOptions.faults). */
+  faults?: FaultControl;
 }
 
 /** Load, run, write the folder: what `tally run` and `tally demo` both do. */
@@ -69,6 +71,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
       ...(options.heapSnapshots ? { heapSnapshots: true } : {}),
       ...(options.keepSnapshots ? { keepSnapshots: true } : {}),
       ...(options.workload ? { workload: options.workload } : {}),
+      ...(options.faults ? { faults: options.faults } : {}),
       observers: [createTraceObserver(), ...(options.observers ?? [])],
     },
     options.onStatus,

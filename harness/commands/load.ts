@@ -4,7 +4,8 @@ import { driverNamed } from '../drivers/catalogue.ts';
 import { InputError } from '../errors.ts';
 import { driveLoad } from '../load/drive-load.ts';
 import { type RunningService, startProfiled, startService } from '../load/launch-service.ts';
-import { type LoadFigures, loadFigures, loadLine, loadMarkdown } from '../load/load-figures.ts';
+import { type LoadFigures, loadFigures, loadLine, loadMarkdown, shapeLine } from '../load/load-figures.ts';
+import { loadShapeOf } from '../load/load-shape.ts';
 import type { ProfileTool } from '../load/profile.ts';
 import { startSupervised } from '../load/supervise.ts';
 import { writeSupervisedReport } from '../load/supervised-report.ts';
@@ -17,6 +18,7 @@ import { newRunFolder, refuseEarlierRun } from '../runner/run-folder.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { scenarioForDriver } from '../scenario/scenario-for-driver.ts';
 import { defaultOutDir } from './execute-run.ts';
+import { loadRunning } from './load-running.ts';
 import type { ScenarioArgs } from './scenario-args.ts';
 
 export interface LoadArgs extends ScenarioArgs {
@@ -31,39 +33,27 @@ export interface LoadArgs extends ScenarioArgs {
   memoryLimitMB: number | undefined;
 }
 
-/** A request autocannon gives up on: longer than any job of the shipped scenarios at their time scale. */
-const REQUEST_TIMEOUT_S = 60;
-
 /**
  * `tally load [scenario]`: starts `tally serve` with the scenario in a process of its own, loads it
  * with autocannon in the scenario's shape (its concurrency as connections, its duration at its time
- * scale, its pages per job) while the scenario's faults strike the service's browsers, then stops it
- * with SIGTERM: the service writes the run's report, and the load's figures join it. The exit code
- * is the run's verdict. With `--url` it loads a running service and reports the load alone.
+ * scale, its `load` rate and request mix) while the scenario's faults strike the service's browsers
+ * (played by the service's own nemesis: same process, same clock, exact), then stops it with
+ * SIGTERM: the service writes the run's report, and the load's figures join it. The exit code is
+ * the run's verdict. With `--url` it loads a running service, playing the faults over its admin
+ * channel, and reports the load alone.
  */
 export async function loadCommand(args: LoadArgs): Promise<number> {
   const driver = driverNamed(args.driver);
   const loaded = await loadScenario(args.scenario ?? 'service', args.set);
   const scenario = scenarioForDriver(loaded.scenario, driver);
-  const shape = {
-    connections: args.connections ?? scenario.workload.concurrency,
-    durationS: args.durationS ?? Math.max(1, Math.round((scenario.durationMs * scenario.real.timeScale) / 1000)),
-    body: { store: 'store-1', pages: args.pages ?? scenario.workload.pagesPerJob },
-    timeoutS: REQUEST_TIMEOUT_S,
-    ...(process.env.TALLY_TOKEN ? { headers: { authorization: `Bearer ${process.env.TALLY_TOKEN}` } } : {}),
-  };
+  const seed = args.seed ?? scenario.seed;
+  const shape = loadShapeOf(scenario, args, seed);
   const interrupt = onInterrupt();
   try {
-    if (args.url !== undefined) {
-      const figures = loadFigures(await driveLoad({ ...shape, url: checkUrl(args.url), signal: interrupt.signal }));
-      console.log(loadLine(figures));
-      console.log("  the verdict is the running service's own: stop it (SIGTERM) for its report");
-      return 2;
-    }
+    if (args.url !== undefined) return await loadRunning(checkUrl(args.url), loaded.scenario, driver, shape, seed, interrupt.signal);
     if (args.profile && args.memoryLimitMB !== undefined)
       throw new InputError('--profile and --memory-limit: one at a time (a service clinic profiles is not restarted)');
     const pool = await loadPool(args.pool);
-    const seed = args.seed ?? scenario.seed;
     // Refused here, before the service starts, rather than by the service once it is up.
     if (args.out !== undefined && !args.force) refuseEarlierRun(args.out);
     // Absolute: under a profiler the service runs in its run folder.
@@ -81,7 +71,7 @@ export async function loadCommand(args: LoadArgs): Promise<number> {
       console.log(
         `loading ${service.url} with ${shape.connections} connections for ${shape.durationS} s (${args.pool} on ${driver}${profiled})`,
       );
-      figures = loadFigures(await driveLoad({ ...shape, url: service.url, signal: interrupt.signal }));
+      figures = loadFigures(await driveLoad({ ...shape, url: service.url, signal: interrupt.signal }), shape);
     } finally {
       service.stop();
     }
@@ -107,6 +97,7 @@ export async function loadCommand(args: LoadArgs): Promise<number> {
     const profile = profileMissing ?? end.profile;
     await addToReport(out, figures, profile);
     console.log(loadLine(figures));
+    console.log(shapeLine(figures));
     if (profile) console.log(profileLine(out, profile));
     return end.verdict;
   } finally {

@@ -8,7 +8,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { checkBind } from '../service/bind.ts';
 import { sendError } from '../service/respond.ts';
 import { listen } from '../service/server.ts';
-import { Service, type ServiceLimits } from '../service/service.ts';
+import { type FaultsFrom, Service, type ServiceLimits } from '../service/service.ts';
 import { startServiceTracing } from '../service/service-tracing.ts';
 import { createMetricsObserver } from '../telemetry/metrics/metrics-observer.ts';
 import type { StartWorkload } from '../workload/workload.ts';
@@ -21,6 +21,8 @@ import type { ScenarioArgs } from './scenario-args.ts';
 export interface ServeArgs extends ScenarioArgs {
   host: string;
   port: number;
+  /** Who plays the scenario's faults: the service's own nemesis, or a caller over `POST /admin/faults` alone. */
+  faults: FaultsFrom;
   /** Service limits given on the command line; the rest follow from the scenario. */
   limits: Partial<ServiceLimits>;
 }
@@ -41,7 +43,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
   const pool = await loadPool(args.pool);
   const seed = args.seed ?? loaded.scenario.seed;
   const out = args.out ?? newRunFolder(defaultOutDir(loaded.scenario.name, pool.name, driver, seed, args.set));
-  const service = new Service(limitsFor(loaded.scenario, args.limits));
+  const service = new Service(limitsFor(loaded.scenario, args.limits), args.faults);
   const runMetrics = await createMetricsObserver();
   const server = await listen(
     { host: args.host, port: args.port, token: process.env.TALLY_TOKEN },
@@ -67,6 +69,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
       ...(args.force ? { force: true } : {}),
       overrides: args.set,
       workload,
+      faults: { schedule: service.faultsFrom === 'scenario', ready: service.faultsReady },
       observers: [runMetrics, service.violations],
     });
     printRunSummary(report, outDir);
@@ -93,6 +96,14 @@ function limitsFor(scenario: Scenario, given: Partial<ServiceLimits>): ServiceLi
     drainMs: given.drainMs ?? 30_000,
     bodyLimitBytes: BODY_LIMIT_BYTES,
   };
+}
+
+/** `--faults scenario|admin` (default scenario). */
+export function parseFaultsFrom(text: string | undefined): FaultsFrom {
+  if (text === undefined || text === 'scenario' || text === 'admin') return text ?? 'scenario';
+  throw new InputError(
+    `--faults ${text}: expected scenario (the service plays its scenario's faults) or admin (only POST /admin/faults strikes)`,
+  );
 }
 
 /** `--port`: 0 picks a free port (printed on the first line). */

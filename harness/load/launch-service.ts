@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ProfileOutcome } from '../report/report-json.ts';
 import { clinicBin, lastError, type ProfileTool, profileOutcome } from './profile.ts';
 import { spawnReady, spawnService, TALLY_BIN } from './spawn-service.ts';
+import { tokenHeaders } from './token-headers.ts';
 
 /** A `tally serve` process that `tally load` started, from ready to its end. */
 export interface RunningService {
@@ -71,8 +72,7 @@ export async function startProfiled(tool: ProfileTool, serveArgs: readonly strin
       overran = true;
       killGroup(service.child);
     }, PROFILE_DEADLINE_MS);
-    const headers = process.env.TALLY_TOKEN ? { authorization: `Bearer ${process.env.TALLY_TOKEN}` } : undefined;
-    void fetch(`${service.url}/shutdown`, { method: 'POST', ...(headers ? { headers } : {}) }).catch(() => killGroup(service.child));
+    void fetch(`${service.url}/shutdown`, { method: 'POST', headers: tokenHeaders() }).catch(() => killGroup(service.child));
   };
   const ended = service.exited.then((exit) => {
     clearTimeout(deadline);

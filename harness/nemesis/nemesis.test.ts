@@ -7,7 +7,12 @@ import { seededRandom } from '../random.ts';
 import { FaultSchema } from '../scenario/schema.ts';
 import { type FaultTargets, Nemesis } from './nemesis.ts';
 
-function nemesisWith(working: Map<string, string>, faults: unknown[], during?: (clock: VirtualClock, recorder: Recorder) => void) {
+function nemesisWith(
+  working: Map<string, string>,
+  faults: unknown[],
+  during?: (clock: VirtualClock, recorder: Recorder, nemesis: Nemesis) => void,
+  { schedule = true } = {},
+) {
   const clock = new VirtualClock();
   const recorder = new Recorder(() => clock.now());
   const events: AnyEvent[] = [];
@@ -29,8 +34,8 @@ function nemesisWith(working: Map<string, string>, faults: unknown[], during?: (
     faults.map((f) => FaultSchema.parse(f)),
     { clock, recorder, random: seededRandom(1), driverFaults, workload, durationMs: 10_000, shutdown: () => void struck.push('shutdown') },
   );
-  nemesis.start();
-  during?.(clock, recorder);
+  if (schedule) nemesis.start();
+  during?.(clock, recorder, nemesis);
   while (clock.fireNext());
   nemesis.stop();
   return { events, struck };
@@ -123,5 +128,63 @@ describe('Nemesis', () => {
     const { events, struck } = nemesisWith(new Map([['j1', 'b1']]), [{ kind: 'stall', at: 1_000, afterWorking: 2 }]);
     expect(struck).toEqual([]);
     expect(events.map((e) => [e.kind, e.data])).toEqual([['fault.missed', { fault: 'stall', entry: 0 }]]);
+  });
+
+  it('strikes on request as on its schedule: a strike naming a fault counts toward it, one naming none toward nothing', () => {
+    const answers: unknown[] = [];
+    const { events, struck } = nemesisWith(new Map([['j1', 'b1']]), [{ kind: 'crash', at: 1_000 }], (clock, _recorder, nemesis) => {
+      clock.setTimeout(() => answers.push(nemesis.strike({ kind: 'crash', target: 'one' }, 0)), 2_000, 'admin');
+      clock.setTimeout(() => answers.push(nemesis.strike({ kind: 'stall', target: 'one' })), 3_000, 'admin');
+    });
+    expect(struck).toEqual(['crash b1', 'crash b1', 'stall b1']);
+    expect(events.map((e) => [e.t, e.data])).toEqual([
+      [1_000, { fault: 'crash', id: 1, target: 'b1', entry: 0, strike: 1 }],
+      [2_000, { fault: 'crash', id: 2, target: 'b1', entry: 0, strike: 2 }],
+      [3_000, { fault: 'stall', id: 3, target: 'b1' }],
+    ]);
+    expect(answers).toEqual([
+      { outcome: 'struck', targets: ['b1'] },
+      { outcome: 'struck', targets: ['b1'] },
+    ]);
+  });
+
+  it('refuses to count a strike toward a fault of another kind', () => {
+    nemesisWith(
+      new Map(),
+      [{ kind: 'crash', at: 1_000 }],
+      (_clock, _recorder, nemesis) => {
+        expect(() => nemesis.strike({ kind: 'stall', target: 'one' }, 0)).toThrow('index 0: not a stall fault of the scenario');
+        expect(() => nemesis.strike({ kind: 'stall', target: 'one' }, 1)).toThrow('index 1: not a stall fault of the scenario');
+      },
+      { schedule: false },
+    );
+  });
+
+  it('holds a requested strike for working sessions, and says missed when none ever works', () => {
+    const working = new Map<string, string>();
+    const answers: unknown[] = [];
+    const { events } = nemesisWith(
+      working,
+      [{ kind: 'crash', every: 1_000 }],
+      (clock, recorder, nemesis) => {
+        answers.push(nemesis.strike({ kind: 'crash', target: 'one', afterWorking: 1 }, 0));
+        answers.push(nemesis.strike({ kind: 'crash', target: 'one' }, 0));
+        clock.setTimeout(
+          () => {
+            working.set('j1', 'b1');
+            recorder.emit('job.work', { browser: 'b1' }, { session: 'j1' });
+          },
+          2_500,
+          'job',
+        );
+      },
+      { schedule: false },
+    );
+    expect(answers).toEqual([{ outcome: 'waiting' }, { outcome: 'missed' }]);
+    // The schedule was not started: the waiting strike is the only one, and no repeat follows it.
+    expect(events.filter((e) => e.kind.startsWith('fault.')).map((e) => [e.kind, e.t, e.data])).toEqual([
+      ['fault.missed', 0, { fault: 'crash', entry: 0 }],
+      ['fault.start', 2_500, { fault: 'crash', id: 1, target: 'b1', entry: 0, strike: 1 }],
+    ]);
   });
 });

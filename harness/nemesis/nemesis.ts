@@ -3,6 +3,7 @@ import type { DriverFaults } from '../drivers/types.ts';
 import type { Recorder } from '../history/recorder.ts';
 import type { Random } from '../random.ts';
 import type { FaultSpec } from '../scenario/schema.ts';
+import { FaultSchedule } from './fault-schedule.ts';
 
 /**
  * What the nemesis needs of the workload, and no more: which sessions are working in which
@@ -13,31 +14,43 @@ export interface FaultTargets {
   readonly sabotage: ReadonlyMap<string, { throwNext: boolean }>;
 }
 
-/** One fault of the scenario's list, with the strikes it has made. */
+/** What one strike does: the fault's kind and how it strikes, without its timing. */
+export type StrikeFault = Pick<FaultSpec, 'kind' | 'target' | 'forMs' | 'op' | 'afterWorking'>;
+
+/** One strike to make: its fault, and which fault of the scenario's list it counts as (none: a strike from outside the list). */
 interface Entry {
-  fault: FaultSpec;
-  /** Its index in the scenario's list: how the history names it. */
-  index: number;
-  strikes: number;
+  fault: StrikeFault;
+  index: number | undefined;
+  /** Made by the schedule, which times a repeat from when a waiting strike is made. */
+  scheduled: boolean;
 }
 
+/** What a strike did: struck these browsers (`driver` for launchFail, `pool` for shutdown), found no working session, or waits for them. */
+export type StrikeOutcome = { outcome: 'struck'; targets: string[] } | { outcome: 'missed' } | { outcome: 'waiting' };
+
 /**
- * The fault schedule: each scenario fault strikes at its time (or every interval), with its
- * probability, at one random working session or at all of them. Faults are events like any other.
- * A fault with `afterWorking` waits, when its time comes, until that many sessions are working,
- * and its next strike is timed from then: on a slow machine it follows the jobs, not the clock.
+ * The faults: each scenario fault strikes at its time (or every interval), with its probability,
+ * at one random working session or at all of them (the schedule, `start`); or when asked from
+ * outside (`strike`: the service's admin channel). Faults are events like any other, made the same
+ * way whoever asked. A fault with `afterWorking` waits, when its time comes, until that many
+ * sessions are working, and its next strike is timed from then: on a slow machine it follows the
+ * jobs, not the clock.
  */
 export class Nemesis {
   #timers = new Set<TimerId>();
   #nextId = 1;
   #stopped = false;
+  /** Strikes made so far of each fault of the scenario's list: a strike from outside counts toward its fault too. */
+  readonly #strikes: number[];
+  readonly #schedule: FaultSchedule;
   /** Strikes whose time came before enough sessions were working, in the order they came. */
   #waiting: Entry[] = [];
   #stopWatching: (() => void) | undefined;
   #recheck: TimerId | undefined;
 
   constructor(
-    private readonly faults: readonly FaultSpec[],
+    /** The scenario's faults: what the schedule plays, and what a strike from outside may count as. */
+    readonly faults: readonly FaultSpec[],
     private readonly deps: {
       clock: Clock;
       recorder: Recorder;
@@ -48,49 +61,49 @@ export class Nemesis {
       /** The shutdown fault: start no more jobs and call `pool.close()` while the jobs work (the runner knows how). */
       shutdown: () => void;
     },
-  ) {}
+  ) {
+    this.#strikes = faults.map(() => 0);
+    this.#schedule = new FaultSchedule(faults, {
+      clock: deps.clock,
+      random: deps.random,
+      durationMs: deps.durationMs,
+      fire: (index) => (this.#fire({ fault: faults[index]!, index, scheduled: true }).outcome === 'waiting' ? 'waiting' : 'struck'),
+    });
+  }
 
+  /** Play the scenario's fault schedule. */
   start(): void {
-    for (const [index, fault] of this.faults.entries()) {
-      const entry: Entry = { fault, index, strikes: 0 };
-      this.#schedule(entry, fault.at ?? fault.from + fault.every!);
-    }
+    this.#schedule.start();
+  }
+
+  /**
+   * Strike now, from outside the schedule (its probability, if any, was rolled by the caller), the
+   * same way a scheduled strike does. `index` names the scenario's fault it counts as: of `fault`'s kind.
+   */
+  strike(fault: StrikeFault, index?: number): StrikeOutcome {
+    if (index !== undefined && this.faults[index]?.kind !== fault.kind)
+      throw new RangeError(`index ${index}: not a ${fault.kind} fault of the scenario`);
+    if (this.#stopped) return { outcome: 'missed' };
+    return this.#fire({ fault, index, scheduled: false });
   }
 
   /** No more strikes. A strike still waiting for working sessions struck nothing, and the history says so. */
   stop(): void {
     this.#stopped = true;
+    this.#schedule.stop();
     for (const id of this.#timers) this.deps.clock.clearTimeout(id);
     this.#timers.clear();
-    for (const { fault, index } of this.#waiting.splice(0)) this.deps.recorder.emit('fault.missed', { fault: fault.kind, entry: index });
+    for (const { fault, index } of this.#waiting.splice(0)) this.#missed(fault, index);
     this.#stopWatching?.();
     this.#stopWatching = undefined;
   }
 
-  #schedule(entry: Entry, at: number): void {
-    const id = this.deps.clock.setTimeout(
-      () => {
-        this.#timers.delete(id);
-        if (!this.#stopped) this.#fire(entry);
-      },
-      at - this.deps.clock.now(),
-      `fault:${entry.fault.kind}`,
-    );
-    this.#timers.add(id);
-  }
-
-  #fire(entry: Entry): void {
-    const { fault } = entry;
-    if (this.deps.random.next() >= fault.probability) return this.#scheduleNext(entry);
-    if (fault.afterWorking !== undefined && this.deps.workload.working.size < fault.afterWorking) return this.#wait(entry);
-    this.#strike(entry);
-    this.#scheduleNext(entry);
-  }
-
-  #scheduleNext(entry: Entry): void {
-    const { every, until } = entry.fault;
-    const next = this.deps.clock.now() + (every ?? Infinity);
-    if (every !== undefined && next <= (until ?? this.deps.durationMs)) this.#schedule(entry, next);
+  #fire(entry: Entry): StrikeOutcome {
+    if (entry.fault.afterWorking !== undefined && this.deps.workload.working.size < entry.fault.afterWorking) {
+      this.#wait(entry);
+      return { outcome: 'waiting' };
+    }
+    return this.#strike(entry);
   }
 
   #wait(entry: Entry): void {
@@ -119,32 +132,37 @@ export class Nemesis {
     this.#waiting = this.#waiting.filter((entry) => !ready.includes(entry));
     for (const entry of ready) {
       this.#strike(entry);
-      this.#scheduleNext(entry);
+      if (entry.scheduled) this.#schedule.struckLate(entry.index!);
     }
   }
 
-  #strike(entry: Entry): void {
+  #strike(entry: Entry): StrikeOutcome {
     const { random, workload } = this.deps;
     // A failing launch strikes the driver, not a session: the next job to launch meets it.
-    if (entry.fault.kind === 'launchFail') {
-      entry.strikes++;
-      return this.#apply(entry, undefined, 'driver');
-    }
+    if (entry.fault.kind === 'launchFail') return this.#struck(entry, [[undefined, 'driver']]);
     const candidates = [...workload.working];
-    if (candidates.length === 0) return void this.deps.recorder.emit('fault.missed', { fault: entry.fault.kind, entry: entry.index });
-    // A shutdown strikes the pool, while sessions work (else it missed): every job meets it.
-    if (entry.fault.kind === 'shutdown') {
-      entry.strikes++;
-      return this.#apply(entry, undefined, 'pool');
+    if (candidates.length === 0) {
+      this.#missed(entry.fault, entry.index);
+      return { outcome: 'missed' };
     }
-    const targets = entry.fault.target === 'all' ? candidates : [candidates[random.int(candidates.length)]!];
-    entry.strikes++;
-    for (const [session, browser] of targets) this.#apply(entry, session, browser);
+    // A shutdown strikes the pool, while sessions work (else it missed): every job meets it.
+    if (entry.fault.kind === 'shutdown') return this.#struck(entry, [[undefined, 'pool']]);
+    return this.#struck(entry, entry.fault.target === 'all' ? candidates : [candidates[random.int(candidates.length)]!]);
   }
 
-  #apply(entry: Entry, session: string | undefined, browser: string): void {
+  /** One strike, at each of its targets (session, browser): counted once for its fault. */
+  #struck(entry: Entry, targets: [string | undefined, string][]): StrikeOutcome {
+    const counted = entry.index === undefined ? {} : { entry: entry.index, strike: ++this.#strikes[entry.index]! };
+    for (const [session, browser] of targets) this.#apply(entry.fault, counted, session, browser);
+    return { outcome: 'struck', targets: targets.map(([, browser]) => browser) };
+  }
+
+  #missed(fault: StrikeFault, index: number | undefined): void {
+    this.deps.recorder.emit('fault.missed', index === undefined ? { fault: fault.kind } : { fault: fault.kind, entry: index });
+  }
+
+  #apply(fault: StrikeFault, counted: { entry?: number; strike?: number }, session: string | undefined, browser: string): void {
     const { recorder, driverFaults, clock } = this.deps;
-    const { fault } = entry;
     const id = this.#nextId++;
     recorder.emit(
       'fault.start',
@@ -153,8 +171,7 @@ export class Nemesis {
         id,
         target: browser,
         ...(fault.forMs === undefined ? {} : { forMs: fault.forMs }),
-        entry: entry.index,
-        strike: entry.strikes,
+        ...counted,
       },
       { session },
     );

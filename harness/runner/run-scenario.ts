@@ -59,6 +59,18 @@ export interface RunOptions {
    * until its `done` settles.
    */
   workload?: StartWorkload;
+  /** Faults from outside the run (the service's admin channel): see `FaultControl`. */
+  faults?: FaultControl;
+}
+
+/**
+ * How a run's faults are struck when someone outside may strike too: `ready` is given the run's
+ * nemesis once it is up (strikes through `nemesis.strike`), and `schedule: false` leaves the
+ * scenario's schedule to that someone (it only counts their strikes against the scenario's faults).
+ */
+export interface FaultControl {
+  schedule: boolean;
+  ready: (nemesis: Nemesis) => void;
 }
 
 export interface RunStatus {
@@ -200,7 +212,8 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
         closePool('fault').catch(() => undefined);
       },
     });
-    nemesis.start();
+    if (options.faults?.schedule !== false) nemesis.start();
+    options.faults?.ready(nemesis);
     onStatus?.(() => ({
       virtualMs: clock.now(),
       jobsStarted,

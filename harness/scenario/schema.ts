@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { FAULT_KINDS } from '../history/events.ts';
+import { jobPages, storeName } from './job-fields.ts';
 
 const ms = z.number().int().nonnegative();
 const positiveInt = z.number().int().positive();
 
-export const FaultSchema = z
+/** A fault's fields, before the rules that tie them together (a strike over the admin channel takes some of them). */
+export const FaultFields = z
   .object({
     /** stall: navigation never completes; crash: browser dies; pageCrash: the process rendering the
      *  browser's pages dies (the browser lives on); hang: browser stops answering for `forMs`;
@@ -40,12 +42,38 @@ export const FaultSchema = z
      */
     minStrikes: z.number().int().nonnegative().optional(),
   })
+  .strict();
+
+/** A hang or a slow close lasts for some time: without `forMs` it would have none. */
+export function hasDuration(fault: { kind: string; forMs?: number | undefined }): boolean {
+  return !['hang', 'slowClose'].includes(fault.kind) || fault.forMs !== undefined;
+}
+
+export const DURATION_RULE = { message: '`forMs` is required for hang and slowClose', path: ['forMs'] };
+
+export const FaultSchema = FaultFields.refine((f) => (f.at === undefined) !== (f.every === undefined), {
+  message: 'give exactly one of `at` or `every`',
+}).refine(hasDuration, DURATION_RULE);
+
+/**
+ * How `tally load` drives the service (docs/service.md). Its connections are the workload's
+ * `concurrency` and it lasts the scenario's duration at its time scale; without this block it asks
+ * for one job (store-1, `pagesPerJob` pages) as fast as the connections go.
+ */
+const LoadSchema = z
+  .object({
+    /** Requests per second over all connections (autocannon's `overallRate`); without it, no limit. */
+    rate: positiveInt.optional(),
+    /** The jobs asked for, each request one of them chosen by weight with the run's seed, so a load is replayable. */
+    mix: z
+      .array(z.object({ store: storeName, pages: jobPages, weight: z.number().positive().default(1) }).strict())
+      .min(1)
+      .optional(),
+  })
   .strict()
-  .refine((f) => (f.at === undefined) !== (f.every === undefined), { message: 'give exactly one of `at` or `every`' })
-  .refine((f) => !['hang', 'slowClose'].includes(f.kind) || f.forMs !== undefined, {
-    message: '`forMs` is required for hang and slowClose',
-    path: ['forMs'],
-  });
+  .default({});
+
+export type LoadShapeSpec = z.output<typeof LoadSchema>;
 
 const HeapSchema = z
   .object({
@@ -152,6 +180,7 @@ export const ScenarioSchema = z
     sampleEveryMs: positiveInt.default(60_000),
     /** Heap snapshots of the process that holds the pool (docs/leaks.md). */
     heap: HeapSchema,
+    load: LoadSchema,
     /**
      * What a run must have exercised to pass (besides each fault's strikes): without it the
      * verdict is undecided, since a run in which nothing worked proves nothing.

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { issueLines } from '../scenario/issues.ts';
-import { reviewPageUrl } from '../site/site-model.ts';
-
-/** Most pages one request may ask for: a request is one job, not a crawl. */
-export const MAX_PAGES = 100;
-
-/** A store's name: it becomes a path segment on the target site, so nothing that could leave it. */
-const STORE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+import { jobPages, storeName } from '../scenario/job-fields.ts';
+import { reviewPageUrl, STORE } from '../site/site-model.ts';
 
 /**
  * `POST /jobs`: scrape `pages` pages of a store's reviews on the target site, named by `store` or
@@ -15,9 +10,9 @@ const STORE = /^[a-z0-9][a-z0-9-]{0,63}$/;
  */
 export const JobRequestSchema = z
   .object({
-    store: z.string().regex(STORE, 'expected a store name: lower-case letters, digits and dashes, at most 64').optional(),
+    store: storeName.optional(),
     url: z.string().max(2_048, 'expected a URL of at most 2048 characters').optional(),
-    pages: z.number().int().min(1).max(MAX_PAGES).default(1),
+    pages: jobPages.default(1),
   })
   .strict()
   .refine((body) => (body.store === undefined) !== (body.url === undefined), { message: 'give exactly one of `store` or `url`' });

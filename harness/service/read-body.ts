@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendError } from './respond.ts';
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; problem: string };
 
@@ -27,4 +28,9 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
   } catch (error) {
     return { ok: false, status: 400, problem: `body: not valid JSON (${(error as Error).message})` };
   }
+}
+
+/** Refuses a body that could not be read. What is left of one too large is not read: the connection cannot carry another request. */
+export function refuseBody(response: ServerResponse, body: { status: number; problem: string }): void {
+  sendError(response, body.status, body.problem, body.status === 413 ? { connection: 'close' } : {});
 }

@@ -12,3 +12,11 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 export function sendError(response: ServerResponse, status: number, problem: string, headers: Record<string, string> = {}): void {
   sendJson(response, status, { error: problem }, headers);
 }
+
+/** 503: the pool is not up yet, or the service is draining (its connection is then closed). */
+export function unavailable(response: ServerResponse, status: string): void {
+  sendError(response, 503, status === 'starting' ? 'the pool is starting' : 'the service is shutting down', {
+    'retry-after': '1',
+    ...(status === 'starting' ? {} : { connection: 'close' }),
+  });
+}

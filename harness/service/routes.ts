@@ -2,9 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorMessage } from '../errors.ts';
 import type { Pool, PoolSnapshot } from '../pool/contract.ts';
 import { EXPOSITION_CONTENT_TYPE } from '../telemetry/metrics/exposition.ts';
+import { postFault } from './admin-faults.ts';
+import { refuseUnlessLoopback } from './bind.ts';
 import { parseJobRequest } from './job-request.ts';
-import { readJsonBody } from './read-body.ts';
-import { sendError, sendJson } from './respond.ts';
+import { readJsonBody, refuseBody } from './read-body.ts';
+import { sendError, sendJson, unavailable } from './respond.ts';
 import type { Service } from './service.ts';
 import { jobParentOf } from './service-tracing.ts';
 
@@ -24,6 +26,7 @@ const ROUTES: Record<string, { method: 'GET' | 'POST'; handle: Handler }> = {
   '/state': { method: 'GET', handle: state },
   '/violations': { method: 'GET', handle: violations },
   '/shutdown': { method: 'POST', handle: shutdown },
+  '/admin/faults': { method: 'POST', handle: postFault },
 };
 
 /** Probes stay open without a token: an orchestrator's health checks carry none. */
@@ -42,13 +45,6 @@ export async function handleRoute(deps: RouteDeps, path: string, request: Incomi
   await route.handle(deps, request, response);
 }
 
-function unavailable(response: ServerResponse, status: string): void {
-  sendError(response, 503, status === 'starting' ? 'the pool is starting' : 'the service is shutting down', {
-    'retry-after': '1',
-    ...(status === 'starting' ? {} : { connection: 'close' }),
-  });
-}
-
 function readyz({ service }: RouteDeps, _request: IncomingMessage, response: ServerResponse): void {
   if (service.status === 'ready') sendJson(response, 200, { status: 'ready' });
   else unavailable(response, service.status);
@@ -58,8 +54,7 @@ async function postJob({ service }: RouteDeps, request: IncomingMessage, respons
   const binding = service.binding;
   if (service.status !== 'ready' || !binding) return unavailable(response, service.status);
   const body = await readJsonBody(request, service.limits.bodyLimitBytes);
-  // What is left of a body that was too large is not read: the connection cannot carry another request.
-  if (!body.ok) return sendError(response, body.status, body.problem, body.status === 413 ? { connection: 'close' } : {});
+  if (!body.ok) return refuseBody(response, body);
   const job = parseJobRequest(body.value, binding.origin);
   if (!job.ok) return sendError(response, 400, job.problem);
 
@@ -107,6 +102,8 @@ function state({ service }: RouteDeps, _request: IncomingMessage, response: Serv
     pool: binding ? inspectOrSay(binding.pool) : null,
     browsers: binding ? binding.driver.sample() : null,
     jobs: { running: service.admission.running, queued: service.admission.queued, capacity: service.limits.capacity },
+    /** Who plays the scenario's faults, and the faults a strike over `/admin/faults` may count as (by index). */
+    faults: { from: service.faultsFrom, scenario: service.nemesis?.faults.map((fault) => fault.kind) ?? [] },
     violations: count,
     verdictSoFar: count > 0 ? 'fail' : 'no violation yet (the verdict is given at shutdown)',
   });
@@ -132,11 +129,7 @@ function violations({ service }: RouteDeps, _request: IncomingMessage, response:
  * written; asked here, it drains and ends by itself, and the profiler collects as it exits.
  */
 function shutdown({ service }: RouteDeps, request: IncomingMessage, response: ServerResponse): void {
-  if (!isLoopback(request.socket.remoteAddress)) return sendError(response, 403, '/shutdown is answered only to this machine (loopback)');
+  if (refuseUnlessLoopback(request, response, '/shutdown')) return;
   sendJson(response, 202, { status: 'draining' });
   service.drain();
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address !== undefined && (/^(::ffff:)?127\./.test(address) || address === '::1');
 }

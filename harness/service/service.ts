@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Driver } from '../drivers/types.ts';
+import type { Nemesis } from '../nemesis/nemesis.ts';
 import type { Pool } from '../pool/contract.ts';
 import type { JobRunner } from '../workload/job-runner.ts';
 import { createJobRunner } from '../workload/job-runner.ts';
@@ -23,6 +24,9 @@ export interface ServiceLimits {
   bodyLimitBytes: number;
 }
 
+/** Who plays the scenario's faults: the service's own nemesis (`scenario`), or callers of `POST /admin/faults` alone (`admin`). */
+export type FaultsFrom = 'scenario' | 'admin';
+
 /** starting: the pool is not up yet; ready: serving; draining: SIGTERM, finishing what was accepted; stopped. */
 export type ServiceStatus = 'starting' | 'ready' | 'draining' | 'stopped';
 
@@ -45,6 +49,7 @@ export class Service {
   readonly metrics: ServiceMetrics;
   readonly violations = new ViolationLog();
   #binding: PoolBinding | undefined;
+  #nemesis: Nemesis | undefined;
   /** Job requests accepted (valid, admitted or queued) and not yet answered. */
   readonly #accepted = new Set<ServerResponse>();
   #nextJob = 1;
@@ -55,7 +60,10 @@ export class Service {
   readonly stopped = new Promise<void>((resolve) => (this.#resolveStopped = resolve));
   #drainTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly limits: ServiceLimits) {
+  constructor(
+    readonly limits: ServiceLimits,
+    readonly faultsFrom: FaultsFrom = 'scenario',
+  ) {
     this.admission = new Admission({ capacity: limits.capacity, queueLimit: limits.queueLimit, waitMs: limits.queueWaitMs });
     this.metrics = new ServiceMetrics(this.admission);
   }
@@ -71,6 +79,15 @@ export class Service {
     if (this.status === 'starting') this.status = 'ready';
     else this.#settleDrain();
     return { done: this.#done, running: runner.running, working: runner.working, sabotage: runner.sabotage, stop: () => this.drain() };
+  };
+
+  /** The run's nemesis, through which the admin channel strikes (undefined until the run is up). */
+  get nemesis(): Nemesis | undefined {
+    return this.#nemesis;
+  }
+
+  readonly faultsReady = (nemesis: Nemesis): void => {
+    this.#nemesis = nemesis;
   };
 
   nextJobId(): string {

@@ -11,6 +11,9 @@ export interface Review {
 
 export const REVIEWS_PER_PAGE = 10;
 
+/** A store's name: it becomes a path segment on the target site, so nothing that could leave it. */
+export const STORE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
 /** `/store/:store/reviews?page=N` (or the site's `/api/store/...` twin) → the reviews on that page (deterministic). */
 export function reviewsFor(url: string): Review[] {
   const match = /\/store\/([^/]+)\/reviews\?page=(\d+)/.exec(url);
