@@ -48,6 +48,9 @@ export interface World {
   sessions: readonly string[];
   sessionSet: Set<string>;
   locks: readonly LockEntry[];
+  /** The sessions `locks` names, in its order and as a set kept equal to it: "does this session still have its lock" without a scan. */
+  lockIds: readonly string[];
+  lockSessions: Set<string>;
   /** Most browsers allowed, from `run.start`'s `pool_config`, when the pool has that setting. */
   maxBrowsers: number | undefined;
   /** Most pages open in one browser, from `pool_config.maxPagesPerBrowser`, when the pool declares it. */
@@ -115,6 +118,8 @@ export function createWorld(): World {
     sessions: [],
     sessionSet: new Set(),
     locks: [],
+    lockIds: [],
+    lockSessions: new Set(),
     maxBrowsers: undefined,
     maxPagesPerBrowser: undefined,
     alive: new Set(),
@@ -351,7 +356,13 @@ function foldSettle(world: World, data: EventData['settle']): void {
     world.sessions = data.sessions;
     updateSessionSet(world.sessionSet, previous, data.sessions);
   }
-  if (data.locks !== undefined) world.locks = data.locks;
+  if (data.locks !== undefined) {
+    world.locks = data.locks;
+    // The ids alone, so the set is kept by the same cheap in-order comparison as the sessions'.
+    const lockIds = data.locks.map((lock) => lock.session);
+    updateSessionSet(world.lockSessions, world.lockIds, lockIds);
+    world.lockIds = lockIds;
+  }
 }
 
 function acquired(world: World, track: SessionTrack): void {
