@@ -1,4 +1,5 @@
 import type { AnyEvent, CountedLevel, EventData, HistoryEvent, LockEntry } from '../history/events.ts';
+import { LockSessions } from './lock-sessions.ts';
 import { RecentEvents } from './recent-events.ts';
 import { updateSessionSet } from './session-set.ts';
 
@@ -48,9 +49,8 @@ export interface World {
   sessions: readonly string[];
   sessionSet: Set<string>;
   locks: readonly LockEntry[];
-  /** The sessions `locks` names, in its order and as a set kept equal to it: "does this session still have its lock" without a scan. */
-  lockIds: readonly string[];
-  lockSessions: Set<string>;
+  /** The sessions `locks` names, kept equal to it. */
+  lockSessions: LockSessions;
   /** Most browsers allowed, from `run.start`'s `pool_config`, when the pool has that setting. */
   maxBrowsers: number | undefined;
   /** Most pages open in one browser, from `pool_config.maxPagesPerBrowser`, when the pool declares it. */
@@ -118,8 +118,7 @@ export function createWorld(): World {
     sessions: [],
     sessionSet: new Set(),
     locks: [],
-    lockIds: [],
-    lockSessions: new Set(),
+    lockSessions: new LockSessions(),
     maxBrowsers: undefined,
     maxPagesPerBrowser: undefined,
     alive: new Set(),
@@ -358,10 +357,7 @@ function foldSettle(world: World, data: EventData['settle']): void {
   }
   if (data.locks !== undefined) {
     world.locks = data.locks;
-    // The ids alone, so the set is kept by the same cheap in-order comparison as the sessions'.
-    const lockIds = data.locks.map((lock) => lock.session);
-    updateSessionSet(world.lockSessions, world.lockIds, lockIds);
-    world.lockIds = lockIds;
+    world.lockSessions.update(data.locks);
   }
 }
 
