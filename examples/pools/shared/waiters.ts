@@ -34,7 +34,9 @@ export class Waiters {
       const leave = () => {
         this.clock.clearTimeout(timer);
         stopped.removeEventListener('abort', onStopped);
-        this.#queue.splice(this.#queue.indexOf(waiter), 1);
+        // Each way out runs once (it disarms the other two), but a waiter not found must not cost another its place.
+        const at = this.#queue.indexOf(waiter);
+        if (at >= 0) this.#queue.splice(at, 1);
       };
       const onStopped = () => {
         leave();
