@@ -18,8 +18,9 @@ const SEEDS = [1, 2, 3, 4, 5];
 
 // Every run gets a folder of its own: a run never replaces an earlier one's folder.
 let runs = 0;
+const nextFolder = () => join(out, String(++runs));
 const run = (pool: string, scenario: string, seed: number, overrides: string[] = []) =>
-  executeRun({ scenario, pool: `./examples/pools/${pool}.ts`, seed, overrides, out: join(out, String(++runs)) }).then((r) => r.report);
+  executeRun({ scenario, pool: `./examples/pools/${pool}.ts`, seed, overrides, out: nextFolder() }).then((r) => r.report);
 
 describe('correct pools of each design', () => {
   it('finds the shipped scenarios', () => {
@@ -54,6 +55,41 @@ describe('correct pools of each design', () => {
     },
     900_000,
   );
+});
+
+describe('a correct pool that queues when full', () => {
+  // The scenarios that fill the pool, abandon waiters or close it under load get every seed; the
+  // others, which never make it queue, one seed each: the same proof of no false alarm at a third of the wall time.
+  const QUEUEING = ['full-pool', 'abandoned-jobs', 'pool-shutdown'];
+  const matrix = SCENARIOS.flatMap((scenario) => (QUEUEING.includes(scenario) ? SEEDS : [1]).map((seed) => [scenario, seed] as const));
+
+  it('browser-per-job-queued passes full-pool, abandoned-jobs and pool-shutdown with seeds 1–5 and the others with seed 1', async () => {
+    expect(SCENARIOS).toEqual(expect.arrayContaining(QUEUEING));
+    const failures: string[] = [];
+    const waits = { handedOver: 0, timedOut: 0, abandonedWaiting: 0 };
+    for (const [scenario, seed] of matrix) {
+      const folder = nextFolder();
+      const { report } = await executeRun({
+        scenario,
+        pool: './examples/pools/browser-per-job-queued.ts',
+        seed,
+        overrides: [],
+        out: folder,
+      });
+      if (report.verdict.code !== 0) failures.push(`${scenario} seed ${seed}: exit ${report.verdict.code} ${report.verdict.why}`);
+      if (!QUEUEING.includes(scenario)) continue;
+      for (const event of readHistory(join(folder, 'history.ndjson'))) {
+        if (event.kind === 'pool.counter' && event.data.path === 'handover') waits.handedOver++;
+        if (event.kind === 'job.end' && !event.data.ok && /found no free slot/.test(event.data.error ?? '')) waits.timedOut++;
+      }
+      waits.abandonedWaiting += report.figures.abandons.waiting;
+    }
+    expect(failures).toEqual([]);
+    // The queue really worked: slots handed to waiters, waiters timed out, callers gave up on waiters.
+    expect(waits.handedOver).toBeGreaterThan(0);
+    expect(waits.timedOut).toBeGreaterThan(0);
+    expect(waits.abandonedWaiting).toBeGreaterThan(0);
+  }, 900_000);
 });
 
 describe('buggy pools', () => {
@@ -102,7 +138,7 @@ describe('buggy pools', () => {
       /^examples\/pools\/buggy\/waiter-handed-slot-after-timeout\.ts:\d+:\d+/,
     ],
   ] as const)('%s on %s: %s names the call site, within 2 s of wall time', async (pool, scenario, invariant, at) => {
-    const folder = join(out, String(++runs));
+    const folder = nextFolder();
     const { report } = await executeRun({ scenario, pool: `./examples/pools/buggy/${pool}.ts`, seed: 1, overrides: [], out: folder });
     const violation = report.violations.find((v) => v.invariant === invariant)!;
     expect(violation.at).toMatch(at);

@@ -3,7 +3,7 @@ import { afterAll } from 'vitest';
 import { type ServiceChild, spawnService } from '../harness/load/spawn-service.ts';
 
 export interface ServiceProcess extends ServiceChild {
-  post(body: unknown, init?: { headers?: Record<string, string> }): Promise<Response>;
+  post(body: unknown, init?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response>;
 }
 
 const started = new Set<ChildProcess>();
@@ -22,6 +22,7 @@ export async function startService(args: string[], env: NodeJS.ProcessEnv = {}):
         method: 'POST',
         headers: { 'content-type': 'application/json', ...init.headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
+        ...(init.signal ? { signal: init.signal } : {}),
       }),
   };
 }

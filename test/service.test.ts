@@ -11,7 +11,7 @@ import { type ServiceProcess, startService, stopService } from './service-proces
 const out = tempDir('tally-service-');
 const TEST_MS = 60_000;
 
-function history(folder: string): { kind: string; data: Record<string, unknown> }[] {
+function history(folder: string): { kind: string; session?: string; data: Record<string, unknown> }[] {
   return readFileSync(join(folder, 'history.ndjson'), 'utf8')
     .trim()
     .split('\n')
@@ -154,6 +154,40 @@ describe('tally serve on the sim driver', () => {
     expect(performance.now() - signalled).toBeLessThan(5_000);
     // The caller of the abandoned job sees its connection end, not an answer.
     expect(await long).toBeInstanceOf(Error);
+  });
+
+  it('tells the pool a job is abandoned when its client hangs up, while the job waits for its browser and while it works', {
+    timeout: TEST_MS,
+  }, async () => {
+    const folder = join(out, 'hang-up');
+    // Once a job works, the next launch hangs for 30 scenario seconds (3 s real) before it fails: that job waits for its browser.
+    const service = await startService(['--out', folder, '--set', 'faults=[{"kind":"launchFail","at":0,"forMs":30000}]']);
+    const seen = (kind: string, session: string) => history(folder).some((event) => event.kind === kind && event.session === session);
+    const hangUpWhen = async (session: string, kind: string, pages: number) => {
+      const client = new AbortController();
+      const answer = service.post({ store: 'store-1', pages }, { signal: client.signal }).catch((error: Error) => error);
+      await until(`${session} has a ${kind}`, async () => seen(kind, session));
+      client.abort();
+      expect(await answer).toBeInstanceOf(Error);
+      await until(`${session} is abandoned`, async () => seen('job.abandon', session));
+    };
+    await hangUpWhen('r1', 'job.work', 100); // 100 pages: about 15 s, it is at work when its client leaves
+    await hangUpWhen('r2', 'pool.counter', 1); // its slot taken, its launch hanging: no page to work on yet
+    // The pool still serves once both are over.
+    expect((await service.post({ store: 'store-3', pages: 1 })).status).toBe(200);
+
+    expect(await stopService(service)).toEqual({ code: 0, signal: null });
+    const events = history(folder);
+    const abandons = events.filter((event) => event.kind === 'job.abandon');
+    expect(abandons.map((event) => [event.session, event.data.working])).toEqual([
+      ['r1', true],
+      ['r2', false],
+    ]);
+    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
+    expect(report.figures.jobs).toMatchObject({ started: 3, ok: 1, abandoned: 2, failed: 0 });
+    // A pass verdict: quiescence after close held, no browser, page or slot left behind.
+    expect(report.verdict.verdict).toBe('pass');
+    expect(report.violations).toEqual([]);
   });
 
   it('says what is wrong with its command line in one line, exit 2', { timeout: TEST_MS }, async () => {

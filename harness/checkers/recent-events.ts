@@ -41,11 +41,17 @@ export class RecentEvents {
   /** The last `count` events (of `session`, when given), oldest first. */
   last(count = RECENT_EVENTS, session?: string): AnyEvent[] {
     const found: AnyEvent[] = [];
-    const size = this.#full ? this.capacity : this.#next;
-    for (let back = 1; back <= size && found.length < count; back++) {
-      const slot = (this.#next - back + this.capacity) % this.capacity;
+    // Newest first: the slots before `next`, then (once wrapped) those from the end down to `next`.
+    // Two plain ranges rather than an index taken modulo the capacity at every step: a session
+    // that has left the window is searched through all of it.
+    this.#collect(found, count, session, this.#next - 1, 0);
+    if (this.#full) this.#collect(found, count, session, this.capacity - 1, this.#next);
+    return found.reverse();
+  }
+
+  #collect(found: AnyEvent[], count: number, session: string | undefined, from: number, to: number): void {
+    for (let slot = from; slot >= to && found.length < count; slot--) {
       if (session === undefined || this.#sessions[slot] === session) found.push(this.#slots[slot]!);
     }
-    return found.reverse();
   }
 }

@@ -34,6 +34,19 @@ describe('world: pool bookkeeping', () => {
     expect(later.locks).toEqual([]);
   });
 
+  it('keeps the set of sessions holding a lock equal to the locks listed, one listed twice included', () => {
+    const b = new HistoryBuilder();
+    const lock = (session: string, holders = 1) => ({ session, holders });
+    const sets: string[][] = [];
+    for (const locks of [[lock('j1'), lock('j2')], [lock('j1'), lock('j2', 2)], [lock('j2'), lock('j2')], [lock('j2')], [lock('j3')], []]) {
+      b.settle({ locks });
+      const world = fold(b);
+      sets.push(['j1', 'j2', 'j3'].filter((session) => world.lockSessions.has(session)));
+      expect(world.lockSessions.size).toBe(sets.at(-1)!.length);
+    }
+    expect(sets).toEqual([['j1', 'j2'], ['j1', 'j2'], ['j2'], ['j2'], ['j3'], []]);
+  });
+
   it('reads maxBrowsers from the pool config, when there is one', () => {
     const b = new HistoryBuilder();
     b.start({ maxBrowsers: 7 });

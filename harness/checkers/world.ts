@@ -1,4 +1,5 @@
 import type { AnyEvent, CountedLevel, EventData, HistoryEvent, LockEntry } from '../history/events.ts';
+import { LockSessions } from './lock-sessions.ts';
 import { RecentEvents } from './recent-events.ts';
 import { updateSessionSet } from './session-set.ts';
 
@@ -48,6 +49,8 @@ export interface World {
   sessions: readonly string[];
   sessionSet: Set<string>;
   locks: readonly LockEntry[];
+  /** The sessions `locks` names, kept equal to it. */
+  lockSessions: LockSessions;
   /** Most browsers allowed, from `run.start`'s `pool_config`, when the pool has that setting. */
   maxBrowsers: number | undefined;
   /** Most pages open in one browser, from `pool_config.maxPagesPerBrowser`, when the pool declares it. */
@@ -115,6 +118,7 @@ export function createWorld(): World {
     sessions: [],
     sessionSet: new Set(),
     locks: [],
+    lockSessions: new LockSessions(),
     maxBrowsers: undefined,
     maxPagesPerBrowser: undefined,
     alive: new Set(),
@@ -351,7 +355,10 @@ function foldSettle(world: World, data: EventData['settle']): void {
     world.sessions = data.sessions;
     updateSessionSet(world.sessionSet, previous, data.sessions);
   }
-  if (data.locks !== undefined) world.locks = data.locks;
+  if (data.locks !== undefined) {
+    world.locks = data.locks;
+    world.lockSessions.update(data.locks);
+  }
 }
 
 function acquired(world: World, track: SessionTrack): void {

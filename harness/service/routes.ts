@@ -72,7 +72,8 @@ async function postJob({ service }: RouteDeps, request: IncomingMessage, respons
   const started = performance.now();
   // The slot is the pool's capacity: it is freed when the job settles, not when the caller stops waiting.
   const parent = jobParentOf(request);
-  const run = binding.runner.run({ id, ...job.value, ...(parent ? { trace: parent } : {}) }).finally(slot.release);
+  const callerGone = hangUpSignal(response);
+  const run = binding.runner.run({ id, ...job.value, callerGone, ...(parent ? { trace: parent } : {}) }).finally(slot.release);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), service.limits.jobTimeoutMs)));
   // A job the closed pool never settles must not keep its request (or the process) waiting.
@@ -84,6 +85,19 @@ async function postJob({ service }: RouteDeps, request: IncomingMessage, respons
     return sendError(response, 504, `job ${id} did not finish within ${service.limits.jobTimeoutMs} ms; it goes on in the pool`);
   if (!outcome.ok) return sendJson(response, 502, { id, ...job.value, ok: false, error: outcome.error, ms });
   sendJson(response, 200, { id, ...job.value, ok: true, reviews: outcome.reviews, ms, scenarioMs: Math.round(outcome.ms) });
+}
+
+/**
+ * Aborts when the client goes away before its answer is sent (request aborted, socket closed):
+ * nobody will read the job's result, so the pool is told the caller gave up on it, as a caller
+ * in-process does through `job.signal`. A `close` after the answer was written is the normal end.
+ */
+function hangUpSignal(response: ServerResponse): AbortSignal {
+  const gone = new AbortController();
+  response.once('close', () => {
+    if (!response.writableEnded) gone.abort(new Error('the client closed its connection before the answer'));
+  });
+  return gone.signal;
 }
 
 async function metrics({ service, runMetrics }: RouteDeps, _request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -16,12 +16,14 @@ export interface JobSpec {
   trace?: TraceParent;
   /** The caller gives up on the job this long after it started, if it has not ended by then: `job.signal` aborts. */
   abandonAfterMs?: number;
+  /** Aborts when the caller gives up on the job (an HTTP client that hung up): `job.signal` aborts. */
+  callerGone?: AbortSignal;
 }
 
-/** Why an abandoned job's signal aborted. */
+/** Why an abandoned job's signal aborted: `how` says when or why the caller gave up. */
 export class JobAbandoned extends Error {
-  constructor(jobId: string, afterMs: number) {
-    super(`caller abandoned ${jobId} after ${afterMs} ms`);
+  constructor(jobId: string, how: string) {
+    super(`caller abandoned ${jobId} ${how}`);
     this.name = 'JobAbandoned';
   }
 }
@@ -51,26 +53,44 @@ export function createJobRunner(
   const sabotage = new Map<string, Sabotage>();
   let running = 0;
 
-  /** The caller's signal, aborted `afterMs` after the start unless `settled` comes first. */
-  function abandonAfter(id: string, afterMs: number): { signal: AbortSignal; settled(): void } {
+  /**
+   * The caller's signal for `job.signal`, when the caller may give up: at `abandonAfterMs`, or when
+   * `callerGone` aborts, whichever comes first and only until `settled`. Either way the same
+   * `job.abandon` is recorded, so the pool's handling of it is judged the same in-process and over HTTP.
+   */
+  function callerOf(id: string, { abandonAfterMs, callerGone }: JobSpec): { signal: AbortSignal; settled(): void } | undefined {
+    if (abandonAfterMs === undefined && callerGone === undefined) return undefined;
     const caller = new AbortController();
-    const timer = clock.setTimeout(
-      () => {
-        recorder.emit('job.abandon', { working: working.has(id) }, { session: id });
-        caller.abort(new JobAbandoned(id, afterMs));
+    const abandon = (how: string) => {
+      if (caller.signal.aborted) return;
+      recorder.emit('job.abandon', { working: working.has(id) }, { session: id });
+      caller.abort(new JobAbandoned(id, how));
+    };
+    const timer =
+      abandonAfterMs === undefined ? undefined : clock.setTimeout(() => abandon(`after ${abandonAfterMs} ms`), abandonAfterMs, 'abandon');
+    const gone = () => abandon(`(${errorMessage(callerGone?.reason)})`);
+    if (callerGone?.aborted) gone();
+    else callerGone?.addEventListener('abort', gone, { once: true });
+    return {
+      signal: caller.signal,
+      settled: () => {
+        clock.clearTimeout(timer);
+        callerGone?.removeEventListener('abort', gone);
       },
-      afterMs,
-      'abandon',
-    );
-    return { signal: caller.signal, settled: () => clock.clearTimeout(timer) };
+    };
   }
 
-  async function run({ id, store, pages, trace, abandonAfterMs }: JobSpec): Promise<JobOutcome> {
+  async function run(spec: JobSpec): Promise<JobOutcome> {
+    const { id, store, pages, trace } = spec;
     const plan: Sabotage = { throwNext: false };
     sabotage.set(id, plan);
     let pagesDone = 0;
     const scrape = reviewScrape({ jobId: id, origin, store, pages }, plan, () => pagesDone++);
-    const caller = abandonAfterMs === undefined ? undefined : abandonAfter(id, abandonAfterMs);
+    const startedAt = clock.now();
+    running++;
+    recorder.emit('job.start', trace === undefined ? { pages } : { pages, trace }, { session: id });
+    // After job.start: a caller already gone abandons a job that has started.
+    const caller = callerOf(id, spec);
     const job: Job = {
       id,
       ...(caller === undefined ? {} : { signal: caller.signal }),
@@ -95,9 +115,6 @@ export function createJobRunner(
         }
       },
     };
-    const startedAt = clock.now();
-    running++;
-    recorder.emit('job.start', trace === undefined ? { pages } : { pages, trace }, { session: id });
     try {
       const result = await pool.run(job);
       const ms = clock.now() - startedAt;

@@ -13,15 +13,20 @@ export class Slots {
   constructor(
     private readonly env: PoolEnv,
     private readonly counts: CountedLevel,
-    /** Most slots at once; a job beyond it is turned away (the scenarios never queue). */
+    /** Most slots at once; `take` beyond it throws: a pool that does not queue turns the job away. */
     private readonly limit = Number.POSITIVE_INFINITY,
   ) {}
 
-  take(session: string): void {
-    if (this.#counter >= this.limit) throw new Error(`pool full (${this.limit} ${this.counts})`);
+  /** Whether a slot is free now, for a pool that queues instead of turning the job away. */
+  free(): boolean {
+    return this.#counter < this.limit;
+  }
+
+  take(session: string, path = 'acquire'): void {
+    if (!this.free()) throw new Error(`pool full (${this.limit} ${this.counts})`);
     this.#counter++;
     this.#sessions.add(session);
-    this.env.report('pool.counter', session, { delta: 1, value: this.#counter, path: 'acquire' });
+    this.env.report('pool.counter', session, { delta: 1, value: this.#counter, path });
   }
 
   give(session: string, path: string): void {

@@ -51,7 +51,7 @@ export const lockHeldBySession: Invariant<LockHeldState> = {
         if (state.holding.size === 0 || (event.kind === 'settle' && event.data.locks === undefined)) return NO_VIOLATIONS;
         let found: Violation[] | undefined;
         for (const session of state.holding) {
-          if (world.locks.some((lock) => lock.session === session)) continue;
+          if (world.lockSessions.has(session)) continue;
           state.holding.delete(session);
           (found ??= []).push(lost(world, event, session, `lock of ${session} lost while ${session} holds it`, {}));
         }

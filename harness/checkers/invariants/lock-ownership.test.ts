@@ -75,4 +75,33 @@ describe('lock-ownership', () => {
     b.settle({ sessions: [], locks: [] });
     expect(violationsOf(lockOwnership, b.events)).toEqual([]);
   });
+  it('while orphans stay, reports only the new ones, and one that went and came back', () => {
+    const b = new HistoryBuilder();
+    const lock = (session: string) => ({ session, holders: 1 });
+    b.settle({ sessions: ['j3'], locks: [lock('j1'), lock('j2'), lock('j3')] });
+    b.settle({ sessions: ['j3', 'j4'], locks: [lock('j1'), lock('j2'), lock('j3'), lock('j4')] }); // same orphans
+    b.settle({ sessions: ['j4'], locks: [lock('j1'), lock('j2'), lock('j4')] }); // j3 gone with its lock
+    b.settle({ locks: [lock('j1'), lock('j4')] }); // j2's lock swept
+    b.settle({ locks: [lock('j1'), lock('j4'), lock('j5')] }); // a new orphan
+    b.settle({ locks: [lock('j1'), lock('j4'), lock('j5'), lock('j2')] }); // j2's lock back: an orphan again
+    expect(violationsOf(lockOwnership, b.events).map((v) => v.message)).toEqual([
+      'lock of j1 outlives its session (orphan)',
+      'lock of j2 outlives its session (orphan)',
+      'lock of j5 outlives its session (orphan)',
+      'lock of j2 outlives its session (orphan)',
+    ]);
+  });
+
+  it('is not fooled by an orphan listed twice when another orphan leaves', () => {
+    const b = new HistoryBuilder();
+    const lock = (session: string) => ({ session, holders: 1 });
+    b.settle({ sessions: [], locks: [lock('j1'), lock('j2')] });
+    b.settle({ locks: [lock('j1'), lock('j1')] }); // as many entries, but j2 is no longer an orphan
+    b.settle({ locks: [lock('j1'), lock('j2')] }); // j2's lock back: an orphan again
+    expect(violationsOf(lockOwnership, b.events).map((v) => v.message)).toEqual([
+      'lock of j1 outlives its session (orphan)',
+      'lock of j2 outlives its session (orphan)',
+      'lock of j2 outlives its session (orphan)',
+    ]);
+  });
 });
