@@ -33,7 +33,7 @@ export interface FaultPlayer {
  * each strike asked of the service's admin channel (`POST /admin/faults`), whose nemesis makes
  * it; which browser it strikes is the service's choice, among the sessions working there.
  */
-export function playFaults(scenario: Scenario, options: { url: string; random: Random; headers?: Record<string, string> }): FaultPlayer {
+export function playFaults(scenario: Scenario, options: { url: string; random: Random }): FaultPlayer {
   const clock = new RealClock(scenario.real.timeScale);
   const figures: StrikeFigures = { asked: 0, struck: 0, missed: 0, waiting: 0, refused: 0, problems: [] };
   const pending = new Set<Promise<void>>();
