@@ -8,6 +8,8 @@ const PLUMBING =
 const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
 /** Frames looked at: the pool's frame is a few calls above the driver's. */
 const FRAMES = 16;
+/** Frames looked at first: taking a stack costs in proportion to its frames, and the pool's is nearly always among these. */
+const FIRST_LOOK = 6;
 
 /**
  * Call sites already worked out, by the frame that gave them and its caller (what Node's source
@@ -18,27 +20,36 @@ const FRAMES = 16;
 const known = new Map<string, string>();
 
 export function captureCallSite(): string | undefined {
-  const frames = structuredFrames(captureCallSite);
-  for (let i = 0; i < frames.length; i++) {
-    const frame = frames[i]!;
-    const file = frame.getFileName();
-    if (!file || frame.getLineNumber() === null || PLUMBING.test(file)) continue;
-    const key = `${frame}\n${frames[i + 1] ?? ''}`;
-    const cached = known.get(key);
-    if (cached !== undefined) return cached;
-    return mappedCallSite(i, key);
+  let frames = structuredFrames(FIRST_LOOK);
+  let index = firstOwnFrame(frames);
+  // The frame's caller is part of its key: look deeper unless the first look saw both, or the whole stack.
+  if (frames.length === FIRST_LOOK && (index === -1 || index === FIRST_LOOK - 1)) {
+    frames = structuredFrames(FRAMES);
+    index = firstOwnFrame(frames);
   }
-  return undefined;
+  if (index === -1) return undefined;
+  const key = `${frames[index]}\n${frames[index + 1] ?? ''}`;
+  return known.get(key) ?? mappedCallSite(index, key);
 }
 
-/** The stack as V8's call sites (no formatting, no source mapping): cheap to take and to read. */
-function structuredFrames(above: (...args: never[]) => unknown): NodeJS.CallSite[] {
+function firstOwnFrame(frames: readonly NodeJS.CallSite[]): number {
+  return frames.findIndex((frame) => {
+    const file = frame.getFileName();
+    return file !== undefined && file !== null && frame.getLineNumber() !== null && !PLUMBING.test(file);
+  });
+}
+
+/**
+ * The first `limit` frames above `captureCallSite` as V8's call sites (no formatting, no source
+ * mapping): cheap to take and to read. A shorter look is the start of a longer one.
+ */
+function structuredFrames(limit: number): NodeJS.CallSite[] {
   const holder: { stack?: NodeJS.CallSite[] } = {};
   const { prepareStackTrace, stackTraceLimit } = Error;
   Error.prepareStackTrace = (_, frames) => frames;
-  Error.stackTraceLimit = FRAMES;
+  Error.stackTraceLimit = limit;
   try {
-    Error.captureStackTrace(holder, above);
+    Error.captureStackTrace(holder, captureCallSite);
     return holder.stack ?? [];
   } finally {
     Error.prepareStackTrace = prepareStackTrace;
