@@ -7,8 +7,9 @@ const MAX_ERROR_CHARS = 120;
 /**
  * What the run tested less of than its scenario says, one phrase per gap; empty when it tested
  * all of it. A fault must have made its `minStrikes`, or by default every strike its schedule
- * called for (none finding no working session) and at least one; a strike still waiting for
- * working sessions when a service was stopped was never due and counts neither way (`pending`); `minJobsWorked` jobs must have
+ * called for (none finding no working session) and at least one. A strike still waiting for
+ * working sessions when a service was stopped was never due (`pending`): it counts neither way,
+ * so a service is not undecided for the strike the stop cut short. `minJobsWorked` jobs must have
  * completed ok; and as many jobs as the scenario asks must have arrived at a full pool or been
  * abandoned. A run with a gap and no violation proves nothing either way: it is undecided.
  */
