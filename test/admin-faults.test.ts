@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { historyOf, tempDir } from './helpers.ts';
+import { historyOf, tally, tempDir } from './helpers.ts';
 import { startService, stopService } from './service-process.ts';
 
 const out = tempDir('tally-admin-faults-');
@@ -81,9 +81,18 @@ describe('POST /admin/faults', () => {
     expect(answer.status).toBe(200);
     expect(['struck', 'waiting']).toContain(((await answer.json()) as { outcome: string }).outcome);
     expect((await struckJob).status).toBe(502);
+    // No job works now: a second strike waits, and is still waiting when the service stops. It was never
+    // due, so it counts neither as struck nor as missed.
+    const waiting = await strike({ ...crash, afterWorking: 1 });
+    expect(((await waiting.json()) as { outcome: string }).outcome).toBe('waiting');
 
-    // Without that strike the run is undecided (its crash fault never struck); with it, the fixed pool passes.
+    // Without the first strike the run is undecided (its crash fault never struck); with it, the fixed pool passes.
     expect(await stopService(service)).toEqual({ code: 0, signal: null });
+    expect(historyOf(folder).filter((event) => event.kind === 'fault.pending' || event.kind === 'fault.missed')).toEqual([
+      expect.objectContaining({ kind: 'fault.pending', data: { fault: 'crash', entry: 0 } }),
+    ]);
+    // Judged again offline, the saved history gives the verdict the service gave.
+    expect((await tally(['check', folder])).code).toBe(0);
     // One strike, the one asked for: nothing refused struck anything.
     const starts = historyOf(folder).filter((event) => event.kind === 'fault.start');
     expect(starts.map((event) => event.data)).toEqual([expect.objectContaining({ fault: 'crash', entry: 0, strike: 1 })]);

@@ -234,8 +234,9 @@ describe('tally serve on the sim driver', () => {
     '--set',
     'pool.jitterMs=0',
     '--set',
-    // A service idles between requests: a strike then finds no job at work, so one that struck is enough.
-    'faults=[{"kind":"hang","every":3000,"forMs":60000,"target":"all","minStrikes":1}]',
+    // A service idles between requests: each strike waits for a job at work, and one still waiting when
+    // the service is stopped was never due, so the default coverage holds (every strike made struck).
+    'faults=[{"kind":"hang","every":3000,"forMs":60000,"target":"all"}]',
     // Every job is meant to time out here, as in the storm: no job has to work for the verdict.
     '--set',
     'coverage.minJobsWorked=0',
@@ -246,13 +247,19 @@ describe('tally serve on the sim driver', () => {
   }, async () => {
     const verdicts: Record<string, { violations: number; code: number | null }> = {};
     for (const pool of ['legacy', 'fixed']) {
-      const service = await startService(['--pool', pool, '--out', join(out, `watchdog-${pool}`), ...watchdogFault]);
+      const folder = join(out, `watchdog-${pool}`);
+      const service = await startService(['--pool', pool, '--out', folder, ...watchdogFault]);
       const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => service.post({ store: `store-${i}`, pages: 20 })));
       // The hang outlasts the watchdog: each job fails, and is answered as failed.
       for (const answer of answers) expect((await bodyOf(answer)).error).toMatch(/watchdog|timed out|abort/i);
       const { body } = await json(service, '/violations');
       if (pool === 'legacy') expect(body.violations.map((v: { invariant: string }) => v.invariant)).toContain('single-release');
       verdicts[pool] = { violations: body.count, code: (await stopService(service)).code };
+      const kinds = history(folder).map((event) => event.kind);
+      expect(kinds).toContain('fault.start');
+      expect(kinds).not.toContain('fault.missed');
+      // The saved history, judged again offline, gives the verdict the service gave online.
+      expect((await tally(['check', folder])).code).toBe(verdicts[pool]!.code);
     }
     expect(verdicts.legacy!.violations).toBeGreaterThan(0);
     expect(verdicts.legacy!.code).toBe(1);

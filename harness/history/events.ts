@@ -153,6 +153,11 @@ export interface EventData {
   'fault.end': { fault: FaultKind; id: number; target: string };
   /** A fault's time came and no session was working: nothing was struck (a fault timed before the first launch ends). */
   'fault.missed': { fault: FaultKind; entry?: number };
+  /**
+   * A strike still waiting for working sessions (`afterWorking`) when a run without an end (a
+   * service) was stopped: not yet due, so neither struck nor missed.
+   */
+  'fault.pending': { fault: FaultKind; entry?: number };
 
   /**
    * A settled point: all work that could run has run, only timers or stalled I/O remain.
@@ -221,7 +226,7 @@ export interface EventData {
  * nothing (faults that found no working session, jobs that all timed out).
  */
 export interface RunExpectations {
-  /** The scenario's faults in order; `fault.start` and `fault.missed` name theirs by `entry`. */
+  /** The scenario's faults in order; `fault.start`, `fault.missed` and `fault.pending` name theirs by `entry`. */
   faults: { kind: FaultKind; minStrikes?: number }[];
   /** Jobs that must complete ok. */
   minJobsWorked: number;

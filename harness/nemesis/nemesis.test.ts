@@ -11,7 +11,7 @@ function nemesisWith(
   working: Map<string, string>,
   faults: unknown[],
   during?: (clock: VirtualClock, recorder: Recorder, nemesis: Nemesis) => void,
-  { schedule = true } = {},
+  { schedule = true, durationMs = 10_000 } = {},
 ) {
   const clock = new VirtualClock();
   const recorder = new Recorder(() => clock.now());
@@ -32,7 +32,7 @@ function nemesisWith(
   const workload: FaultTargets = { working, sabotage: new Map() };
   const nemesis = new Nemesis(
     faults.map((f) => FaultSchema.parse(f)),
-    { clock, recorder, random: seededRandom(1), driverFaults, workload, durationMs: 10_000, shutdown: () => void struck.push('shutdown') },
+    { clock, recorder, random: seededRandom(1), driverFaults, workload, durationMs, shutdown: () => void struck.push('shutdown') },
   );
   if (schedule) nemesis.start();
   during?.(clock, recorder, nemesis);
@@ -128,6 +128,21 @@ describe('Nemesis', () => {
     const { events, struck } = nemesisWith(new Map([['j1', 'b1']]), [{ kind: 'stall', at: 1_000, afterWorking: 2 }]);
     expect(struck).toEqual([]);
     expect(events.map((e) => [e.kind, e.data])).toEqual([['fault.missed', { fault: 'stall', entry: 0 }]]);
+  });
+
+  it('in a run without an end (a service), records a strike still waiting when it is stopped as pending, scheduled or asked for', () => {
+    const { events, struck } = nemesisWith(
+      new Map([['j1', 'b1']]),
+      [{ kind: 'stall', at: 1_000, afterWorking: 2 }],
+      (_clock, _recorder, nemesis) =>
+        expect(nemesis.strike({ kind: 'crash', target: 'one', afterWorking: 3 })).toEqual({ outcome: 'waiting' }),
+      { durationMs: Number.POSITIVE_INFINITY },
+    );
+    expect(struck).toEqual([]);
+    expect(events.map((e) => [e.kind, e.data])).toEqual([
+      ['fault.pending', { fault: 'crash' }],
+      ['fault.pending', { fault: 'stall', entry: 0 }],
+    ]);
   });
 
   it('strikes on request as on its schedule: a strike naming a fault counts toward it, one naming none toward nothing', () => {

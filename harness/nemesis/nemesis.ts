@@ -57,6 +57,7 @@ export class Nemesis {
       random: Random;
       driverFaults: DriverFaults;
       workload: FaultTargets;
+      /** When the run ends; Infinity for one that runs until it is stopped (a service). */
       durationMs: number;
       /** The shutdown fault: start no more jobs and call `pool.close()` while the jobs work (the runner knows how). */
       shutdown: () => void;
@@ -87,13 +88,19 @@ export class Nemesis {
     return this.#fire({ fault, index, scheduled: false });
   }
 
-  /** No more strikes. A strike still waiting for working sessions struck nothing, and the history says so. */
+  /**
+   * No more strikes. A strike still waiting for working sessions struck nothing, and the history
+   * says so: in a run with an end, its time came and the run ran out waiting (missed); in a run
+   * that serves until it is stopped (`durationMs` Infinity), the stop came first and it was never due
+   * (pending), which counts neither for nor against the run.
+   */
   stop(): void {
     this.#stopped = true;
     this.#schedule.stop();
     for (const id of this.#timers) this.deps.clock.clearTimeout(id);
     this.#timers.clear();
-    for (const { fault, index } of this.#waiting.splice(0)) this.#missed(fault, index);
+    const openEnded = this.deps.durationMs === Number.POSITIVE_INFINITY;
+    for (const { fault, index } of this.#waiting.splice(0)) this.#unstruck(openEnded ? 'fault.pending' : 'fault.missed', fault, index);
     this.#stopWatching?.();
     this.#stopWatching = undefined;
   }
@@ -142,7 +149,7 @@ export class Nemesis {
     if (entry.fault.kind === 'launchFail') return this.#struck(entry, [[undefined, 'driver']]);
     const candidates = [...workload.working];
     if (candidates.length === 0) {
-      this.#missed(entry.fault, entry.index);
+      this.#unstruck('fault.missed', entry.fault, entry.index);
       return { outcome: 'missed' };
     }
     // A shutdown strikes the pool, while sessions work (else it missed): every job meets it.
@@ -157,8 +164,9 @@ export class Nemesis {
     return { outcome: 'struck', targets: targets.map(([, browser]) => browser) };
   }
 
-  #missed(fault: StrikeFault, index: number | undefined): void {
-    this.deps.recorder.emit('fault.missed', index === undefined ? { fault: fault.kind } : { fault: fault.kind, entry: index });
+  /** A strike that struck nothing: it found no working session (missed), or the run stopped before it was due (pending). */
+  #unstruck(kind: 'fault.missed' | 'fault.pending', fault: StrikeFault, index: number | undefined): void {
+    this.deps.recorder.emit(kind, index === undefined ? { fault: fault.kind } : { fault: fault.kind, entry: index });
   }
 
   #apply(fault: StrikeFault, counted: { entry?: number; strike?: number }, session: string | undefined, browser: string): void {

@@ -49,6 +49,24 @@ describe('coverage', () => {
     ]);
   });
 
+  it('counts a strike still waiting when a service stopped neither for nor against the run', () => {
+    const h = history();
+    h.add('fault.start', 1000, { fault: 'stall', id: 1, target: 'b1', entry: 0, strike: 1 }, 'j1');
+    h.add('job.end', 2000, { ok: true, ms: 1 }, 'j1');
+    h.add('fault.pending', 3000, { fault: 'stall', entry: 0 });
+    const run = figuresOf(h.events);
+    expect(run.faultEntries[0]).toEqual({ fault: 'stall', struck: 1, missed: 0, pending: 1 });
+    expect(run.faultsMissed).toBe(0);
+    expect(coverageGaps(expects(), run)).toEqual([]);
+    // Pending is not struck either: a fault that only ever waited tested nothing.
+    const waitedOnly = history();
+    waitedOnly.add('job.end', 2000, { ok: true, ms: 1 }, 'j1');
+    waitedOnly.add('fault.pending', 3000, { fault: 'stall', entry: 0 });
+    expect(coverageGaps(expects(), figuresOf(waitedOnly.events))).toEqual([
+      'the stall fault never struck (it was still waiting for working sessions when the run stopped)',
+    ]);
+  });
+
   it('lets the scenario accept missed strikes (minStrikes) and runs in which no job works (minJobsWorked 0)', () => {
     const lenient = expects({ faults: [{ kind: 'stall', minStrikes: 1 }], minJobsWorked: 0 });
     expect(coverageGaps(lenient, figures([false], [false, true, false]))).toEqual([]);

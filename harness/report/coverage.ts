@@ -7,14 +7,16 @@ const MAX_ERROR_CHARS = 120;
 /**
  * What the run tested less of than its scenario says, one phrase per gap; empty when it tested
  * all of it. A fault must have made its `minStrikes`, or by default every strike its schedule
- * called for (none finding no working session) and at least one; `minJobsWorked` jobs must have
+ * called for (none finding no working session) and at least one. A strike still waiting for
+ * working sessions when a service was stopped was never due (`pending`): it counts neither way,
+ * so a service is not undecided for the strike the stop cut short. `minJobsWorked` jobs must have
  * completed ok; and as many jobs as the scenario asks must have arrived at a full pool or been
  * abandoned. A run with a gap and no violation proves nothing either way: it is undecided.
  */
 export function coverageGaps(expects: RunExpectations, figures: Figures): string[] {
   const gaps: string[] = [];
   for (const [index, fault] of expects.faults.entries()) {
-    const { struck, missed } = figures.faultEntries[index] ?? { struck: 0, missed: 0 };
+    const { struck, missed, pending } = figures.faultEntries[index] ?? { struck: 0, missed: 0, pending: 0 };
     const strikes = `${fault.kind} strike${struck + missed === 1 ? '' : 's'}`;
     if (fault.minStrikes !== undefined) {
       if (struck < fault.minStrikes)
@@ -22,7 +24,12 @@ export function coverageGaps(expects: RunExpectations, figures: Figures): string
           `${struck} ${strikes} struck, the scenario asks at least ${fault.minStrikes}${missed > 0 ? ` (${missed} found no working session)` : ''}`,
         );
     } else if (missed > 0) gaps.push(`${missed} of ${struck + missed} ${strikes} found no working session`);
-    else if (struck === 0) gaps.push(`the ${fault.kind} fault never struck (its time never came while jobs ran)`);
+    else if (struck === 0)
+      gaps.push(
+        pending > 0
+          ? `the ${fault.kind} fault never struck (it was still waiting for working sessions when the run stopped)`
+          : `the ${fault.kind} fault never struck (its time never came while jobs ran)`,
+      );
   }
   // A leak budget nobody could judge is not a leak budget held.
   if (expects.budgets.leakedObjects !== undefined && figures.leakedObjects === null)

@@ -100,7 +100,7 @@ export interface Figures {
   faultCount: number;
   /** Strikes that found no working session (`fault.missed`): a fault timed before any job worked. */
   faultsMissed: number;
-  /** Per fault of the scenario (by its index, `entry`): strikes made and strikes that found no working session. */
+  /** Per fault of the scenario (by its index, `entry`): strikes made, strikes that found no working session, strikes never due. */
   faultEntries: FaultEntryFigures[];
 }
 
@@ -114,6 +114,8 @@ export interface FaultEntryFigures {
   fault: FaultKind | null;
   struck: number;
   missed: number;
+  /** Still waiting for working sessions when a service was stopped (`fault.pending`): never due, counted neither way. */
+  pending: number;
 }
 
 export interface FiguresOptions {
@@ -187,7 +189,7 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
   let pageLeaks: string[] = [];
   const faultEntries: FaultEntryFigures[] = [];
   const entryFigures = (entry: number): FaultEntryFigures => {
-    while (faultEntries.length <= entry) faultEntries.push({ fault: null, struck: 0, missed: 0 });
+    while (faultEntries.length <= entry) faultEntries.push({ fault: null, struck: 0, missed: 0, pending: 0 });
     return faultEntries[entry]!;
   };
 
@@ -275,11 +277,12 @@ export function createFigures(options: FiguresOptions = {}): FiguresAccumulator 
         leakTop = event.data.top ?? null;
         break;
       case 'fault.missed':
-        faultsMissed++;
+      case 'fault.pending':
+        if (event.kind === 'fault.missed') faultsMissed++;
         if (event.data.entry !== undefined) {
           const entry = entryFigures(event.data.entry);
           entry.fault = event.data.fault;
-          entry.missed++;
+          entry[event.kind === 'fault.missed' ? 'missed' : 'pending']++;
         }
         break;
       case 'fault.start': {

@@ -31,6 +31,11 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
+/** Strikes a stopped service never made: not a gap, but worth a line so the counts add up. */
+export function pendingStrikesLine(pending: number): string {
+  return `${pending} strike${pending === 1 ? ' was' : 's were'} still waiting for working sessions when the run stopped: never due, counted neither way`;
+}
+
 /** Said in the report and by `tally run`: a fault that struck nothing is a scenario that tested less than it says. */
 export function missedFaultsLine(missed: number): string {
   return `${missed} fault strike${missed === 1 ? '' : 's'} found no working session and struck nothing (a fault timed before any job was working?)`;

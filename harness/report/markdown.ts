@@ -1,7 +1,7 @@
 import { INVARIANT_NAMES, type Violation } from '../checkers/violation.ts';
 import type { AnyEvent } from '../history/events.ts';
 import { figureRows } from './figure-rows.ts';
-import { formatNumber, formatVirtualTime, missedFaultsLine } from './format.ts';
+import { formatNumber, formatVirtualTime, missedFaultsLine, pendingStrikesLine } from './format.ts';
 import { readingNotes } from './reading-notes.ts';
 import type { RunReport } from './report-json.ts';
 
@@ -69,6 +69,8 @@ function coverageSection(report: RunReport): string[] {
   const lines = ['## Coverage', ''];
   if (rows.length > 0)
     lines.push(...table(['fault', 'strikes', 'found no session', 'needed'], rows, ['left', 'right', 'right', 'left']), '');
+  const pending = figures.faultEntries.reduce((sum, entry) => sum + entry.pending, 0);
+  if (pending > 0) lines.push(`${pendingStrikesLine(pending)}.`, '');
   lines.push(`Jobs completed: ${figures.jobs.ok} of ${figures.jobs.started} (needed ${coverage.minJobsWorked}).`, '');
   lines.push(coverage.gaps.length === 0 ? 'The run exercised what its scenario says.' : `Not exercised: ${coverage.gaps.join('; ')}.`, '');
   return lines;

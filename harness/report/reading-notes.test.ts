@@ -18,14 +18,14 @@ describe('reading notes', () => {
   it('warn that a memory slope fitted through crashes runs through a sawtooth', () => {
     const report = sampleReport({ growthMBPerHour: 12 });
     report.figures.faultEntries = [
-      { fault: 'crash', struck: 3, missed: 0 },
-      { fault: 'stall', struck: 5, missed: 0 },
+      { fault: 'crash', struck: 3, missed: 0, pending: 0 },
+      { fault: 'stall', struck: 5, missed: 0, pending: 0 },
     ];
     const [note] = readingNotes(report);
     expect(note).toMatch(/^Memory is fitted over 31 samples through 3 browser crashes/);
     expect(note).toContain('the slope (12 MB/h) runs through a sawtooth');
     // One crash is no sawtooth.
-    report.figures.faultEntries = [{ fault: 'crash', struck: 1, missed: 0 }];
+    report.figures.faultEntries = [{ fault: 'crash', struck: 1, missed: 0, pending: 0 }];
     expect(readingNotes(report)).toEqual([]);
   });
 

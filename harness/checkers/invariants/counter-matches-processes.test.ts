@@ -134,6 +134,34 @@ describe('counter-matches-processes', () => {
     expect(messages(b)).toEqual([]);
   });
 
+  it('holds while a crashed browser is gone from the samples but not yet down for the driver, however long its disconnect takes', () => {
+    const b = new HistoryBuilder();
+    browsersUp(b, 2);
+    b.emit('fault.start', { fault: 'crash', id: 1, target: 'b2', entry: 0, strike: 1 }, { session: 'j2' });
+    b.advance(AN_HOUR_MS);
+    osSample(b, ['b1']);
+    b.settle({});
+    osSample(b, ['b1']);
+    expect(messages(b)).toEqual([]);
+    b.down('b2', 'crash', 'j2');
+    b.counter('j2', -1, 'disconnected');
+    b.settle({ counter: 1, sessions: ['j1'] });
+    osSample(b, ['b1']);
+    expect(messages(b)).toEqual([]);
+  });
+
+  it('counts a crash strike in the band only until the driver sees the browser down', () => {
+    const b = new HistoryBuilder();
+    browsersUp(b, 2);
+    b.emit('fault.start', { fault: 'crash', id: 1, target: 'b2', entry: 0, strike: 1 }, { session: 'j2' });
+    b.down('b2', 'crash', 'j2');
+    osSample(b, ['b1']);
+    b.settle({});
+    // The pool never gave b2's slot back: once the loss is settled, the counter's 2 against 1 is a drift.
+    osSample(b, ['b1']);
+    expect(messages(b)).toEqual(['counter(2) > browsers with processes(1)']);
+  });
+
   it('reports a standing drift once, and again when it comes back after being fixed', () => {
     const b = new HistoryBuilder();
     browsersUp(b, 2);

@@ -5,9 +5,11 @@ import { comparison, counterCulprit } from './counter-culprit.ts';
 interface ProcessDriftState extends DriftState {
   /**
    * Browsers the driver saw go down, until their processes are gone (`gone`, from a sample) and a
-   * settled point has passed since, so the pool has had its chance to handle the loss.
+   * settled point has passed since, so the pool has had its chance to handle the loss; and
+   * browsers a crash fault struck, until the driver sees them go down (`struck`): their processes
+   * can be gone from a sample before the driver's disconnect arrives, on a busy machine by seconds.
    */
-  exiting: Map<string, 'running' | 'gone'>;
+  exiting: Map<string, 'struck' | 'running' | 'gone'>;
   /** Those of `exiting` a sample showed gone: the next settled point takes them out (kept apart so a settle costs nothing when none are). */
   gone: string[];
 }
@@ -17,17 +19,22 @@ interface ProcessDriftState extends DriftState {
  * (`os.sample`), give or take what is in flight: launches, opens and closes (the band
  * counter-matches-browsers uses), and browsers that went down whose processes are still exiting.
  * A down browser stays in the band until a sample shows its processes gone and a settled point
- * has passed since, however long that takes on a busy machine: no guess at the machine's speed
- * decides the verdict. Processes that
+ * has passed since, however long that takes on a busy machine, and a browser a crash struck from
+ * the strike until the driver sees it down: no guess at the machine's speed decides the verdict. Processes that
  * never go are judged by what outlives the run (processes-at-quiescence). A browser the driver
  * lost track of, or a counter that misses a browser still up, shows up here. Real drivers only:
  * the sim driver records no `os.sample`.
  */
 export const counterMatchesProcesses: Invariant<ProcessDriftState> = {
   name: 'counter-matches-processes',
-  kinds: ['browser.down', 'settle', 'os.sample'],
+  kinds: ['fault.start', 'browser.down', 'settle', 'os.sample'],
   init: () => ({ drift: 0, exiting: new Map(), gone: [] }),
   check(world, state, event) {
+    if (event.kind === 'fault.start') {
+      // A crash kills the browser's processes; it is in flight until the driver says it is down.
+      if (event.data.fault === 'crash' && world.alive.has(event.data.target)) state.exiting.set(event.data.target, 'struck');
+      return NO_VIOLATIONS;
+    }
     if (event.kind === 'browser.down') {
       state.exiting.set(event.data.browser, 'running');
       return NO_VIOLATIONS;
