@@ -47,7 +47,7 @@ describe.runIf(needsBrowser('chromium'))('page heap snapshots on real Chromium',
     // The kept page: three snapshots, memlab's trace to the detached elements the page's global array holds.
     const kept = event.pages.find((page: { leakTraces?: number }) => page.leakTraces !== undefined);
     expect(kept, JSON.stringify(event)).toBeDefined();
-    expect(kept.leakTraces).toBeGreaterThan(0);
+    expect(kept.leakTraces, JSON.stringify(event)).toBeGreaterThan(0);
     expect(kept.top).toMatch(/kept \(property\) → \[Array\]\(object\) → \d+ \(element\) → \[Detached <div>\]/);
     // The page closed at second 90 (after the baseline, or while its baseline snapshot was written on a
     // slow machine), and any of the pool's own open at the baseline: said, not failed, and the run went on.

@@ -86,6 +86,8 @@ export interface PageHeaps {
   collect(page: string): Promise<number>;
   /** Streams the page's heap snapshot to `file`; rejects when the page is gone. */
   write(page: string, file: string): Promise<void>;
+  /** Lets go of what following the pages holds (their protocol sessions); the snapshots are done. */
+  release(): Promise<void>;
 }
 
 export interface Driver {

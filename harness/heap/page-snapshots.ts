@@ -40,7 +40,11 @@ export class PageSnapshots {
 
   /** Queues the snapshots of a point: at the baseline the open pages (up to MAX_PAGES), later the pages still followed. */
   take(point: HeapPoint): void {
-    this.#chain = this.#chain.then(() => this.#takeAll(point));
+    this.#chain = this.#chain.then(async () => {
+      await this.#takeAll(point);
+      // The last point: what followed the pages (their protocol sessions) is let go.
+      if (point === 'final') await this.heaps.release();
+    });
   }
 
   settled(): Promise<void> {
