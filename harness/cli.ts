@@ -8,7 +8,7 @@ import { loadCommand } from './commands/load.ts';
 import { runCommand } from './commands/run.ts';
 import { parseMetricsArgs } from './commands/run-command-metrics.ts';
 import type { ScenarioArgs } from './commands/scenario-args.ts';
-import { parseFaultsFrom, parseLimit, parsePort, serveCommand } from './commands/serve.ts';
+import { parseCheckers, parseFaultsFrom, parseLimit, parsePort, serveCommand } from './commands/serve.ts';
 import { InputError } from './errors.ts';
 import { parseProfile } from './load/profile.ts';
 import { displayPath, listScenarioFiles } from './scenario/load-scenario.ts';
@@ -22,6 +22,7 @@ usage:
   tally serve [scenario] [--pool legacy|fixed|./my-pool.ts] [--driver sim|chromium|firefox|camoufox] [--port N] [--host ADDR] [--out DIR [--force]]
             [--queue N] [--queue-wait-ms MS] [--job-timeout-ms MS] [--drain-ms MS] [--seed N] [--set key=value]...
             [--faults scenario|admin]   who plays the scenario's faults: the service itself (default) or a caller over POST /admin/faults (tally load --url)
+            [--checkers on|off]   off: the history is recorded but not judged while serving (less work per event); the verdict is undecided until tally check
             the pool behind HTTP (POST /jobs, /healthz, /readyz, /metrics, /state, /violations, POST /admin/faults); SIGTERM drains it and writes the report (docs/service.md)
   tally load [scenario] [--pool …] [--driver …] [--connections N] [--duration SECONDS] [--pages N] [--out DIR [--force]] [--seed N] [--set key=value]...
             [--url URL]   load a running service instead, striking the scenario's faults over its admin channel (docs/service.md)
@@ -74,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
       profile: { type: 'string' },
       'memory-limit': { type: 'string' },
       faults: { type: 'string' },
+      checkers: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -112,6 +114,7 @@ export async function main(argv: string[]): Promise<number> {
         host: values.host!,
         port: parsePort(values.port),
         faults: parseFaultsFrom(values.faults),
+        checkers: parseCheckers(values.checkers),
         limits: definedOnly({
           queueLimit: parseLimit('--queue', values.queue),
           queueWaitMs: parseLimit('--queue-wait-ms', values['queue-wait-ms']),

@@ -51,6 +51,10 @@ describe('tally load --url', () => {
     expect(missed).toBe(0);
     expect(asked).toBe(struck + waiting);
 
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toContain(
+      `http_server_request_duration_seconds_count{http_route="/admin/faults",http_response_status_code="200"} ${asked}`,
+    );
     expect(await stopService(service)).toEqual({ code: 0, signal: null });
     const events = historyOf(folder);
     const starts = events.filter((event) => event.kind === 'fault.start');
@@ -60,5 +64,21 @@ describe('tally load --url', () => {
     const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
     expect(report.verdict.verdict).toBe('pass');
     expect(report.coverage.gaps).toEqual([]);
+  });
+
+  it("asks no strike of a service that plays the scenario's faults itself", { timeout: 60_000 }, async () => {
+    const folder = join(out, 'plays-itself');
+    const service = await startService(['watchdog-timeout', '--pool', 'fixed', '--port', '0', '--out', folder, ...SCALE]);
+    const load = await tally(['load', 'watchdog-timeout', '--url', service.url, '--duration', '3', '--pages', '40', ...SCALE]);
+    expect(load.code, load.stdout + load.stderr).toBe(2);
+    expect(load.stdout).toContain(
+      "the service plays watchdog-timeout's faults itself (it was not served with --faults admin): none are asked over its admin channel",
+    );
+    expect(load.stdout).not.toMatch(/strikes asked over the admin channel/);
+    // The service answered the load, and not one request reached its admin channel.
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/^http_server_request_duration_seconds_count\{http_route="\/jobs",http_response_status_code="\d+"\} [1-9]/m);
+    expect(metrics).not.toContain('http_route="/admin/faults"');
+    expect(await stopService(service)).toMatchObject({ signal: null });
   });
 });

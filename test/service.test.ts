@@ -266,6 +266,22 @@ describe('tally serve on the sim driver', () => {
     expect(verdicts.fixed).toEqual({ violations: 0, code: 0 });
   });
 
+  it('with --checkers off records the legacy pool breaking its invariants, judges nothing while serving (exit 2), and tally check fails it', {
+    timeout: TEST_MS,
+  }, async () => {
+    const folder = join(out, 'checkers-off');
+    const service = await startService(['--pool', 'legacy', '--checkers', 'off', '--out', folder, ...watchdogFault]);
+    await Promise.all(Array.from({ length: 4 }, (_, i) => service.post({ store: `store-${i}`, pages: 20 })));
+    expect((await json(service, '/violations')).body.count).toBe(0);
+    expect((await json(service, '/state')).body.verdictSoFar).toMatch(/^not judged while serving \(checkers off\)/);
+    expect(await stopService(service)).toEqual({ code: 2, signal: null });
+    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
+    expect(report.verdict.why).toContain('its invariants were not checked while it ran (checkers off)');
+    const check = await tally(['check', folder]);
+    expect(check.code, check.stdout).toBe(1);
+    expect(check.stdout).toContain('single-release');
+  });
+
   describe('traces', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const callerSpan = '00f067aa0ba902b7';

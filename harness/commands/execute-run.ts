@@ -37,6 +37,8 @@ export interface ExecuteOptions {
   workload?: StartWorkload;
   /** Strikes from outside the run (see RunOptions.faults). */
   faults?: FaultControl;
+  /** `false`: no invariant is checked as the run goes (see RunOptions.checks). */
+  checks?: boolean;
 }
 
 /** Load, run, write the folder: what `tally run` and `tally demo` both do. */
@@ -72,6 +74,7 @@ export async function executeRun(options: ExecuteOptions): Promise<{ report: Run
       ...(options.keepSnapshots ? { keepSnapshots: true } : {}),
       ...(options.workload ? { workload: options.workload } : {}),
       ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.checks === false ? { checks: false } : {}),
       observers: [createTraceObserver(), ...(options.observers ?? [])],
     },
     options.onStatus,

@@ -24,9 +24,12 @@ export async function loadRunning(
   // Each strike waits for a working session in the service, as the service's own nemesis would (a service idles between requests).
   const faults = scenarioForDriver(scenario, driver, { openEnded: true });
   const { playsThemItself } = await checkServiceFaults(url, faults.faults);
+  // Played from here as well, each fault would strike twice as often as the scenario says.
   if (playsThemItself)
-    console.log('note: the service plays these faults itself too (serve it with --faults admin): each strikes twice as often');
-  const player = faults.faults.length > 0 ? playFaults(faults, { url, random: seededRandom(seed).fork(3) }) : undefined;
+    console.log(
+      `the service plays ${faults.name}'s faults itself (it was not served with --faults admin): none are asked over its admin channel`,
+    );
+  const player = faults.faults.length > 0 && !playsThemItself ? playFaults(faults, { url, random: seededRandom(seed).fork(3) }) : undefined;
   console.log(
     `loading ${url} with ${shape.connections} connections for ${shape.durationS} s${player ? `, striking ${faults.name}'s faults over ${url}/admin/faults` : ''}`,
   );

@@ -25,6 +25,8 @@ export interface ServeArgs extends ScenarioArgs {
   faults: FaultsFrom;
   /** Service limits given on the command line; the rest follow from the scenario. */
   limits: Partial<ServiceLimits>;
+  /** `--checkers off`: the history is recorded but not judged while serving (`tally check` judges it). */
+  checkers: boolean;
 }
 
 const DEFAULT_PORT = 3000;
@@ -43,7 +45,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
   const pool = await loadPool(args.pool);
   const seed = args.seed ?? loaded.scenario.seed;
   const out = args.out ?? newRunFolder(defaultOutDir(loaded.scenario.name, pool.name, driver, seed, args.set));
-  const service = new Service(limitsFor(loaded.scenario, args.limits), args.faults);
+  const service = new Service(limitsFor(loaded.scenario, args.limits), args.faults, args.checkers);
   const runMetrics = await createMetricsObserver();
   const server = await listen(
     { host: args.host, port: args.port, token: process.env.TALLY_TOKEN },
@@ -70,6 +72,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
       overrides: args.set,
       workload,
       faults: { schedule: service.faultsFrom === 'scenario', ready: service.faultsReady },
+      ...(service.checkers ? {} : { checks: false }),
       observers: [runMetrics, service.violations],
     });
     printRunSummary(report, outDir);
@@ -119,4 +122,11 @@ export function parseLimit(flag: string, text: string | undefined): number | und
   if (text.trim() === '' || !Number.isInteger(value) || value < least)
     throw new InputError(`${flag} ${text}: expected a whole number, ${least} or more`);
   return value;
+}
+
+/** `--checkers on|off`: on unless said otherwise. */
+export function parseCheckers(value: string | undefined): boolean {
+  if (value === undefined || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new InputError(`--checkers ${value}: expected on (the default) or off (the history is judged later, by tally check)`);
 }

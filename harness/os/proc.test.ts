@@ -7,7 +7,7 @@ describe('proc readers', () => {
     // Fields after the name: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
     // utime stime cutime cstime priority nice threads itrealvalue starttime ...
     const text = '4242 (a) b (c)) S 17 4242 4242 0 -1 4194560 90 0 0 0 1 2 0 0 20 0 1 0 987654 1000 200';
-    expect(parseStat(text)).toEqual({ pid: 4242, ppid: 17, pgid: 4242, state: 'S', startTime: 987654 });
+    expect(parseStat(text)).toEqual({ pid: 4242, ppid: 17, pgid: 4242, state: 'S', startTime: 987654, cpuTicks: 3 });
     expect(parseStat('garbage')).toBeUndefined();
   });
 
@@ -16,6 +16,10 @@ describe('proc readers', () => {
     expect(self).toMatchObject({ pid: process.pid, ppid: process.ppid, state: 'R' });
     expect(readStat(process.pid)?.startTime).toBe(self?.startTime);
     expect(listPids()).toContain(process.pid);
+    // 100 ms of work is 10 ticks of CPU; the count only grows.
+    const spinUntil = performance.now() + 100;
+    while (performance.now() < spinUntil);
+    expect(readStat(process.pid)!.cpuTicks).toBeGreaterThan(self!.cpuTicks);
   });
 
   it('finds the marker only at the start of an environment entry', () => {

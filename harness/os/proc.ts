@@ -17,6 +17,8 @@ export interface ProcStat {
   state: string;
   /** Clock ticks after boot at which it started: with the pid, it tells a reused pid apart. */
   startTime: number;
+  /** CPU time it has used, user and system, in clock ticks (USER_HZ: 100 a second on Linux). */
+  cpuTicks: number;
 }
 
 /** Every pid in /proc, in no particular order. */
@@ -48,9 +50,10 @@ export function parseStat(text: string): ProcStat | undefined {
   const ppid = Number(fields[1]);
   const pgid = Number(fields[2]);
   const startTime = Number(fields[19]);
+  const cpuTicks = Number(fields[11]) + Number(fields[12]);
   if (!state || !Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(pgid) || !Number.isFinite(startTime))
     return undefined;
-  return { pid, ppid, pgid, state, startTime };
+  return { pid, ppid, pgid, state, startTime, cpuTicks };
 }
 
 /** A zombie (or a dead task) holds no memory and runs nothing: only its parent's wait() is missing. */

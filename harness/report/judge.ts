@@ -28,10 +28,15 @@ export function judgeRun(input: {
   checkerViolations: number;
   ending: Ending;
   lastEvent: { seq: number; t: number };
+  /** Why the invariants were not checked as the run went (its checkers were off): nothing can pass unchecked. */
+  unchecked?: string | undefined;
 }): Judgement {
   const { expects, figures } = input;
   const overBudget = expects ? budgetViolations(expects.budgets, figures, input.lastEvent) : [];
-  const gaps = expects ? coverageGaps(expects, figures) : [NO_EXPECTATIONS];
+  const gaps = [
+    ...(input.unchecked === undefined ? [] : [input.unchecked]),
+    ...(expects ? coverageGaps(expects, figures) : [NO_EXPECTATIONS]),
+  ];
   const verdict = decideVerdict({ violations: input.checkerViolations + overBudget.length, ending: input.ending, gaps });
   return { verdict, overBudget, gaps };
 }

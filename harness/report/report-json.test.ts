@@ -34,6 +34,16 @@ describe('report.json', () => {
     expect(sampleReport({ growthMBPerHour: 100, budgets: { memoryGrowthMBPerHour: 50 } }).verdict.verdict).toBe('fail');
   });
 
+  it('is undecided when its checkers were off, with violations or without: nothing was judged as it ran', () => {
+    const unchecked = 'its invariants were not checked while it ran (checkers off)';
+    const report = sampleReport({ unchecked });
+    expect(report.verdict).toMatchObject({ code: 2, verdict: 'unknown' });
+    expect(report.verdict.why).toContain(unchecked);
+    expect(report.coverage.gaps).toEqual([unchecked]);
+    // A budget the figures broke is a finding all the same.
+    expect(sampleReport({ unchecked, growthMBPerHour: 100, budgets: { memoryGrowthMBPerHour: 50 } }).verdict.code).toBe(1);
+  });
+
   it('quotes a replay path that a shell would split', () => {
     expect(replayCommand({ scenarioPath: "my scenarios/it's.ts", pool: './pools/mine.ts', driver: 'sim', seed: 3 })).toBe(
       `tally run 'my scenarios/it'\\''s.ts' --pool ./pools/mine.ts --driver sim --seed 3`,

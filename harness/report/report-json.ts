@@ -84,6 +84,8 @@ export interface ReportInput {
   expects: RunExpectations;
   /** Where budget violations are placed; defaults to the last event the figures saw. */
   lastEvent?: { seq: number; t: number };
+  /** Why the invariants were not checked as the run went (its checkers were off). */
+  unchecked?: string;
   trace?: RunTrace | undefined;
   startedAt: Date | string;
   files: readonly string[];
@@ -102,6 +104,7 @@ export function buildReport(input: ReportInput): RunReport {
     checkerViolations,
     ending: input.endReason,
     lastEvent,
+    unchecked: input.unchecked,
   });
   const invariants = countsOf(input.violationCounts);
   invariants.budget += overBudget.length;

@@ -134,6 +134,7 @@ export async function writeRunFolder(
     violations: result.violations,
     figures: result.figures,
     expects: result.expects,
+    ...(result.unchecked === undefined ? {} : { unchecked: result.unchecked }),
     lastEvent: result.lastEvent,
     trace: readTraceRecord(outDir),
     startedAt: run.startedAt,

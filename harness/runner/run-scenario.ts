@@ -38,7 +38,10 @@ export interface RunOptions {
   pace?: number;
   /** Folder for history.ndjson (the report is written next to it by the caller). */
   outDir: string;
-  /** Check invariants online (default). Off only to measure what checking costs. */
+  /**
+   * Check invariants online (default). Off to measure what checking costs, or to serve with less
+   * work per event: the verdict is then undecided, and `tally check` judges the history.
+   */
   checks?: boolean;
   /** Aborting it stops the run early; what was recorded is kept. */
   signal?: AbortSignal;
@@ -91,7 +94,12 @@ export interface RunResult {
   historyPath: string;
   /** What the run had to show beyond its invariants, as recorded in `run.start`. */
   expects: RunExpectations;
+  /** Why its invariants were not checked as it ran, when its checkers were off. */
+  unchecked?: string;
 }
+
+/** The run's checkers were off: it says nothing of its invariants until its history is checked. */
+export const CHECKERS_OFF = 'its invariants were not checked while it ran (checkers off): tally check <run folder> judges its history';
 
 /** Past the scenario's duration, jobs get this long (plus watchdog and jitter, twice) to finish. */
 const DRAIN_MARGIN_MS = 60_000;
@@ -287,6 +295,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     lastEvent: { seq: last?.seq ?? 0, t: last?.t ?? 0 },
     historyPath,
     expects,
+    ...(options.checks === false ? { unchecked: CHECKERS_OFF } : {}),
   };
 }
 

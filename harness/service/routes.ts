@@ -119,7 +119,11 @@ function state({ service }: RouteDeps, _request: IncomingMessage, response: Serv
     /** Who plays the scenario's faults, and the faults a strike over `/admin/faults` may count as (by index). */
     faults: { from: service.faultsFrom, scenario: service.nemesis?.faults.map((fault) => fault.kind) ?? [] },
     violations: count,
-    verdictSoFar: count > 0 ? 'fail' : 'no violation yet (the verdict is given at shutdown)',
+    verdictSoFar: !service.checkers
+      ? 'not judged while serving (checkers off): tally check <run folder> judges the history'
+      : count > 0
+        ? 'fail'
+        : 'no violation yet (the verdict is given at shutdown)',
   });
 }
 

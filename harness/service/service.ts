@@ -63,6 +63,8 @@ export class Service {
   constructor(
     readonly limits: ServiceLimits,
     readonly faultsFrom: FaultsFrom = 'scenario',
+    /** Whether the invariants are checked as it serves (`--checkers off`: only recorded, for `tally check`). */
+    readonly checkers = true,
   ) {
     this.admission = new Admission({ capacity: limits.capacity, queueLimit: limits.queueLimit, waitMs: limits.queueWaitMs });
     this.metrics = new ServiceMetrics(this.admission);
