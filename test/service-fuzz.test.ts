@@ -1,11 +1,13 @@
 // Malformed requests by the thousand against `tally serve` (sim driver, loopback): bodies, types,
 // sizes, headers, paths, methods and URLs to other hosts, `file:`, link-local and redirecting
-// targets. Every answer is a 4xx with a message (never a 5xx, never a dropped connection), and no
-// browser is ever sent anywhere but the target site. fast-check prints a seed to replay a failure.
+// targets, and strikes the admin channel cannot take. Every answer is a 4xx with a message (never
+// a 5xx, never a dropped connection), no browser is ever sent anywhere but the target site, and no
+// fault strikes. fast-check prints a seed to replay a failure.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FAULT_KINDS } from '../harness/history/events.ts';
 import { tempDir } from './helpers.ts';
 import { startService, stopService } from './service-process.ts';
 
@@ -59,6 +61,34 @@ const badBody = fc.oneof(
     .filter((value) => typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0),
 );
 
+/**
+ * `POST /admin/faults` bodies it must refuse. The service scenario has no faults of its own, so a
+ * strike that names an `entry` can count as none of them; a strike without one, well formed, would
+ * strike, and is not generated.
+ */
+const badStrike = fc.oneof(
+  fc.record({ kind: fc.constantFrom(...FAULT_KINDS), forMs: fc.integer({ min: 1, max: 60_000 }), entry: fc.nat() }),
+  fc.record({ kind: fc.string().filter((kind) => !(FAULT_KINDS as readonly string[]).includes(kind)) }),
+  fc.record({ kind: fc.constantFrom('hang', 'slowClose') }),
+  fc.record({ kind: fc.constantFrom(...FAULT_KINDS), forMs: fc.oneof(fc.integer({ max: -1 }), fc.string(), fc.constant(null)) }),
+  fc.record({
+    kind: fc.constant('crash'),
+    entry: fc.oneof(
+      fc.integer({ max: -1 }),
+      fc.double().filter((n) => !Number.isInteger(n)),
+      fc.string(),
+    ),
+  }),
+  fc
+    .dictionary(
+      fc.string().filter((key) => !['kind', 'target', 'forMs', 'op', 'afterWorking', 'entry'].includes(key)),
+      fc.jsonValue(),
+      { minKeys: 1, maxKeys: 3 },
+    )
+    .map((extra) => ({ kind: 'crash', ...extra })),
+  fc.jsonValue().filter((value) => typeof value !== 'object' || value === null || Array.isArray(value)),
+);
+
 type Request = { method: string; path: string; headers: Record<string, string>; body: string | undefined };
 
 const request: fc.Arbitrary<Request> = fc.oneof(
@@ -72,6 +102,16 @@ const request: fc.Arbitrary<Request> = fc.oneof(
     })),
   },
   fc.string().map((text) => ({ method: 'POST', path: '/jobs', headers: { 'content-type': 'application/json' }, body: `{${text}` })),
+  {
+    weight: 3,
+    arbitrary: badStrike.map((body) => ({
+      method: 'POST',
+      path: '/admin/faults',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })),
+  },
+  fc.string().map((text) => ({ method: 'POST', path: '/admin/faults', headers: { 'content-type': 'application/json' }, body: `[${text}` })),
   fc
     .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx', '')
     .map((type) => ({
@@ -133,13 +173,13 @@ describe('tally serve under malformed requests', () => {
     const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as { verdict: { verdict: string; why: string } };
     expect(report.verdict.verdict).toBe('unknown');
     expect(report.verdict.why).toMatch(/job/);
-    const gotos = readFileSync(join(folder, 'history.ndjson'), 'utf8')
+    const events = readFileSync(join(folder, 'history.ndjson'), 'utf8')
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line))
-      .filter((event) => event.kind === 'driver.call' && event.data.op === 'goto');
-    // Not one malformed request became a job.
-    expect(gotos).toEqual([]);
+      .map((line) => JSON.parse(line));
+    // Not one malformed request became a job, nor a strike.
+    expect(events.filter((event) => event.kind === 'driver.call' && event.data.op === 'goto')).toEqual([]);
+    expect(events.filter((event) => event.kind.startsWith('fault.'))).toEqual([]);
     expect([...statuses.keys()].every((status) => status >= 400 && status < 500)).toBe(true);
   });
 });
