@@ -24,7 +24,7 @@ usage:
             [--faults scenario|admin]   who plays the scenario's faults: the service itself (default) or a caller over POST /admin/faults (tally load --url)
             [--checkers on|off]   off: the history is recorded but not judged while serving (less work per event); the verdict is undecided until tally check
             the pool behind HTTP (POST /jobs, /healthz, /readyz, /metrics, /state, /violations, POST /admin/faults); SIGTERM drains it and writes the report (docs/service.md)
-  tally load [scenario] [--pool …] [--driver …] [--connections N] [--duration SECONDS] [--pages N] [--out DIR [--force]] [--seed N] [--set key=value]...
+  tally load [scenario] [--pool …] [--driver …] [--connections N] [--duration SECONDS | --requests N] [--pages N] [--out DIR [--force]] [--seed N] [--set key=value]...
             [--url URL]   load a running service instead, striking the scenario's faults over its admin channel (docs/service.md)
             [--profile doctor|flame|heapprofiler]   the service runs under clinic; its page lands in the run folder, linked from the report
             [--memory-limit MB]   the service under a heap limit, restarted when it dies; the report counts OOM deaths and restarts
@@ -76,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
       'memory-limit': { type: 'string' },
       faults: { type: 'string' },
       checkers: { type: 'string' },
+      requests: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -128,6 +129,7 @@ export async function main(argv: string[]): Promise<number> {
         url: values.url,
         connections: parseLimit('--connections', values.connections),
         durationS: parseLimit('--duration', values.duration),
+        requests: parseLimit('--requests', values.requests),
         pages: parseLimit('--pages', values.pages),
         profile: parseProfile(values.profile),
         memoryLimitMB: parseLimit('--memory-limit', values['memory-limit']),

@@ -196,6 +196,8 @@ describe('tally serve on the sim driver', () => {
       [['serve', '--queue-wait-ms', '0'], /^tally: --queue-wait-ms 0: expected a whole number, 1 or more/],
       [['serve', 'service', 'soak'], /^tally: serve: one scenario at a time/],
       [['load', '--url', 'ftp://127.0.0.1/'], /^tally: --url ftp:\/\/127\.0\.0\.1\/: expected an http:\/\/ URL/],
+      [['load', '--requests', '4', '--duration', '3'], /^tally: --requests and --duration: one at a time/],
+      [['load', '--requests', '0'], /^tally: --requests 0: expected a whole number, 1 or more/],
     ];
     const results = await Promise.all(cases.map(([args]) => tally(args)));
     results.forEach((result, i) => {

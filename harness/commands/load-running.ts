@@ -2,6 +2,7 @@ import type { DriverName } from '../drivers/catalogue.ts';
 import type { LoadShape } from '../load/drive-load.ts';
 import { driveLoad } from '../load/drive-load.ts';
 import { loadFigures, loadLine, shapeLine } from '../load/load-figures.ts';
+import { loadSpan } from '../load/load-shape.ts';
 import { playFaults, type StrikeFigures } from '../load/play-faults.ts';
 import { checkServiceFaults } from '../load/service-faults.ts';
 import { seededRandom } from '../random.ts';
@@ -31,7 +32,7 @@ export async function loadRunning(
     );
   const player = faults.faults.length > 0 && !playsThemItself ? playFaults(faults, { url, random: seededRandom(seed).fork(3) }) : undefined;
   console.log(
-    `loading ${url} with ${shape.connections} connections for ${shape.durationS} s${player ? `, striking ${faults.name}'s faults over ${url}/admin/faults` : ''}`,
+    `loading ${url} with ${shape.connections} connections ${loadSpan(shape)}${player ? `, striking ${faults.name}'s faults over ${url}/admin/faults` : ''}`,
   );
   let strikes: StrikeFigures | undefined;
   let figures: ReturnType<typeof loadFigures>;

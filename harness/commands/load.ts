@@ -5,7 +5,7 @@ import { InputError } from '../errors.ts';
 import { driveLoad } from '../load/drive-load.ts';
 import { type RunningService, startProfiled, startService } from '../load/launch-service.ts';
 import { type LoadFigures, loadFigures, loadLine, loadMarkdown, shapeLine } from '../load/load-figures.ts';
-import { loadShapeOf } from '../load/load-shape.ts';
+import { loadShapeOf, loadSpan } from '../load/load-shape.ts';
 import type { ProfileTool } from '../load/profile.ts';
 import { startSupervised } from '../load/supervise.ts';
 import { writeSupervisedReport } from '../load/supervised-report.ts';
@@ -26,6 +26,8 @@ export interface LoadArgs extends ScenarioArgs {
   url: string | undefined;
   connections: number | undefined;
   durationS: number | undefined;
+  /** `--requests N`: send N requests and stop once they are answered, instead of a duration. */
+  requests: number | undefined;
   pages: number | undefined;
   /** `--profile`: the service runs under this clinic tool. */
   profile: ProfileTool | undefined;
@@ -68,9 +70,7 @@ export async function loadCommand(args: LoadArgs): Promise<number> {
     let figures: LoadFigures;
     try {
       const profiled = args.profile && !profileMissing ? `, under clinic ${args.profile}` : '';
-      console.log(
-        `loading ${service.url} with ${shape.connections} connections for ${shape.durationS} s (${args.pool} on ${driver}${profiled})`,
-      );
+      console.log(`loading ${service.url} with ${shape.connections} connections ${loadSpan(shape)} (${args.pool} on ${driver}${profiled})`);
       figures = loadFigures(await driveLoad({ ...shape, url: service.url, signal: interrupt.signal }), shape);
     } finally {
       service.stop();

@@ -13,6 +13,8 @@ export interface LoadShape {
   url: string;
   connections: number;
   durationS: number;
+  /** Send this many requests and stop once they are answered (autocannon's `amount`; `durationS` is then not used). */
+  requests?: number | undefined;
   /** Requests per second over all connections; undefined: as fast as the connections go. */
   rate?: number | undefined;
   /** The jobs asked for: each request carries one, drawn by weight from `random`. */
@@ -55,6 +57,7 @@ export async function driveLoad(shape: LoadShape): Promise<LoadRun> {
     ],
     connections: shape.connections,
     duration: shape.durationS,
+    ...(shape.requests === undefined ? {} : { amount: shape.requests }),
     timeout: shape.timeoutS,
     ...(shape.rate === undefined ? {} : { overallRate: shape.rate }),
   });

@@ -1,3 +1,4 @@
+import { InputError } from '../errors.ts';
 import { seededRandom } from '../random.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { LoadShape } from './drive-load.ts';
@@ -10,6 +11,8 @@ const REQUEST_TIMEOUT_S = 60;
 export interface ShapeOverrides {
   connections: number | undefined;
   durationS: number | undefined;
+  /** `--requests`: this many requests, however long they take, instead of a duration. */
+  requests?: number | undefined;
   /** `--pages`: every body of the mix asks for this many pages. */
   pages: number | undefined;
 }
@@ -21,7 +24,10 @@ export interface ShapeOverrides {
  */
 export function loadShapeOf(scenario: Scenario, given: ShapeOverrides, seed: number): Omit<LoadShape, 'url' | 'signal'> {
   const mix = scenario.load.mix ?? [{ store: 'store-1', pages: scenario.workload.pagesPerJob, weight: 1 }];
+  if (given.requests !== undefined && given.durationS !== undefined)
+    throw new InputError('--requests and --duration: one at a time (a load of N requests lasts until they are answered)');
   return {
+    ...(given.requests === undefined ? {} : { requests: given.requests }),
     connections: given.connections ?? scenario.workload.concurrency,
     durationS: given.durationS ?? Math.max(1, Math.round((scenario.durationMs * scenario.real.timeScale) / 1000)),
     rate: scenario.load.rate,
@@ -31,4 +37,9 @@ export function loadShapeOf(scenario: Scenario, given: ShapeOverrides, seed: num
     timeoutS: REQUEST_TIMEOUT_S,
     headers: tokenHeaders(),
   };
+}
+
+/** How long a load lasts, as its progress line says it. */
+export function loadSpan(shape: Pick<LoadShape, 'durationS' | 'requests'>): string {
+  return shape.requests === undefined ? `for ${shape.durationS} s` : `until ${shape.requests} requests are answered`;
 }
