@@ -91,27 +91,20 @@ const badStrike = fc.oneof(
 
 type Request = { method: string; path: string; headers: Record<string, string>; body: string | undefined };
 
+/** A JSON POST to `path` whose body text is `body`, well formed or not. */
+const postJson = (path: string, body: string): Request => ({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body });
+
 const request: fc.Arbitrary<Request> = fc.oneof(
   {
     weight: 6,
-    arbitrary: badBody.map((body) => ({
-      method: 'POST',
-      path: '/jobs',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })),
+    arbitrary: badBody.map((body) => postJson('/jobs', JSON.stringify(body))),
   },
-  fc.string().map((text) => ({ method: 'POST', path: '/jobs', headers: { 'content-type': 'application/json' }, body: `{${text}` })),
+  fc.string().map((text) => postJson('/jobs', `{${text}`)),
   {
     weight: 3,
-    arbitrary: badStrike.map((body) => ({
-      method: 'POST',
-      path: '/admin/faults',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })),
+    arbitrary: badStrike.map((body) => postJson('/admin/faults', JSON.stringify(body))),
   },
-  fc.string().map((text) => ({ method: 'POST', path: '/admin/faults', headers: { 'content-type': 'application/json' }, body: `[${text}` })),
+  fc.string().map((text) => postJson('/admin/faults', `[${text}`)),
   fc
     .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx', '')
     .map((type) => ({
@@ -120,12 +113,9 @@ const request: fc.Arbitrary<Request> = fc.oneof(
       headers: (type ? { 'content-type': type } : {}) as Record<string, string>,
       body: '{"store":"store-1"}',
     })),
-  fc.integer({ min: 16 * 1024 + 1, max: 64 * 1024 }).map((size) => ({
-    method: 'POST',
-    path: '/jobs',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ store: 'store-1', pad: 'x'.repeat(size) }),
-  })),
+  fc
+    .integer({ min: 16 * 1024 + 1, max: 64 * 1024 })
+    .map((size) => postJson('/jobs', JSON.stringify({ store: 'store-1', pad: 'x'.repeat(size) }))),
   fc
     .tuple(fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'POST'), fc.webPath(), fc.string({ maxLength: 20 }))
     .filter(
