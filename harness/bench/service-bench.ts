@@ -10,8 +10,9 @@
  * Connections equal the pool's capacity, so no request queues and none is refused: what differs is
  * the work per request. Here a job mostly waits for the sim's scaled time, so the rate is bound by
  * latency rather than CPU and hides what the instrumentation costs on a busier service: the CPU the
- * serving process used per request (/proc's utime + stime, from ready to the load's end) says it. Each server runs in its own process, autocannon in this one; the order of
- * the three alternates between repetitions and the medians are reported. Last line: one JSON object.
+ * serving process used per request (/proc's utime + stime, from ready to the load's end) says it.
+ * Each server runs in its own process, autocannon in this one; the order of the four alternates
+ * between repetitions and the medians are reported. Last line: one JSON object.
  *
  * The service takes its heap samples (a full GC each) in scenario time: every 30 real seconds at the
  * shipped scale, but every 0.3 s at this bench's, where they took a quarter of the service's CPU. The
