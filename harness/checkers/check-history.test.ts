@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyEvent } from '../history/events.ts';
 import { checkHistory, createCheckSuite } from './check-history.ts';
-import { asChecker } from './invariant.ts';
+import { asChecker, type Invariant, violationAt } from './invariant.ts';
 import { ALL_INVARIANTS, singleRelease } from './invariants/index.ts';
 import { HistoryBuilder } from './testing/history-builder.ts';
-import type { Violation } from './violation.ts';
+import type { InvariantName, Violation } from './violation.ts';
 import { countsOf } from './violation.ts';
 
 /**
@@ -143,5 +143,32 @@ describe('check suite', () => {
       expect(alone).toEqual(checkHistory(events).violations.filter((v) => v.invariant === invariant.name));
     }
     expect(asChecker(singleRelease).name).toBe('single-release');
+  });
+
+  it('calls a dormant invariant on nothing but its wake-up kind until it comes, then keeps the suite order', () => {
+    const seen: string[] = [];
+    const probe = (name: InvariantName, extra: Partial<Invariant<undefined>> = {}): Invariant<undefined> => ({
+      name,
+      kinds: ['pool.closed', 'job.work'],
+      init: () => undefined,
+      check(world, _state, event) {
+        seen.push(`${name}@${event.kind}`);
+        return [violationAt(world, name, event, name, {})];
+      },
+      ...extra,
+    });
+    const suite = createCheckSuite([probe('closed-pool-idle', { dormantUntil: 'pool.closed' }), probe('no-slot-after-end')]);
+    const b = new HistoryBuilder();
+    suite.step(b.jobWork('j1', 'b1'));
+    suite.step(b.emit('pool.closed', { ok: true }));
+    const late = suite.step(b.jobWork('j2', 'b1'));
+    expect(seen).toEqual([
+      'no-slot-after-end@job.work',
+      'closed-pool-idle@pool.closed',
+      'no-slot-after-end@pool.closed',
+      'closed-pool-idle@job.work',
+      'no-slot-after-end@job.work',
+    ]);
+    expect(late.map((v) => v.invariant)).toEqual(['closed-pool-idle', 'no-slot-after-end']);
   });
 });

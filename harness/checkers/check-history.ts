@@ -21,6 +21,10 @@ export interface CheckResult {
 interface Bound {
   invariant: Invariant;
   state: unknown;
+  /** Its place among the suite's invariants: the order of their violations at one event. */
+  order: number;
+  /** Still waiting for its `dormantUntil` event. */
+  dormant: boolean;
 }
 
 /**
@@ -30,14 +34,22 @@ interface Bound {
 export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIANTS): CheckSuite {
   const world = createWorld();
   const byKind = new Map<EventKind, Bound[]>();
-  for (const invariant of invariants) {
-    const bound: Bound = { invariant, state: invariant.init() };
-    for (const kind of invariant.kinds) {
+  const subscribe = (bound: Bound, kinds: readonly EventKind[]) => {
+    for (const kind of kinds) {
       const list = byKind.get(kind);
-      if (list) list.push(bound);
-      else byKind.set(kind, [bound]);
+      if (list === undefined) byKind.set(kind, [bound]);
+      else {
+        let at = list.length;
+        while (at > 0 && list[at - 1]!.order > bound.order) at--;
+        list.splice(at, 0, bound);
+      }
     }
-  }
+  };
+  invariants.forEach((invariant, order) => {
+    const { dormantUntil } = invariant;
+    const bound: Bound = { invariant, state: invariant.init(), order, dormant: dormantUntil !== undefined };
+    subscribe(bound, dormantUntil === undefined ? invariant.kinds : [dormantUntil]);
+  });
   const violations: Violation[] = [];
   const counts = countsOf();
   // Settle invariants are functions of the world's state alone: if it has not changed since the
@@ -61,7 +73,15 @@ export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIAN
         judgedVersion = world.version;
       }
       let found: Violation[] | undefined;
-      for (const { invariant, state } of interested) {
+      for (const bound of interested) {
+        const { invariant, state } = bound;
+        if (bound.dormant) {
+          bound.dormant = false;
+          subscribe(
+            bound,
+            invariant.kinds.filter((kind) => kind !== event.kind),
+          );
+        }
         const broken = invariant.check(world, state, event);
         if (broken.length === 0) continue;
         for (const violation of broken) {

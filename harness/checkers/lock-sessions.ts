@@ -1,24 +1,24 @@
 import type { LockEntry } from '../history/events.ts';
-import { updateSessionSet } from './session-set.ts';
+import { updateKeyedSet } from './session-set.ts';
 
 /**
  * The sessions the pool's locks belong to, as a set kept equal to its latest list: whether a
- * session still has its lock is then one lookup, not a scan of every lock for every holder. The
- * ids are copied into two arrays used in turn (the previous list and the new one), so a settle
- * allocates nothing and the set is kept by the same in-order comparison as the pool's sessions.
+ * session still has its lock is then one lookup, not a scan of every lock for every holder. Kept
+ * by the same in-order comparison as the pool's sessions, between the previous list and the new.
  */
 export class LockSessions {
   readonly #set = new Set<string>();
-  #previous: string[] = [];
-  #next: string[] = [];
+  #previous: readonly LockEntry[] = [];
+  #crowded = 0;
 
-  update(locks: readonly LockEntry[]): void {
-    const next = this.#next;
-    next.length = locks.length;
-    for (let i = 0; i < locks.length; i++) next[i] = locks[i]!.session;
-    updateSessionSet(this.#set, this.#previous, next);
-    this.#next = this.#previous;
-    this.#previous = next;
+  /** See `updateKeyedSet`: the ids whose membership may have changed go to `changed`; false when any may have. */
+  update(locks: readonly LockEntry[], changed?: string[]): boolean {
+    let crowded = 0;
+    for (const lock of locks) if (lock.holders > 1) crowded++;
+    this.#crowded = crowded;
+    const exact = updateKeyedSet(this.#set, this.#previous, locks, sessionOf, changed);
+    this.#previous = locks;
+    return exact;
   }
 
   has(session: string): boolean {
@@ -29,4 +29,13 @@ export class LockSessions {
   get size(): number {
     return this.#set.size;
   }
+
+  /** Locks listed with more than one holder. */
+  get crowded(): number {
+    return this.#crowded;
+  }
+}
+
+function sessionOf(lock: LockEntry): string {
+  return lock.session;
 }

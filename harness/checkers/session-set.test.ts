@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { updateSessionSet } from './session-set.ts';
 
-/** Applies each list in turn, as successive settles would, checking the set after each. */
+/**
+ * Applies each list in turn, as successive settles would, checking the set after each, and that
+ * every id that came or went is among those reported changed (unless the set was rebuilt).
+ */
 function follow(lists: readonly string[][]): void {
   const set = new Set<string>();
   let previous: readonly string[] = [];
   for (const next of lists) {
-    updateSessionSet(set, previous, next);
+    const before = new Set(set);
+    const changed: string[] = [];
+    const exact = updateSessionSet(set, previous, next, changed);
     expect(set).toEqual(new Set(next));
+    if (exact) {
+      const moved = [...before, ...set].filter((id) => before.has(id) !== set.has(id));
+      expect(changed).toEqual(expect.arrayContaining(moved));
+      expect(changed.length).toBeLessThanOrEqual(2);
+    }
     previous = next;
   }
 }

@@ -47,6 +47,32 @@ describe('world: pool bookkeeping', () => {
     expect(sets).toEqual([['j1', 'j2'], ['j1', 'j2'], ['j2'], ['j2'], ['j3'], []]);
   });
 
+  it('keeps the orphan locks equal to the locks of sessions the pool no longer lists, under random settles', () => {
+    let seed = 7;
+    const roll = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(list: readonly T[]) => list[Math.floor(roll() * list.length)]!;
+    const b = new HistoryBuilder();
+    const world = createWorld();
+    let sessions: string[] = [];
+    let locks: string[] = [];
+    let id = 0;
+    for (let step = 0; step < 3000; step++) {
+      const r = roll();
+      if (r < 0.3) sessions = [...sessions, `j${++id}`];
+      else if (r < 0.5 && sessions.length > 0) sessions = sessions.filter((s) => s !== pick(sessions));
+      else if (r < 0.7 && sessions.length > 0) locks = [...locks, pick(sessions)];
+      else if (r < 0.85 && locks.length > 0) locks = locks.filter((_, i) => i !== Math.floor(roll() * locks.length));
+      else if (r < 0.9) locks = locks.filter(() => roll() < 0.5);
+      else sessions = sessions.filter(() => roll() < 0.7);
+      const before = new Set(locks.filter((s) => world.lockOrphans.has(s)));
+      foldEvent(world, b.settle({ sessions, locks: locks.map((session) => ({ session, holders: 1 })) }));
+      const orphans = new Set(locks.filter((s) => !sessions.includes(s)));
+      expect(new Set(locks.filter((s) => world.lockOrphans.has(s)))).toEqual(orphans);
+      expect(world.lockOrphans.size).toBe(orphans.size);
+      expect(new Set(world.lockOrphans.appeared)).toEqual(new Set([...orphans].filter((s) => !before.has(s))));
+    }
+  });
+
   it('reads maxBrowsers from the pool config, when there is one', () => {
     const b = new HistoryBuilder();
     b.start({ maxBrowsers: 7 });

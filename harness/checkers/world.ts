@@ -1,4 +1,5 @@
 import type { AnyEvent, CountedLevel, EventData, HistoryEvent, LockEntry } from '../history/events.ts';
+import { LockOrphans } from './lock-orphans.ts';
 import { LockSessions } from './lock-sessions.ts';
 import { RecentEvents } from './recent-events.ts';
 import { updateSessionSet } from './session-set.ts';
@@ -51,6 +52,15 @@ export interface World {
   locks: readonly LockEntry[];
   /** The sessions `locks` names, kept equal to it. */
   lockSessions: LockSessions;
+  /** The sessions `locks` names that are not among `sessions`. */
+  lockOrphans: LockOrphans;
+  /**
+   * The ids whose membership of `sessionSet` or `lockSessions` the latest settle that changed
+   * either may have changed; every id may have when `settleChangedAll` (a list changed too much to
+   * say which moved). Invariants about those sets look at these ids rather than at every one.
+   */
+  settleChanged: string[];
+  settleChangedAll: boolean;
   /** Most browsers allowed, from `run.start`'s `pool_config`, when the pool has that setting. */
   maxBrowsers: number | undefined;
   /** Most pages open in one browser, from `pool_config.maxPagesPerBrowser`, when the pool declares it. */
@@ -119,6 +129,9 @@ export function createWorld(): World {
     sessionSet: new Set(),
     locks: [],
     lockSessions: new LockSessions(),
+    lockOrphans: new LockOrphans(),
+    settleChanged: [],
+    settleChangedAll: false,
     maxBrowsers: undefined,
     maxPagesPerBrowser: undefined,
     alive: new Set(),
@@ -350,15 +363,21 @@ function foldSettle(world: World, data: EventData['settle']): void {
   if (data.counter !== undefined || data.counts !== undefined || data.sessions !== undefined || data.locks !== undefined) world.version++;
   if (data.counter !== undefined) world.counter = data.counter;
   if (data.counts !== undefined) world.counts = data.counts;
+  if (data.sessions === undefined && data.locks === undefined) return;
+  const changed = world.settleChanged;
+  changed.length = 0;
+  let exact = true;
   if (data.sessions !== undefined) {
     const previous = world.sessions;
     world.sessions = data.sessions;
-    updateSessionSet(world.sessionSet, previous, data.sessions);
+    exact = updateSessionSet(world.sessionSet, previous, data.sessions, changed);
   }
   if (data.locks !== undefined) {
     world.locks = data.locks;
-    world.lockSessions.update(data.locks);
+    exact = world.lockSessions.update(data.locks, changed) && exact;
   }
+  world.settleChangedAll = !exact;
+  world.lockOrphans.update(world.locks, world.lockSessions, world.sessionSet, exact ? changed : undefined);
 }
 
 function acquired(world: World, track: SessionTrack): void {

@@ -12,6 +12,7 @@ import type { World } from '../world.ts';
 export const closedPoolIdle: Invariant<Set<string>> = {
   name: 'closed-pool-idle',
   kinds: ['pool.closed', 'driver.call', 'job.work'],
+  dormantUntil: 'pool.closed',
   init: () => new Set(),
   check(world, reported, event) {
     if (!world.poolClosed) return NO_VIOLATIONS;

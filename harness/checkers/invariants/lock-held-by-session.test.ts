@@ -70,4 +70,29 @@ describe('lock-held-by-session', () => {
       at: 'pool.ts:30:5 (lock) j1',
     });
   });
+
+  it('finds a lock taken but never listed, at the next settle that changes the locks', () => {
+    const b = twoHolders();
+    b.jobStart('j3');
+    b.lock('j3', 'attach', 1, 'pool.ts:30:5 (lock) j3');
+    b.settle({ sessions: ['j1', 'j2', 'j3'] }); // the locks unchanged: not judged yet
+    const settle = b.settle({
+      locks: [
+        { session: 'j1', holders: 1 },
+        { session: 'j2', holders: 2 },
+      ],
+    });
+    const [violation, ...rest] = violationsOf(lockHeldBySession, b.events);
+    expect(rest).toEqual([]);
+    expect(violation).toMatchObject({ message: 'lock of j3 lost while j3 holds it', seq: settle.seq, session: 'j3' });
+  });
+
+  it('reports locks lost at one settle in the order they were taken', () => {
+    const b = twoHolders();
+    b.settle({ locks: [] });
+    expect(violationsOf(lockHeldBySession, b.events).map((v) => v.message)).toEqual([
+      'lock of j1 lost while j1 holds it',
+      'lock of j2 lost while j2 holds it',
+    ]);
+  });
 });

@@ -6,6 +6,8 @@ import type { World } from '../world.ts';
 export interface LockHeldState {
   /** Sessions holding a lock the pool attached to them, until they release it themselves or end. */
   holding: Set<string>;
+  /** Holders that took their lock since the last settle that changed the locks. */
+  takenSinceSettle: Set<string>;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface LockHeldState {
 export const lockHeldBySession: Invariant<LockHeldState> = {
   name: 'lock-held-by-session',
   kinds: ['pool.lock', 'pool.sweep', 'job.end', 'settle'],
-  init: () => ({ holding: new Set() }),
+  init: () => ({ holding: new Set(), takenSinceSettle: new Set() }),
   check(world, state, event) {
     switch (event.kind) {
       case 'pool.lock': {
@@ -27,6 +29,7 @@ export const lockHeldBySession: Invariant<LockHeldState> = {
         if (session === undefined) return NO_VIOLATIONS;
         if (event.data.op === 'attach') {
           state.holding.add(session);
+          state.takenSinceSettle.add(session);
           return NO_VIOLATIONS;
         }
         const by = event.data.by;
@@ -49,17 +52,46 @@ export const lockHeldBySession: Invariant<LockHeldState> = {
         return NO_VIOLATIONS;
       default: {
         if (state.holding.size === 0 || (event.kind === 'settle' && event.data.locks === undefined)) return NO_VIOLATIONS;
-        let found: Violation[] | undefined;
-        for (const session of state.holding) {
-          if (world.lockSessions.has(session)) continue;
+        const missing = lostSinceLastSettle(world, state);
+        if (missing === undefined) return NO_VIOLATIONS;
+        return missing.map((session) => {
           state.holding.delete(session);
-          (found ??= []).push(lost(world, event, session, `lock of ${session} lost while ${session} holds it`, {}));
-        }
-        return found ?? NO_VIOLATIONS;
+          return lost(world, event, session, `lock of ${session} lost while ${session} holds it`, {});
+        });
       }
     }
   },
 };
+
+/**
+ * The holders whose lock the pool no longer lists, in the order they took it. After each settle
+ * that changed the locks, every holder left is listed; so only the locks taken since, and the ids
+ * whose lock this settle may have removed, need a look (all of them when it cannot say which).
+ */
+function lostSinceLastSettle(world: World, state: LockHeldState): string[] | undefined {
+  let missing: Set<string> | undefined;
+  if (world.settleChangedAll) missing = unlisted(world, state, state.holding, missing);
+  else {
+    missing = unlisted(world, state, world.settleChanged, missing);
+    missing = unlisted(world, state, state.takenSinceSettle, missing);
+  }
+  state.takenSinceSettle.clear();
+  if (missing === undefined) return undefined;
+  return missing.size === 1 ? [...missing] : [...state.holding].filter((session) => missing.has(session));
+}
+
+/** Adds to `missing` those of `sessions` that hold a lock the pool no longer lists. */
+function unlisted(
+  world: World,
+  state: LockHeldState,
+  sessions: Iterable<string>,
+  missing: Set<string> | undefined,
+): Set<string> | undefined {
+  for (const session of sessions) {
+    if (state.holding.has(session) && !world.lockSessions.has(session)) (missing ??= new Set()).add(session);
+  }
+  return missing;
+}
 
 /** The culprit is who removed the lock when known, else the session that lost it. */
 function lost(

@@ -3,9 +3,8 @@ import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
 import type { World } from '../world.ts';
 
-/** The locks currently known bad, by session: each is reported when it turns bad, not while it stays so. */
+/** The locks currently known to have several holders, by session: each is reported when it turns so. */
 export interface LockOwnershipState {
-  orphans: ReadonlySet<string>;
   crowded: ReadonlySet<string>;
 }
 
@@ -13,28 +12,31 @@ const NONE: ReadonlySet<string> = new Set();
 
 /**
  * Every lock belongs to a live session and has at most one holder. A lock that outlives its
- * session is what kept the story's closures, contexts and pages (and their memory) alive.
+ * session is what kept the story's closures, contexts and pages (and their memory) alive. Orphans
+ * are the world's (`lockOrphans`), reported when they become so; the holders are counted by the
+ * world too, so a settle where no lock has two looks at no lock at all.
  */
 export const lockOwnership: Invariant<LockOwnershipState> = {
   name: 'lock-ownership',
   kinds: ['settle'],
-  init: () => ({ orphans: NONE, crowded: NONE }),
+  init: () => ({ crowded: NONE }),
   check(world, state, event) {
     if (event.kind !== 'settle') return NO_VIOLATIONS;
     // Neither locks nor sessions changed: every lock is exactly as good or bad as before.
     if (event.data.locks === undefined && event.data.sessions === undefined) return NO_VIOLATIONS;
-    if (state.orphans === NONE && state.crowded === NONE && eachLockHeldOnceInSessionOrder(world)) return NO_VIOLATIONS;
-    if (state.orphans !== NONE && sameOrphansAsBefore(world, state)) return NO_VIOLATIONS;
+    const { appeared } = world.lockOrphans;
+    if (world.lockSessions.crowded === 0 && state.crowded === NONE) {
+      if (appeared.length === 0) return NO_VIOLATIONS;
+      return appeared.map((session) => orphanViolation(world, event, session));
+    }
+    // Some lock has (or had) several holders: walk the locks, reporting in their order.
     let found: Violation[] | undefined;
-    // Built only when some lock is bad, so the usual all-good settle allocates nothing.
     let orphans: Set<string> | undefined;
     let crowded: Set<string> | undefined;
     for (const { session, holders } of world.locks) {
-      if (!world.sessionSet.has(session) && !orphans?.has(session)) {
+      if (appeared.includes(session) && !orphans?.has(session)) {
         (orphans ??= new Set()).add(session);
-        if (!state.orphans.has(session)) {
-          (found ??= []).push(lockViolation(world, event, session, holders, `lock of ${session} outlives its session (orphan)`));
-        }
+        (found ??= []).push(orphanViolation(world, event, session));
       }
       if (holders > 1 && !crowded?.has(session)) {
         (crowded ??= new Set()).add(session);
@@ -43,46 +45,14 @@ export const lockOwnership: Invariant<LockOwnershipState> = {
         }
       }
     }
-    state.orphans = orphans ?? NONE;
     state.crowded = crowded ?? NONE;
     return found ?? NO_VIOLATIONS;
   },
 };
 
-/**
- * The common case, proven without a lookup: pools keep their locks in the order of their
- * sessions (both in insertion order), one per session, one holder each. A sequential pass of
- * pointer comparisons settles it; anything else takes the full check.
- */
-function eachLockHeldOnceInSessionOrder(world: World): boolean {
-  const { locks, sessions } = world;
-  if (locks.length > sessions.length) return false;
-  let s = 0;
-  for (const lock of locks) {
-    if (lock.holders > 1) return false;
-    while (s < sessions.length && sessions[s] !== lock.session) s++;
-    if (s === sessions.length) return false;
-    s++;
-  }
-  return true;
-}
-
-/**
- * A pool that leaks locks keeps the same orphans over many settles: proven unchanged with one
- * lookup per lock and nothing built, where the full check builds the set anew. Exact only when
- * each session has one lock entry (the lock set is as large as the list), none has two holders,
- * and every orphan found was one before and as many: then the orphans are the same set.
- */
-function sameOrphansAsBefore(world: World, state: LockOwnershipState): boolean {
-  if (state.crowded !== NONE || world.lockSessions.size !== world.locks.length) return false;
-  let orphans = 0;
-  for (const { session, holders } of world.locks) {
-    if (holders > 1) return false;
-    if (world.sessionSet.has(session)) continue;
-    if (!state.orphans.has(session)) return false;
-    orphans++;
-  }
-  return orphans === state.orphans.size;
+function orphanViolation(world: World, event: AnyEvent, session: string): Violation {
+  const holders = world.locks.find((lock) => lock.session === session)?.holders ?? 0;
+  return lockViolation(world, event, session, holders, `lock of ${session} outlives its session (orphan)`);
 }
 
 function lockViolation(world: World, event: AnyEvent, session: string, holders: number, message: string): Violation {
