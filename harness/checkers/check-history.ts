@@ -2,7 +2,7 @@ import type { AnyEvent, EventKind } from '../history/events.ts';
 import { type Invariant, NO_VIOLATIONS } from './invariant.ts';
 import { ALL_INVARIANTS } from './invariants/index.ts';
 import { countsOf, type InvariantName, type Violation } from './violation.ts';
-import { createWorld, foldEvent } from './world.ts';
+import { createWorld, foldEvent, isPageTrafficEvent } from './world.ts';
 
 export interface CheckSuite {
   /** Fold one event and return the violations it reveals (a shared empty array when none: do not mutate it). */
@@ -34,8 +34,12 @@ interface Bound {
 export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIANTS): CheckSuite {
   const world = createWorld();
   const byKind = new Map<EventKind, Bound[]>();
+  // Whether an invariant looks at driver calls or returns: until one does, page traffic is done
+  // with before the fold, which passes over it anyway (see isPageTrafficEvent).
+  let trafficWatched = false;
   const subscribe = (bound: Bound, kinds: readonly EventKind[]) => {
     for (const kind of kinds) {
+      if (kind === 'driver.call' || kind === 'driver.return') trafficWatched = true;
       const list = byKind.get(kind);
       if (list === undefined) byKind.set(kind, [bound]);
       else {
@@ -63,6 +67,7 @@ export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIAN
     violations,
     counts,
     step(event) {
+      if (!trafficWatched && isPageTrafficEvent(event)) return NO_VIOLATIONS;
       foldEvent(world, event);
       if (event.kind === 'run.shutdown') shuttingDown = true;
       if (shuttingDown) return NO_VIOLATIONS;

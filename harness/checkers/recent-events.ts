@@ -4,9 +4,10 @@ import type { AnyEvent } from '../history/events.ts';
 export const RECENT_EVENTS = 12;
 
 /**
- * How many of the run's last events are kept to draw that context from. A session's recent events
- * are the ones in this window that name it: with 50 sessions interleaved that is still dozens
- * each, and a session quiet for longer than the window is shown with what the window has.
+ * How many of the run's last events are kept to draw that context from (page traffic is not
+ * among them: see `isPageTrafficEvent`). A session's recent events are the ones in this window
+ * that name it: with 50 sessions interleaved that is still dozens each, and a session quiet for
+ * longer than the window is shown with what the window has.
  */
 export const RECENT_WINDOW = 1024;
 

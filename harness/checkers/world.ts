@@ -1,4 +1,4 @@
-import type { AnyEvent, CountedLevel, EventData, HistoryEvent, LockEntry } from '../history/events.ts';
+import { type AnyEvent, type CountedLevel, type EventData, type HistoryEvent, isPageTraffic, type LockEntry } from '../history/events.ts';
 import { LockOrphans } from './lock-orphans.ts';
 import { LockSessions } from './lock-sessions.ts';
 import { RecentEvents } from './recent-events.ts';
@@ -189,14 +189,25 @@ function trackOf(world: World, event: AnyEvent): SessionTrack | undefined {
   return event.session === undefined ? undefined : sessionTrack(world, event.session);
 }
 
+/**
+ * Page traffic (`goto` and `evaluate` calls and their returns): three quarters of a run's events,
+ * and nothing the checkers model moves with it. The fold passes over it, and it is not among the
+ * recent events a violation carries: those are the session's bookkeeping (its job, counter, locks,
+ * launches, opens and closes, faults), which the traffic would crowd out of the window.
+ */
+export function isPageTrafficEvent(event: AnyEvent): boolean {
+  return (event.kind === 'driver.call' || event.kind === 'driver.return') && isPageTraffic(event.data.op);
+}
+
 /** Fold one event into `world`, in place. O(1) except `settle`, which is O(sessions). */
 export function foldEvent(world: World, event: AnyEvent): void {
+  if (isPageTrafficEvent(event)) return;
   world.recent.push(event);
 
   switch (event.kind) {
     case 'driver.call': {
       const { op, target } = event.data;
-      if (op !== 'goto' && op !== 'evaluate') world.version++;
+      world.version++;
       if (op === 'launch') {
         world.pendingLaunches.add(event.seq);
         world.launching = world.pendingLaunches.size;
@@ -216,7 +227,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
     }
     case 'driver.return': {
       const { op, call } = event.data;
-      if (op !== 'goto' && op !== 'evaluate') world.version++;
+      world.version++;
       if (op === 'launch') {
         world.pendingLaunches.delete(call);
         world.launching = world.pendingLaunches.size;

@@ -34,6 +34,12 @@ export interface LockEntry {
 }
 
 export type DriverOp = 'launch' | 'newContext' | 'newPage' | 'goto' | 'evaluate' | 'close';
+/** A job's page traffic: most of a run's driver calls, and none of them launches, opens or closes anything. */
+export type PageTrafficOp = 'goto' | 'evaluate';
+
+export function isPageTraffic(op: DriverOp): op is PageTrafficOp {
+  return op === 'goto' || op === 'evaluate';
+}
 /** What the target site can answer a browser's next page with instead of the page (a bad day of the real site). */
 export const BAD_PAGE_KINDS = ['reset', 'serverError', 'challenge'] as const;
 export type BadPageKind = (typeof BAD_PAGE_KINDS)[number];

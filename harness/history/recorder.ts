@@ -1,4 +1,13 @@
-import type { AnyEvent, CountedLevel, EventData, EventKind, HistoryEvent, LockEntry, PoolSnapshot } from './events.ts';
+import {
+  type AnyEvent,
+  type CountedLevel,
+  type EventData,
+  type EventKind,
+  type HistoryEvent,
+  isPageTraffic,
+  type LockEntry,
+  type PoolSnapshot,
+} from './events.ts';
 
 export interface EmitOptions {
   /** The session the event belongs to. */
@@ -103,8 +112,7 @@ export class Recorder {
 function movesTruth(kind: EventKind, data: EventData[EventKind]): boolean {
   if (kind === 'browser.up' || kind === 'browser.down' || kind === 'run.start') return true;
   if (kind !== 'driver.call' && kind !== 'driver.return') return false;
-  const op = (data as EventData['driver.call']).op;
-  return op !== 'goto' && op !== 'evaluate';
+  return !isPageTraffic((data as EventData['driver.call']).op);
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[] | undefined, same: (x: T, y: T) => boolean): boolean {

@@ -1,5 +1,5 @@
 import type { Violation } from '../../checkers/violation.ts';
-import type { AnyEvent } from '../../history/events.ts';
+import { type AnyEvent, isPageTraffic } from '../../history/events.ts';
 import type { SpanRecord } from './span-record.ts';
 import { browserOf, PageTraffic, SpanTree } from './span-tree.ts';
 import type { TraceDetail } from './trace-config.ts';
@@ -49,12 +49,12 @@ export class HistorySpans {
     this.#lastT = e.t;
     if (e.kind === 'driver.call') {
       const op = e.data.op;
-      if (op !== 'goto' && op !== 'evaluate') return this.#call(e);
+      if (!isPageTraffic(op)) return this.#call(e);
       const job = this.#job(e.session);
       if (job !== undefined) op === 'goto' ? job.gotoCalls++ : job.evaluateCalls++;
     } else if (e.kind === 'driver.return') {
       const op = e.data.op;
-      if (op !== 'goto' && op !== 'evaluate') return this.#callReturned(e);
+      if (!isPageTraffic(op)) return this.#callReturned(e);
       const job = this.#job(e.session);
       if (job === undefined) return;
       if (op === 'goto') {

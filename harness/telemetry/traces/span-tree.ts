@@ -1,5 +1,5 @@
 import type { Violation } from '../../checkers/violation.ts';
-import type { AnyEvent, DriverOp, HistoryEvent } from '../../history/events.ts';
+import { type AnyEvent, type DriverOp, type HistoryEvent, isPageTraffic, type PageTrafficOp } from '../../history/events.ts';
 import { DRIVER, FAULT, JOB, POOL, RUN, SEMCONV, VIOLATION } from '../attributes.ts';
 import { type RecordAttributes, type SpanEventRecord, SpanRecord } from './span-record.ts';
 
@@ -276,7 +276,7 @@ export class SpanTree {
   /** A launch, context, page or close: few per job, each an event (its duration an attribute) on the span it served. */
   #driverCall(e: HistoryEvent<'driver.call'>): void {
     const op = e.data.op;
-    if (op === 'goto' || op === 'evaluate') return; // page traffic is counted, not traced
+    if (isPageTraffic(op)) return; // page traffic is counted, not traced
     const target = e.data.target;
     const browser = browserOf(target);
     const call: SpanEventRecord = { name: driverCallName(op, target), t: e.t, attributes: {}, at: undefined };
@@ -373,7 +373,7 @@ function setIfAny(attributes: RecordAttributes, name: string, count: number): vo
 }
 
 /** `browser.launch`, `context.newPage`, `page.close`: the object the call was made on, then the call. */
-function driverCallName(op: Exclude<DriverOp, 'goto' | 'evaluate'>, target: string): string {
+function driverCallName(op: Exclude<DriverOp, PageTrafficOp>, target: string): string {
   if (op === 'launch') return 'browser.launch';
   const slash = target.indexOf('/');
   const object = slash < 0 ? 'browser' : target[slash + 1] === 'c' ? 'context' : 'page';
