@@ -1,23 +1,28 @@
 import type { LockEntry } from '../history/events.ts';
-import { updateKeyedSet } from './session-set.ts';
+import { updateSessionSet } from './session-set.ts';
 
 /**
  * The sessions the pool's locks belong to, as a set kept equal to its latest list: whether a
  * session still has its lock is then one lookup, not a scan of every lock for every holder. Kept
- * by the same in-order comparison as the pool's sessions, between the previous list and the new.
+ * by the same in-order comparison as the pool's sessions, between the previous list's ids and the
+ * new one's: the previous list's entries are long since out of cache, its ids were read once.
  */
 export class LockSessions {
   readonly #set = new Set<string>();
-  #previous: readonly LockEntry[] = [];
+  #previousIds: readonly string[] = [];
   #crowded = 0;
 
-  /** See `updateKeyedSet`: the ids whose membership may have changed go to `changed`; false when any may have. */
+  /** See `updateSessionSet`: the ids whose membership may have changed go to `changed`; false when any may have. */
   update(locks: readonly LockEntry[], changed?: string[]): boolean {
+    const ids: string[] = [];
     let crowded = 0;
-    for (const lock of locks) if (lock.holders > 1) crowded++;
+    for (const lock of locks) {
+      ids.push(lock.session);
+      if (lock.holders > 1) crowded++;
+    }
     this.#crowded = crowded;
-    const exact = updateKeyedSet(this.#set, this.#previous, locks, sessionOf, changed);
-    this.#previous = locks;
+    const exact = updateSessionSet(this.#set, this.#previousIds, ids, changed);
+    this.#previousIds = ids;
     return exact;
   }
 
@@ -34,8 +39,4 @@ export class LockSessions {
   get crowded(): number {
     return this.#crowded;
   }
-}
-
-function sessionOf(lock: LockEntry): string {
-  return lock.session;
 }

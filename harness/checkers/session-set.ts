@@ -1,29 +1,15 @@
 /**
- * Keeps a set of the pool's session ids equal to its latest list, reused rather than rebuilt:
- * settles are frequent and the set is long-lived. When `changed` is given, the ids whose
- * membership may have changed are appended to it; returns false when the set had to be rebuilt,
- * after which any id may have.
+ * Keeps a set of ids (the pool's sessions, or the sessions its locks name) equal to the latest
+ * list, reused rather than rebuilt: settles are frequent and the set is long-lived. When `changed`
+ * is given, the ids whose membership may have changed are appended to it; returns false when the
+ * set had to be rebuilt, after which any id may have. Lists of ids only, compared by identity in a
+ * plain loop: no callback per element (a lock list is turned into its ids first, see LockSessions).
  */
 export function updateSessionSet(set: Set<string>, previous: readonly string[], next: readonly string[], changed?: string[]): boolean {
-  return updateKeyedSet(set, previous, next, sessionId, changed);
-}
-
-/** The same, for a list of items that each name a session (`idOf`): the pool's locks. */
-export function updateKeyedSet<T>(
-  set: Set<string>,
-  previous: readonly T[],
-  next: readonly T[],
-  idOf: (item: T) => string,
-  changed?: string[],
-): boolean {
-  if (applySingleChange(set, previous, next, idOf, changed)) return true;
+  if (applySingleChange(set, previous, next, changed)) return true;
   set.clear();
-  for (const item of next) set.add(idOf(item));
+  for (const id of next) set.add(id);
   return false;
-}
-
-function sessionId(id: string): string {
-  return id;
 }
 
 /**
@@ -31,36 +17,30 @@ function sessionId(id: string): string {
  * Comparing the lists in order is much cheaper than rehashing every id, so that case updates the
  * set in place; anything else returns false and the set is rebuilt.
  */
-function applySingleChange<T>(
-  set: Set<string>,
-  previous: readonly T[],
-  next: readonly T[],
-  idOf: (item: T) => string,
-  changed: string[] | undefined,
-): boolean {
+function applySingleChange(set: Set<string>, previous: readonly string[], next: readonly string[], changed: string[] | undefined): boolean {
   const common = Math.min(previous.length, next.length);
   let i = 0;
-  while (i < common && idOf(previous[i]!) === idOf(next[i]!)) i++;
+  while (i < common && previous[i] === next[i]) i++;
   if (next.length === previous.length + 1) {
-    for (let j = i; j < previous.length; j++) if (idOf(previous[j]!) !== idOf(next[j + 1]!)) return false;
-    const added = idOf(next[i]!);
+    for (let j = i; j < previous.length; j++) if (previous[j] !== next[j + 1]) return false;
+    const added = next[i]!;
     set.add(added);
     changed?.push(added);
     return true;
   }
   if (next.length === previous.length - 1) {
-    for (let j = i; j < next.length; j++) if (idOf(next[j]!) !== idOf(previous[j + 1]!)) return false;
-    const removed = idOf(previous[i]!);
-    forgetUnlessListed(set, removed, next, idOf);
+    for (let j = i; j < next.length; j++) if (next[j] !== previous[j + 1]) return false;
+    const removed = previous[i]!;
+    forgetUnlessListed(set, removed, next);
     changed?.push(removed);
     return true;
   }
   if (next.length === previous.length) {
     if (i === next.length) return true;
-    for (let j = i + 1; j < next.length; j++) if (idOf(next[j]!) !== idOf(previous[j]!)) return false;
-    const removed = idOf(previous[i]!);
-    const added = idOf(next[i]!);
-    forgetUnlessListed(set, removed, next, idOf);
+    for (let j = i + 1; j < next.length; j++) if (next[j] !== previous[j]) return false;
+    const removed = previous[i]!;
+    const added = next[i]!;
+    forgetUnlessListed(set, removed, next);
     set.add(added);
     changed?.push(removed, added);
     return true;
@@ -69,7 +49,7 @@ function applySingleChange<T>(
 }
 
 /** A pool listing one id twice must not lose it from the set when one copy goes. */
-function forgetUnlessListed<T>(set: Set<string>, id: string, next: readonly T[], idOf: (item: T) => string): void {
-  for (const item of next) if (idOf(item) === id) return;
+function forgetUnlessListed(set: Set<string>, id: string, next: readonly string[]): void {
+  for (const listed of next) if (listed === id) return;
   set.delete(id);
 }

@@ -105,6 +105,12 @@ export interface World {
 
   /** The sessions seen, by id (see ENDED_SESSIONS_KEPT). */
   perSession: Map<string, SessionTrack>;
+  /**
+   * The track looked up last: a job's events come in runs (its work, its lock; its end, the
+   * counter), and each lookup in a map of thousands of sessions is a cache miss between the run's
+   * own work.
+   */
+  lastTrack: SessionTrack | undefined;
   /** The last ended jobs, written round-robin: the one overwritten is the one considered for forgetting. */
   endedSessions: (string | undefined)[];
   endedNext: number;
@@ -153,6 +159,7 @@ export function createWorld(): World {
     pendingOpens: new Set(),
     pendingPartCloses: new Map(),
     perSession: new Map(),
+    lastTrack: undefined,
     endedSessions: new Array<string | undefined>(ENDED_SESSIONS_KEPT).fill(undefined),
     endedNext: 0,
     lastCounterEvent: undefined,
@@ -163,8 +170,14 @@ export function createWorld(): World {
   };
 }
 
+/** The session's track, if it has one (without making one): the one folded last is at hand. */
+export function knownTrack(world: World, id: string): SessionTrack | undefined {
+  const last = world.lastTrack;
+  return last !== undefined && last.id === id ? last : world.perSession.get(id);
+}
+
 export function sessionTrack(world: World, id: string): SessionTrack {
-  let track = world.perSession.get(id);
+  let track = knownTrack(world, id);
   if (track === undefined) {
     track = {
       id,
@@ -182,6 +195,7 @@ export function sessionTrack(world: World, id: string): SessionTrack {
     };
     world.perSession.set(id, track);
   }
+  world.lastTrack = track;
   return track;
 }
 
@@ -358,6 +372,7 @@ function rememberEnded(world: World, session: string): void {
   const track = world.perSession.get(oldest);
   if (track === undefined || !canForget(world, track)) return;
   world.perSession.delete(oldest);
+  if (world.lastTrack === track) world.lastTrack = undefined;
 }
 
 /**

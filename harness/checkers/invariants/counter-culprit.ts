@@ -1,5 +1,5 @@
 import type { Culprit } from '../invariant.ts';
-import type { SessionTrack, World } from '../world.ts';
+import { knownTrack, type SessionTrack, type World } from '../world.ts';
 
 /**
  * A counter that drifted is blamed on the session the drift belongs to:
@@ -22,7 +22,7 @@ function endedHoldingSlot(world: World): SessionTrack | undefined {
   for (let i = 1; i <= ring.length; i++) {
     const id = ring[(world.endedNext - i + ring.length) % ring.length];
     if (id === undefined) break;
-    const track = world.perSession.get(id);
+    const track = knownTrack(world, id);
     if (track !== undefined && holdsSlotAfterEnd(world, track)) return track;
   }
   let latest: SessionTrack | undefined;
@@ -43,12 +43,12 @@ function holdsSlotAfterEnd(world: World, track: SessionTrack): boolean {
 export function objectCulprit(world: World, tooHigh: boolean): Culprit {
   const session = tooHigh ? listedWithoutPage(world) : pageWithoutSession(world);
   if (session === undefined) return counterCulprit(world, tooHigh);
-  return { session, at: world.perSession.get(session)?.counterAt };
+  return { session, at: knownTrack(world, session)?.counterAt };
 }
 
 function listedWithoutPage(world: World): string | undefined {
   for (const id of world.sessions) {
-    const page = world.perSession.get(id)?.page;
+    const page = knownTrack(world, id)?.page;
     if (page !== undefined && !world.contextOfPage.has(page)) return id;
   }
   return undefined;
@@ -56,7 +56,7 @@ function listedWithoutPage(world: World): string | undefined {
 
 function pageWithoutSession(world: World): string | undefined {
   for (const session of world.sessionOfPage.values()) {
-    if (!world.sessionSet.has(session) && world.perSession.get(session)?.ended === true) return session;
+    if (!world.sessionSet.has(session) && knownTrack(world, session)?.ended === true) return session;
   }
   return undefined;
 }

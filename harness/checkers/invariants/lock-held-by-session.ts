@@ -1,7 +1,7 @@
 import type { AnyEvent } from '../../history/events.ts';
 import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
-import type { World } from '../world.ts';
+import { knownTrack, type World } from '../world.ts';
 
 export interface LockHeldState {
   /** Sessions holding a lock the pool attached to them, until they release it themselves or end. */
@@ -102,7 +102,7 @@ function lost(
   culprit: { session?: string; at?: string | undefined },
 ): Violation {
   const blamed = culprit.session ?? session;
-  const at = culprit.at ?? world.perSession.get(blamed)?.lockAt;
-  const values = { session, locks: world.locks.length, working: world.perSession.get(session)?.workRunning ?? 0 };
+  const at = culprit.at ?? knownTrack(world, blamed)?.lockAt;
+  const values = { session, locks: world.locks.length, working: knownTrack(world, session)?.workRunning ?? 0 };
   return violationAt(world, 'lock-held-by-session', event, message, values, { session: blamed, at });
 }

@@ -1,7 +1,7 @@
 import type { AnyEvent } from '../../history/events.ts';
 import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
-import type { World } from '../world.ts';
+import { knownTrack, type World } from '../world.ts';
 
 /** The locks currently known to have several holders, by session: each is reported when it turns so. */
 export interface LockOwnershipState {
@@ -56,7 +56,7 @@ function orphanViolation(world: World, event: AnyEvent, session: string): Violat
 }
 
 function lockViolation(world: World, event: AnyEvent, session: string, holders: number, message: string): Violation {
-  const at = world.perSession.get(session)?.lockAt;
+  const at = knownTrack(world, session)?.lockAt;
   const values = { session, holders, locks: world.locks.length, sessions: world.sessions.length };
   return violationAt(world, 'lock-ownership', event, message, values, { session, at });
 }

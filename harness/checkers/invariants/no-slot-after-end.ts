@@ -1,6 +1,6 @@
 import type { AnyEvent } from '../../history/events.ts';
 import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
-import type { World } from '../world.ts';
+import { knownTrack, type World } from '../world.ts';
 
 /**
  * A job whose `run` has settled is over for good: the pool must never hand it a slot, a lock or a
@@ -16,7 +16,7 @@ export const noSlotAfterEnd: Invariant<Set<string>> = {
     if (event.session === undefined) return NO_VIOLATIONS;
     const what = handed(event);
     if (what === undefined) return NO_VIOLATIONS;
-    const track = world.perSession.get(event.session);
+    const track = knownTrack(world, event.session);
     if (track === undefined || !track.ended || reported.has(track.id)) return NO_VIOLATIONS;
     reported.add(track.id);
     return [violationFor(world, event, track.id, what)];

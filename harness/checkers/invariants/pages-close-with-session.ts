@@ -1,7 +1,7 @@
 import type { AnyEvent } from '../../history/events.ts';
 import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
-import { browserOf, type World } from '../world.ts';
+import { browserOf, knownTrack, type World } from '../world.ts';
 
 export interface PagesCloseWithSessionState {
   /** Pages still open when their session ended, with that session, until they close or are judged. */
@@ -23,7 +23,7 @@ export const pagesCloseWithSession: Invariant<PagesCloseWithSessionState> = {
   check(world, state, event) {
     if (event.kind === 'job.end') {
       const session = event.session;
-      const page = session === undefined ? undefined : world.perSession.get(session)?.page;
+      const page = session === undefined ? undefined : knownTrack(world, session)?.page;
       if (session !== undefined && page !== undefined && world.sessionOfPage.get(page) === session) state.open.set(page, session);
       return NO_VIOLATIONS;
     }
@@ -52,7 +52,7 @@ function closing(world: World, page: string): boolean {
 function leak(world: World, event: AnyEvent, page: string, session: string): Violation {
   const browser = browserOf(page);
   const values = { page, browser, pagesInBrowser: pagesOf(world, browser), livePages: world.livePages };
-  const culprit = { session, at: world.perSession.get(session)?.counterAt };
+  const culprit = { session, at: knownTrack(world, session)?.counterAt };
   return violationAt(world, 'pages-close-with-session', event, `page ${page} of ${session} outlives its session`, values, culprit);
 }
 

@@ -1,7 +1,7 @@
 import type { AnyEvent } from '../../history/events.ts';
 import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
-import { browserOf, type World } from '../world.ts';
+import { browserOf, knownTrack, type World } from '../world.ts';
 import { counterCulprit } from './counter-culprit.ts';
 import { pagesOf } from './pages-close-with-session.ts';
 
@@ -66,5 +66,5 @@ function newestPageCulprit(world: World, browser: string) {
   for (const pages of world.contextsOf.get(browser)?.values() ?? [])
     for (const page of pages) if (world.sessionOfPage.has(page)) newest = page;
   const session = newest === undefined ? undefined : world.sessionOfPage.get(newest);
-  return session === undefined ? counterCulprit(world, true) : { session, at: world.perSession.get(session)?.counterAt };
+  return session === undefined ? counterCulprit(world, true) : { session, at: knownTrack(world, session)?.counterAt };
 }

@@ -1,4 +1,5 @@
 import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
+import { knownTrack } from '../world.ts';
 
 /**
  * A session gives its counter slot back at most as often as it took one. The story's counter had
@@ -10,7 +11,7 @@ export const singleRelease: Invariant<undefined> = {
   init: () => undefined,
   check(world, _state, event) {
     if (event.kind !== 'pool.counter' || event.data.delta !== -1 || event.session === undefined) return NO_VIOLATIONS;
-    const track = world.perSession.get(event.session);
+    const track = knownTrack(world, event.session);
     if (track === undefined || track.decrements <= track.increments) return NO_VIOLATIONS;
     const message = `${track.id} released ${times(track.decrements)}: paths ${track.decrementPaths.join(', ')}`;
     const values = {

@@ -1,4 +1,5 @@
 import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
+import { knownTrack } from '../world.ts';
 
 /**
  * A job is over only once its work has stopped. `Promise.race` against a watchdog ends the job
@@ -10,7 +11,7 @@ export const workCancelled: Invariant<undefined> = {
   init: () => undefined,
   check(world, _state, event) {
     if (event.session === undefined) return NO_VIOLATIONS;
-    const track = world.perSession.get(event.session);
+    const track = knownTrack(world, event.session);
     if (track === undefined || track.workRunning === 0) return NO_VIOLATIONS;
     const values = { job: track.id, workRunning: track.workRunning, watchdog: track.watchdogAt === undefined ? 'not fired' : 'fired' };
     // The watchdog's race is what let the job end early, so its call site is the one to look at.
