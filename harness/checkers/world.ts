@@ -65,6 +65,12 @@ export interface World {
   maxBrowsers: number | undefined;
   /** Most pages open in one browser, from `pool_config.maxPagesPerBrowser`, when the pool declares it. */
   maxPagesPerBrowser: number | undefined;
+  /**
+   * Whether the operating system's view of the browsers comes (`os.sample`): a run of a real driver
+   * says so by its `runId`; a run without one (the sim) never samples, so nothing waits for its
+   * browsers' processes to go. A history without `run.start` is taken to be sampled.
+   */
+  processesSampled: boolean;
 
   /** Browsers alive, by id. */
   alive: Set<string>;
@@ -140,6 +146,7 @@ export function createWorld(): World {
     settleChangedAll: false,
     maxBrowsers: undefined,
     maxPagesPerBrowser: undefined,
+    processesSampled: true,
     alive: new Set(),
     launching: 0,
     closing: new Set(),
@@ -357,6 +364,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
       if (typeof max === 'number' && Number.isFinite(max)) world.maxBrowsers = max;
       const maxPages = event.data.pool_config.maxPagesPerBrowser;
       if (typeof maxPages === 'number' && Number.isFinite(maxPages)) world.maxPagesPerBrowser = maxPages;
+      world.processesSampled = event.data.runId !== undefined;
       return;
     }
     default:

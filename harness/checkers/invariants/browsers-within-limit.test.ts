@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OsBrowserTree } from '../../history/events.ts';
+import { asChecker } from '../invariant.ts';
 import { HistoryBuilder, violationsOf } from '../testing/history-builder.ts';
 import { browsersWithinLimit } from './browsers-within-limit.ts';
 
@@ -12,7 +13,7 @@ const tree = (browser: string, pids = [1]): OsBrowserTree => ({ browser, pids, p
 /** Two browsers up for j1 and j2, under a limit of two. */
 function twoUp(): HistoryBuilder {
   const b = new HistoryBuilder();
-  b.start({ maxBrowsers: 2 });
+  b.start({ maxBrowsers: 2 }, 'r1');
   for (const [job, browser] of [
     ['j1', 'b1'],
     ['j2', 'b2'],
@@ -82,5 +83,23 @@ describe('browsers-within-limit', () => {
     }
     b.settle({ counter: 3 });
     expect(violationsOf(browsersWithinLimit, b.events)).toEqual([]);
+  });
+
+  it('keeps no down browser waiting for its processes on a run whose driver samples none', () => {
+    const exitingAfter = (runId?: string) => {
+      const b = new HistoryBuilder();
+      b.start({ maxBrowsers: 50 }, runId);
+      for (let i = 1; i <= 40; i++) {
+        b.launch(`b${i}`);
+        b.launched(`b${i}`);
+        b.down(`b${i}`, 'crash');
+      }
+      const checker = asChecker(browsersWithinLimit);
+      const at = checker.init();
+      for (const event of b.events) checker.step(at, event);
+      return at.state.exiting.size;
+    };
+    expect(exitingAfter()).toBe(0);
+    expect(exitingAfter('r1')).toBe(40);
   });
 });

@@ -27,7 +27,8 @@ export const browsersWithinLimit: Invariant<BrowsersWithinLimitState> = {
   check(world, state, event) {
     switch (event.kind) {
       case 'browser.down':
-        state.exiting.add(event.data.browser);
+        // Without samples nothing would take it out again: on the sim the set would only grow.
+        if (world.processesSampled) state.exiting.add(event.data.browser);
         return NO_VIOLATIONS;
       case 'settle': {
         const max = world.maxBrowsers;

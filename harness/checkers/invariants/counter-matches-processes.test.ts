@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent, OsBrowserTree, OsSampleReason } from '../../history/events.ts';
+import { asChecker } from '../invariant.ts';
 import { HistoryBuilder, violationsOf } from '../testing/history-builder.ts';
 import { counterMatchesProcesses } from './counter-matches-processes.ts';
 
@@ -182,5 +183,21 @@ describe('counter-matches-processes', () => {
     b.settle({ counter: 0 });
     b.down('b1', 'crash');
     expect(messages(b)).toEqual([]);
+  });
+
+  it('keeps no down browser waiting for its processes on a run whose driver samples none', () => {
+    const exitingAfter = (runId?: string) => {
+      const b = new HistoryBuilder();
+      b.start({ maxBrowsers: 50 }, runId);
+      browsersUp(b, 40);
+      for (let i = 1; i <= 40; i++) b.down(`b${i}`, 'crash');
+      const checker = asChecker(counterMatchesProcesses);
+      const at = checker.init();
+      for (const event of b.events) checker.step(at, event);
+      return at.state.exiting.size;
+    };
+    expect(exitingAfter()).toBe(0);
+    // The same history from a real driver's run keeps every one until a sample shows it gone.
+    expect(exitingAfter('r1')).toBe(40);
   });
 });

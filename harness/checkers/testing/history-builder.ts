@@ -40,15 +40,17 @@ export class HistoryBuilder {
     return event;
   }
 
-  start(poolConfig: Record<string, unknown> = { maxBrowsers: 50 }): HistoryEvent<'run.start'> {
+  /** The run starts; `runId` as a real driver's run has one (its browsers' processes are sampled). */
+  start(poolConfig: Record<string, unknown> = { maxBrowsers: 50 }, runId?: string): HistoryEvent<'run.start'> {
     return this.emit('run.start', {
       scenario: 'test',
       pool: 'test',
-      driver: 'sim',
+      driver: runId === undefined ? 'sim' : 'chromium',
       seed: 1,
       durationMs: 60_000,
       pool_config: poolConfig,
       timeScale: 1,
+      ...(runId === undefined ? {} : { runId }),
     });
   }
 
