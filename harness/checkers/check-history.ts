@@ -2,7 +2,7 @@ import type { AnyEvent, EventKind } from '../history/events.ts';
 import { type Invariant, NO_VIOLATIONS } from './invariant.ts';
 import { ALL_INVARIANTS } from './invariants/index.ts';
 import { countsOf, type InvariantName, type Violation } from './violation.ts';
-import { createWorld, foldEvent, isPageTrafficEvent } from './world.ts';
+import { ALL_ASPECTS, createWorld, foldEvent, isPageTrafficEvent } from './world.ts';
 
 export interface CheckSuite {
   /** Fold one event and return the violations it reveals (a shared empty array when none: do not mutate it). */
@@ -21,6 +21,8 @@ export interface CheckResult {
 interface Bound {
   invariant: Invariant;
   state: unknown;
+  /** The aspects of the world it reads at `settle`. */
+  settleOn: number;
   /** Its place among the suite's invariants: the order of their violations at one event. */
   order: number;
   /** Still waiting for its `dormantUntil` event. */
@@ -51,14 +53,12 @@ export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIAN
   };
   invariants.forEach((invariant, order) => {
     const { dormantUntil } = invariant;
-    const bound: Bound = { invariant, state: invariant.init(), order, dormant: dormantUntil !== undefined };
+    const settleOn = invariant.settleOn ?? ALL_ASPECTS;
+    const bound: Bound = { invariant, state: invariant.init(), settleOn, order, dormant: dormantUntil !== undefined };
     subscribe(bound, dormantUntil === undefined ? invariant.kinds : [dormantUntil]);
   });
   const violations: Violation[] = [];
   const counts = countsOf();
-  // Settle invariants are functions of the world's state alone: if it has not changed since the
-  // last settle (only jobs or locks moved, say), neither has their verdict.
-  let judgedVersion = -1;
   // After an interrupt the harness itself closes the pool and kills the browsers: the world it
   // tears down is not the pool's doing, so nothing is judged past `run.shutdown`.
   let shuttingDown = false;
@@ -73,12 +73,17 @@ export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIAN
       if (shuttingDown) return NO_VIOLATIONS;
       const interested = byKind.get(event.kind);
       if (interested === undefined) return NO_VIOLATIONS;
+      // Settle invariants are functions of the world's state alone: one whose inputs have not moved
+      // since the last settled point judged has the same verdict as then.
+      let moved = ALL_ASPECTS;
       if (event.kind === 'settle') {
-        if (world.version === judgedVersion) return NO_VIOLATIONS;
-        judgedVersion = world.version;
+        moved = world.changes;
+        if (moved === 0) return NO_VIOLATIONS;
+        world.changes = 0;
       }
       let found: Violation[] | undefined;
       for (const bound of interested) {
+        if ((bound.settleOn & moved) === 0) continue;
         const { invariant, state } = bound;
         if (bound.dormant) {
           bound.dormant = false;

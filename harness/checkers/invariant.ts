@@ -8,11 +8,17 @@ import { createWorld, foldEvent, type World } from './world.ts';
  * small state. `kinds` lists the events it looks at, so the suite never calls it on the others:
  * that is what keeps the common events (driver calls, timers, jobs) cheap. An invariant on
  * `settle` must depend only on the world's state (not on the event's time), because the suite
- * skips settles at which that state has not changed (see `World.version`).
+ * skips it at settled points where nothing it reads has changed (`settleOn`).
  */
 export interface Invariant<State = unknown> {
   readonly name: InvariantName;
   readonly kinds: readonly EventKind[];
+  /**
+   * At `settle`, the parts of the world it reads (`Aspect` bits; every one when absent): it is
+   * called only at settled points where one of them moved since the last one judged. With the
+   * same inputs it would find what it found then, and its state would not move.
+   */
+  readonly settleOn?: number;
   /**
    * Nothing can break it before the first event of this kind (one of `kinds`): until then the
    * suite calls it on that kind alone, so the common events it looks at later cost nothing.

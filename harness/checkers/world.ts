@@ -127,11 +127,36 @@ export interface World {
   /** The run's last events, from which a violation's context (its session's events) is drawn. */
   recent: RecentEvents;
   /**
-   * Bumped whenever something the settle invariants read changes (the pool's snapshot, browsers
-   * alive, anything in flight). A settle that finds it unchanged has nothing new to judge.
+   * What moved since the suite last judged a settled point, as `Aspect` bits: the suite calls a
+   * settle invariant only when something it reads did, and clears them once it has judged.
    */
-  version: number;
+  changes: number;
 }
+
+/**
+ * The parts of the world a settle invariant can read, so that a settled point calls only the
+ * invariants whose inputs moved (`Invariant.settleOn`): most settles follow a driver call, and the
+ * lock and bound checks have nothing new to judge there.
+ */
+export const Aspect = {
+  /** The pool's counter, or what it counts (`settle`). */
+  counter: 1,
+  /** The pool's session list (`settle`). */
+  sessions: 2,
+  /** The pool's lock list (`settle`). */
+  locks: 4,
+  /** The driver's ground truth: browsers alive or down, anything launched, opened or closed, or in flight. */
+  driver: 8,
+  /** Jobs starting, working or ending: what the pool is acquiring for, which page a session works on. */
+  jobs: 16,
+  /** The pool's limits (`run.start`). */
+  config: 32,
+  /** The operating system's view of the processes (`os.sample`). */
+  samples: 64,
+} as const;
+
+/** Every aspect: a settle invariant that does not say what it reads is called whenever anything moved. */
+export const ALL_ASPECTS = 127;
 
 export function createWorld(): World {
   return {
@@ -173,7 +198,7 @@ export function createWorld(): World {
     lastIncrement: undefined,
     lastDecrement: undefined,
     recent: new RecentEvents(),
-    version: 0,
+    changes: 0,
   };
 }
 
@@ -228,7 +253,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
   switch (event.kind) {
     case 'driver.call': {
       const { op, target } = event.data;
-      world.version++;
+      world.changes |= Aspect.driver;
       if (op === 'launch') {
         world.pendingLaunches.add(event.seq);
         world.launching = world.pendingLaunches.size;
@@ -248,7 +273,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
     }
     case 'driver.return': {
       const { op, call } = event.data;
-      world.version++;
+      world.changes |= Aspect.driver;
       if (op === 'launch') {
         world.pendingLaunches.delete(call);
         world.launching = world.pendingLaunches.size;
@@ -273,17 +298,17 @@ export function foldEvent(world: World, event: AnyEvent): void {
       return;
     }
     case 'browser.up':
-      world.version++;
+      world.changes |= Aspect.driver;
       world.alive.add(event.data.browser);
       return;
     case 'browser.down':
-      world.version++;
+      world.changes |= Aspect.driver;
       world.alive.delete(event.data.browser);
       world.unhandled.add(event.data.browser);
       browserGone(world, event.data.browser);
       return;
     case 'browser.handled':
-      world.version++;
+      world.changes |= Aspect.driver;
       world.unhandled.delete(event.data.browser);
       forgetLost(world, event.data.browser);
       return;
@@ -294,7 +319,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
       if (track && !track.acquiring) {
         track.acquiring = true;
         world.acquiring++;
-        world.version++;
+        world.changes |= Aspect.jobs;
       }
       return;
     }
@@ -308,6 +333,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
       if (page !== undefined && world.contextOfPage.has(page)) {
         track.page = page;
         world.sessionOfPage.set(page, track.id);
+        world.changes |= Aspect.jobs;
       }
       return;
     }
@@ -323,7 +349,7 @@ export function foldEvent(world: World, event: AnyEvent): void {
       acquired(world, track);
       rememberEnded(world, track.id);
       // What the session leaves open is judged at the next settled point, even if nothing else moved.
-      world.version++;
+      world.changes |= Aspect.jobs;
       return;
     }
     case 'pool.counter': {
@@ -355,11 +381,14 @@ export function foldEvent(world: World, event: AnyEvent): void {
     case 'settle':
       foldSettle(world, event.data);
       return;
+    case 'os.sample':
+      world.changes |= Aspect.samples;
+      return;
     case 'pool.closed':
       world.poolClosed = true;
       return;
     case 'run.start': {
-      world.version++;
+      world.changes |= Aspect.config;
       const max = event.data.pool_config.maxBrowsers;
       if (typeof max === 'number' && Number.isFinite(max)) world.maxBrowsers = max;
       const maxPages = event.data.pool_config.maxPagesPerBrowser;
@@ -394,7 +423,7 @@ function canForget(world: World, track: SessionTrack): boolean {
 
 /** A field absent from a settle event did not change since the previous one. */
 function foldSettle(world: World, data: EventData['settle']): void {
-  if (data.counter !== undefined || data.counts !== undefined || data.sessions !== undefined || data.locks !== undefined) world.version++;
+  if (data.counter !== undefined || data.counts !== undefined) world.changes |= Aspect.counter;
   if (data.counter !== undefined) world.counter = data.counter;
   if (data.counts !== undefined) world.counts = data.counts;
   if (data.sessions === undefined && data.locks === undefined) return;
@@ -404,10 +433,12 @@ function foldSettle(world: World, data: EventData['settle']): void {
   if (data.sessions !== undefined) {
     const previous = world.sessions;
     world.sessions = data.sessions;
+    world.changes |= Aspect.sessions;
     exact = updateSessionSet(world.sessionSet, previous, data.sessions, changed);
   }
   if (data.locks !== undefined) {
     world.locks = data.locks;
+    world.changes |= Aspect.locks;
     exact = world.lockSessions.update(data.locks, changed) && exact;
   }
   world.settleChangedAll = !exact;
@@ -418,7 +449,7 @@ function acquired(world: World, track: SessionTrack): void {
   if (!track.acquiring) return;
   track.acquiring = false;
   world.acquiring--;
-  world.version++;
+  world.changes |= Aspect.jobs;
 }
 
 /** A context or page opened: `target` is the browser (for a context) or the context (for a page) it opened in. */

@@ -1,7 +1,7 @@
 import type { AnyEvent } from '../../history/events.ts';
 import { type EpisodeState, type Invariant, NO_VIOLATIONS, startsEpisode, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
-import type { World } from '../world.ts';
+import { Aspect, type World } from '../world.ts';
 import { counterCulprit } from './counter-culprit.ts';
 
 export interface BrowsersWithinLimitState {
@@ -23,6 +23,7 @@ export interface BrowsersWithinLimitState {
 export const browsersWithinLimit: Invariant<BrowsersWithinLimitState> = {
   name: 'browsers-within-limit',
   kinds: ['browser.down', 'settle', 'os.sample'],
+  settleOn: Aspect.driver | Aspect.config,
   init: () => ({ driver: { broken: false }, os: { broken: false }, exiting: new Set() }),
   check(world, state, event) {
     switch (event.kind) {

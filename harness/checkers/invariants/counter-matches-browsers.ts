@@ -1,5 +1,5 @@
 import { type DriftState, type Invariant, NO_VIOLATIONS, reportsDrift, violationAt } from '../invariant.ts';
-import { inFlight, liveCounted } from '../world.ts';
+import { Aspect, inFlight, liveCounted } from '../world.ts';
 import { comparison, objectCulprit } from './counter-culprit.ts';
 
 /**
@@ -13,6 +13,7 @@ import { comparison, objectCulprit } from './counter-culprit.ts';
 export const counterMatchesBrowsers: Invariant<DriftState> = {
   name: 'counter-matches-browsers',
   kinds: ['settle'],
+  settleOn: Aspect.counter | Aspect.driver | Aspect.jobs,
   init: () => ({ drift: 0 }),
   check(world, state, event) {
     const { counter, counts } = world;

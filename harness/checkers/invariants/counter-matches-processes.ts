@@ -1,5 +1,5 @@
 import { type DriftState, type Invariant, NO_VIOLATIONS, reportsDrift, violationAt } from '../invariant.ts';
-import { browsersInFlight } from '../world.ts';
+import { Aspect, browsersInFlight } from '../world.ts';
 import { comparison, counterCulprit } from './counter-culprit.ts';
 
 interface ProcessDriftState extends DriftState {
@@ -28,6 +28,7 @@ interface ProcessDriftState extends DriftState {
 export const counterMatchesProcesses: Invariant<ProcessDriftState> = {
   name: 'counter-matches-processes',
   kinds: ['fault.start', 'browser.down', 'settle', 'os.sample'],
+  settleOn: Aspect.samples,
   init: () => ({ drift: 0, exiting: new Map(), gone: [] }),
   check(world, state, event) {
     // Without samples nothing takes a browser out of `exiting`: on the sim it would only grow.

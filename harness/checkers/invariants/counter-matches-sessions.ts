@@ -1,5 +1,5 @@
 import { type DriftState, type Invariant, NO_VIOLATIONS, reportsDrift, violationAt } from '../invariant.ts';
-import { browsersInFlight, inFlight } from '../world.ts';
+import { Aspect, browsersInFlight, inFlight } from '../world.ts';
 import { comparison, counterCulprit } from './counter-culprit.ts';
 
 /**
@@ -12,6 +12,7 @@ import { comparison, counterCulprit } from './counter-culprit.ts';
 export const counterMatchesSessions: Invariant<DriftState> = {
   name: 'counter-matches-sessions',
   kinds: ['settle'],
+  settleOn: Aspect.counter | Aspect.sessions | Aspect.driver | Aspect.jobs,
   init: () => ({ drift: 0 }),
   check(world, state, event) {
     const { counter, launching, opening, closingParts } = world;

@@ -1,11 +1,13 @@
 import { type EpisodeState, type Invariant, NO_VIOLATIONS, startsEpisode, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
+import { Aspect } from '../world.ts';
 import { counterCulprit } from './counter-culprit.ts';
 
 /** The counter never goes below zero nor, when it counts browsers, above the pool's own limit (when the run says what it is). */
 export const counterWithinBounds: Invariant<EpisodeState> = {
   name: 'counter-within-bounds',
   kinds: ['settle'],
+  settleOn: Aspect.counter | Aspect.config,
   init: () => ({ broken: false }),
   check(world, state, event) {
     const { counter, maxBrowsers } = world;

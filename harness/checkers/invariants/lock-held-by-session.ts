@@ -1,7 +1,7 @@
 import type { AnyEvent } from '../../history/events.ts';
 import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
-import { knownTrack, type World } from '../world.ts';
+import { Aspect, knownTrack, type World } from '../world.ts';
 
 export interface LockHeldState {
   /** Sessions holding a lock the pool attached to them, until they release it themselves or end. */
@@ -21,6 +21,7 @@ export interface LockHeldState {
 export const lockHeldBySession: Invariant<LockHeldState> = {
   name: 'lock-held-by-session',
   kinds: ['pool.lock', 'pool.sweep', 'job.end', 'settle'],
+  settleOn: Aspect.locks,
   init: () => ({ holding: new Set(), takenSinceSettle: new Set() }),
   check(world, state, event) {
     switch (event.kind) {

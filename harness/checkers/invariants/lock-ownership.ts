@@ -1,7 +1,7 @@
 import type { AnyEvent } from '../../history/events.ts';
 import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
-import { knownTrack, type World } from '../world.ts';
+import { Aspect, knownTrack, type World } from '../world.ts';
 
 /** The locks currently known to have several holders, by session: each is reported when it turns so. */
 export interface LockOwnershipState {
@@ -19,6 +19,7 @@ const NONE: ReadonlySet<string> = new Set();
 export const lockOwnership: Invariant<LockOwnershipState> = {
   name: 'lock-ownership',
   kinds: ['settle'],
+  settleOn: Aspect.locks | Aspect.sessions,
   init: () => ({ crowded: NONE }),
   check(world, state, event) {
     if (event.kind !== 'settle') return NO_VIOLATIONS;

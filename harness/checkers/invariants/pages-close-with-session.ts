@@ -1,7 +1,7 @@
 import type { AnyEvent } from '../../history/events.ts';
 import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
-import { browserOf, knownTrack, type World } from '../world.ts';
+import { Aspect, browserOf, knownTrack, type World } from '../world.ts';
 
 export interface PagesCloseWithSessionState {
   /** Pages still open when their session ended, with that session, until they close or are judged. */
@@ -19,6 +19,7 @@ export interface PagesCloseWithSessionState {
 export const pagesCloseWithSession: Invariant<PagesCloseWithSessionState> = {
   name: 'pages-close-with-session',
   kinds: ['job.end', 'settle'],
+  settleOn: Aspect.driver | Aspect.jobs,
   init: () => ({ open: new Map() }),
   check(world, state, event) {
     if (event.kind === 'job.end') {

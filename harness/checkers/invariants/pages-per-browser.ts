@@ -1,7 +1,7 @@
 import type { AnyEvent } from '../../history/events.ts';
 import { type Invariant, NO_VIOLATIONS, violationAt } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
-import { browserOf, knownTrack, type World } from '../world.ts';
+import { Aspect, browserOf, knownTrack, type World } from '../world.ts';
 import { counterCulprit } from './counter-culprit.ts';
 import { pagesOf } from './pages-close-with-session.ts';
 
@@ -21,6 +21,7 @@ export interface PagesPerBrowserState {
 export const pagesPerBrowser: Invariant<PagesPerBrowserState> = {
   name: 'pages-per-browser',
   kinds: ['settle'],
+  settleOn: Aspect.driver | Aspect.config,
   init: () => ({ over: new Set() }),
   check(world, state, event) {
     const max = world.maxPagesPerBrowser;
