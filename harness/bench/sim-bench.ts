@@ -61,7 +61,7 @@ async function timedRun(
 /** One run with the checkers stepped online, each step timed: their share of the run's time. */
 async function timedChecks(scenario: Scenario, poolName: string) {
   const suite = createCheckSuite();
-  const checkers = timedObserver({ event: (event) => suite.step(event) });
+  const checkers = timedObserver({ event: (event) => suite.step(event), wants: suite.wants });
   const run = await timedRun(scenario, poolName, false, [checkers.observer]);
   return {
     checkNsPerEvent: (checkers.ownMs() * 1e6) / run.events,

@@ -31,7 +31,7 @@ export function timedObserver(inner: RunObserver): TimedObserver {
       inside += performance.now() - began;
       return result;
     };
-  const observer: RunObserver = {};
+  const observer: RunObserver = inner.wants === undefined ? {} : { wants: inner.wants };
   if (inner.event) observer.event = time(inner.event.bind(inner));
   if (inner.violation) observer.violation = time(inner.violation.bind(inner));
   const close = inner.close?.bind(inner);

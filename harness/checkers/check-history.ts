@@ -1,4 +1,5 @@
 import type { AnyEvent, EventKind } from '../history/events.ts';
+import type { ListenerWants } from '../history/recorder.ts';
 import { type Invariant, NO_VIOLATIONS } from './invariant.ts';
 import { ALL_INVARIANTS } from './invariants/index.ts';
 import { countsOf, type InvariantName, type Violation } from './violation.ts';
@@ -11,6 +12,12 @@ export interface CheckSuite {
   readonly violations: Violation[];
   /** Violations so far per invariant; every name is present. */
   readonly counts: Record<InvariantName, number>;
+  /**
+   * Whether it needs page traffic: not until an invariant looks at driver calls (the closed pool's,
+   * once the pool closes). Subscribed with it, the recorder does not call `step` for traffic it
+   * would only pass over.
+   */
+  readonly wants: ListenerWants;
 }
 
 export interface CheckResult {
@@ -66,6 +73,11 @@ export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIAN
   return {
     violations,
     counts,
+    wants: {
+      get pageTraffic() {
+        return trafficWatched;
+      },
+    },
     step(event) {
       if (!trafficWatched && isPageTrafficEvent(event)) return NO_VIOLATIONS;
       foldEvent(world, event);

@@ -71,4 +71,20 @@ describe('Recorder', () => {
     recorder.settle(snapshot);
     expect(events.filter((e) => e.kind === 'settle').map((e) => e.data)).toEqual([{ counter: 1, sessions: ['j1'], locks: [] }, {}]);
   });
+
+  it('does not call a listener with page traffic it does not want, until it wants it', () => {
+    const { recorder, events } = recorded();
+    const wants = { pageTraffic: false };
+    const seen: string[] = [];
+    recorder.subscribe((e) => seen.push(e.kind === 'driver.call' ? e.data.op : e.kind), wants);
+    recorder.emit('driver.call', { op: 'newPage', target: 'b1/c1' }, { browser: 'b1' });
+    recorder.emit('driver.call', { op: 'goto', target: 'b1/p1', url: 'http://127.0.0.1:0/' }, { browser: 'b1' });
+    recorder.emit('driver.call', { op: 'evaluate', target: 'b1/p1' }, { browser: 'b1' });
+    recorder.emit('pool.closed', { ok: true });
+    wants.pageTraffic = true;
+    recorder.emit('driver.call', { op: 'goto', target: 'b1/p1', url: 'http://127.0.0.1:0/' }, { browser: 'b1' });
+    expect(seen).toEqual(['newPage', 'pool.closed', 'goto']);
+    // A listener that says nothing gets every event, in the same order.
+    expect(events.map((e) => (e.kind === 'driver.call' ? e.data.op : e.kind))).toEqual(['newPage', 'goto', 'evaluate', 'pool.closed', 'goto']);
+  });
 });

@@ -21,12 +21,27 @@ export interface EmitOptions {
 export type Listener = (event: AnyEvent) => void;
 
 /**
+ * What a listener needs of the events. `pageTraffic: false` passes page traffic over (`goto` and
+ * `evaluate` calls and returns, three quarters of a run's events): the recorder tells traffic
+ * apart once for every listener, and need not call one that would only return. Read at each such
+ * event, so a listener may start wanting it mid-run.
+ */
+export interface ListenerWants {
+  readonly pageTraffic: boolean;
+}
+
+interface Subscription {
+  listener: Listener;
+  wants: ListenerWants | undefined;
+}
+
+/**
  * Stamps every event with a sequence number, virtual and wall time and its session, and hands it
  * to the listeners (history file, online checkers, progress) in order, synchronously.
  */
 export class Recorder {
   #seq = 0;
-  #listeners: Listener[] = [];
+  #subscriptions: Subscription[] = [];
   #sessionOfBrowser = new Map<string, string>();
   #dirty = true;
   #truthMoved = true;
@@ -48,10 +63,11 @@ export class Recorder {
   }
 
   /** Returns the function that unsubscribes. */
-  subscribe(listener: Listener): () => void {
-    this.#listeners.push(listener);
+  subscribe(listener: Listener, wants?: ListenerWants): () => void {
+    const subscription: Subscription = { listener, wants };
+    this.#subscriptions.push(subscription);
     return () => {
-      this.#listeners = this.#listeners.filter((other) => other !== listener);
+      this.#subscriptions = this.#subscriptions.filter((other) => other !== subscription);
     };
   }
 
@@ -71,8 +87,10 @@ export class Recorder {
     if (kind === 'job.work') this.#sessionOfBrowser.set((data as EventData['job.work']).browser, session!);
     else if (kind === 'pool.closed') this.#poolClosed = true;
     this.#dirty = true;
-    if (movesTruth(kind, data)) this.#truthMoved = true;
-    for (const listener of this.#listeners) listener(event as AnyEvent);
+    const traffic = isPageTrafficOf(kind, data);
+    if (!traffic && movesTruth(kind)) this.#truthMoved = true;
+    for (const { listener, wants } of this.#subscriptions)
+      if (!traffic || wants === undefined || wants.pageTraffic) listener(event as AnyEvent);
     return event;
   }
 
@@ -108,11 +126,13 @@ export class Recorder {
   }
 }
 
-/** Events after which the ground truth the pool is checked against may differ. */
-function movesTruth(kind: EventKind, data: EventData[EventKind]): boolean {
-  if (kind === 'browser.up' || kind === 'browser.down' || kind === 'run.start') return true;
-  if (kind !== 'driver.call' && kind !== 'driver.return') return false;
-  return !isPageTraffic((data as EventData['driver.call']).op);
+/** Events other than page traffic after which the ground truth the pool is checked against may differ. */
+function movesTruth(kind: EventKind): boolean {
+  return kind === 'browser.up' || kind === 'browser.down' || kind === 'run.start' || kind === 'driver.call' || kind === 'driver.return';
+}
+
+function isPageTrafficOf(kind: EventKind, data: EventData[EventKind]): boolean {
+  return (kind === 'driver.call' || kind === 'driver.return') && isPageTraffic((data as EventData['driver.call']).op);
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[] | undefined, same: (x: T, y: T) => boolean): boolean {

@@ -138,7 +138,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
     last = event;
   });
   const observers = options.observers ?? [];
-  for (const observer of observers) if (observer.event) recorder.subscribe(observer.event.bind(observer));
+  for (const observer of observers) if (observer.event) recorder.subscribe(observer.event.bind(observer), observer.wants);
   const onViolation = [options.onViolation, ...observers.map((observer) => observer.violation?.bind(observer))].filter(
     (f) => f !== undefined,
   );
@@ -151,7 +151,7 @@ export async function runScenario(options: RunOptions, onStatus?: (status: () =>
       sink.flush();
       violationCount += found.length;
       for (const violation of found) for (const notify of onViolation) notify(violation);
-    });
+    }, suite.wants);
   }
 
   const poolClock = ownedClock(clock, (label) => recorder.emit('timer.fire', { owner: 'pool', label }));
