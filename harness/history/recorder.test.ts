@@ -85,6 +85,12 @@ describe('Recorder', () => {
     recorder.emit('driver.call', { op: 'goto', target: 'b1/p1', url: 'http://127.0.0.1:0/' }, { browser: 'b1' });
     expect(seen).toEqual(['newPage', 'pool.closed', 'goto']);
     // A listener that says nothing gets every event, in the same order.
-    expect(events.map((e) => (e.kind === 'driver.call' ? e.data.op : e.kind))).toEqual(['newPage', 'goto', 'evaluate', 'pool.closed', 'goto']);
+    expect(events.map((e) => (e.kind === 'driver.call' ? e.data.op : e.kind))).toEqual([
+      'newPage',
+      'goto',
+      'evaluate',
+      'pool.closed',
+      'goto',
+    ]);
   });
 });
