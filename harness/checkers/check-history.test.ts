@@ -6,6 +6,7 @@ import { ALL_INVARIANTS, singleRelease } from './invariants/index.ts';
 import { HistoryBuilder } from './testing/history-builder.ts';
 import type { InvariantName, Violation } from './violation.ts';
 import { countsOf } from './violation.ts';
+import { Aspect } from './world.ts';
 
 /**
  * The story in small: j1 finishes cleanly; j2's watchdog fires, its work keeps running, both the
@@ -170,5 +171,47 @@ describe('check suite', () => {
       'no-slot-after-end@job.work',
     ]);
     expect(late.map((v) => v.invariant)).toEqual(['closed-pool-idle', 'no-slot-after-end']);
+  });
+
+  it('calls a settle invariant only at settled points where something it reads moved since the last one judged', () => {
+    const seen: string[] = [];
+    const probe = (name: InvariantName, settleOn?: number): Invariant<undefined> => ({
+      name,
+      kinds: ['settle'],
+      ...(settleOn === undefined ? {} : { settleOn }),
+      init: () => undefined,
+      check(_world, _state, event) {
+        seen.push(`${name}@${event.seq}`);
+        return [];
+      },
+    });
+    const suite = createCheckSuite([probe('lock-ownership', Aspect.locks | Aspect.sessions), probe('counter-matches-browsers')]);
+    const b = new HistoryBuilder();
+    const at = (event: AnyEvent) => {
+      suite.step(event);
+      return event.seq;
+    };
+    const counted = at(b.settle({ counter: 1 }));
+    at(b.settle({}));
+    at(b.launch('b1'));
+    const launched = at(b.settle({}));
+    const locked = at(b.settle({ locks: [{ session: 'j1', holders: 1 }] }));
+    // Nothing moved at the second settle: neither is called. One that does not say what it reads
+    // is called whenever anything moved; the other only when the locks or the sessions did.
+    expect(seen).toEqual([
+      `counter-matches-browsers@${counted}`,
+      `counter-matches-browsers@${launched}`,
+      `lock-ownership@${locked}`,
+      `counter-matches-browsers@${locked}`,
+    ]);
+  });
+
+  it('wants page traffic only once an invariant looks at driver calls: the closed pool’s, when it closes', () => {
+    const suite = createCheckSuite();
+    const b = new HistoryBuilder();
+    suite.step(b.jobWork('j1', 'b1'));
+    expect(suite.wants.pageTraffic).toBe(false);
+    suite.step(b.emit('pool.closed', { ok: true }));
+    expect(suite.wants.pageTraffic).toBe(true);
   });
 });
