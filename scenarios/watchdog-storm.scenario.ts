@@ -17,10 +17,14 @@ export default defineScenario({
   // Every job is meant to time out: the storm is what is tested, not the jobs.
   coverage: { minJobsWorked: 0 },
   // Real browsers: as many as two cores carry, all stalled at once once all eight are working
-  // (eight real launches on two cores take seconds, not the sim's 0.8 s, and more under load).
+  // (eight real launches on two cores take seconds, not the sim's 0.8 s, and more under load). The
+  // watchdog is 20 s real: eight launches and new pages on two loaded cores fit it, so all eight
+  // are working when the stall comes (at 10 s the first timed out before the last worked, and the
+  // stall waited for eight working sessions that never were).
   real: {
     timeScale: 1 / 30,
     workload: { jobs: 8, concurrency: 8, pagesPerJob: 40 },
     faults: [{ kind: 'stall', at: 30_000, target: 'all', afterWorking: 8 }],
+    pool: { watchdogMs: 10 * 60_000 },
   },
 });

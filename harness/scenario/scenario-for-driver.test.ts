@@ -10,4 +10,12 @@ describe('the scenario as a driver plays it', () => {
     expect(scenarioForDriver(given, 'sim').faults.map((fault) => fault.afterWorking)).toEqual([3, undefined]);
     expect(scenarioForDriver(given, 'sim', { openEnded: true }).faults.map((fault) => fault.afterWorking)).toEqual([3, 1]);
   });
+
+  it('a real driver plays the real block’s watchdog, the sim the scenario’s own, and the rest of the pool as written', async () => {
+    const { scenario } = await loadScenario('browser-crash');
+    expect(scenarioForDriver(scenario, 'sim').pool).toEqual(scenario.pool);
+    expect(scenarioForDriver(scenario, 'chromium').pool).toEqual({ ...scenario.pool, watchdogMs: 30 * 60_000 });
+    const { scenario: watchdogOnly } = await loadScenario('watchdog-timeout');
+    expect(scenarioForDriver(watchdogOnly, 'chromium').pool).toEqual(watchdogOnly.pool);
+  });
 });

@@ -3,8 +3,8 @@ import { InputError } from '../errors.ts';
 import type { Scenario } from './schema.ts';
 
 /**
- * The scenario as `driver` plays it: a real driver plays the scenario's `real` duration, workload
- * and faults where it gives them, and its faults strike only once a session is working
+ * The scenario as `driver` plays it: a real driver plays the scenario's `real` duration, workload,
+ * faults and watchdog where it gives them, and its faults strike only once a session is working
  * (`afterWorking` 1 unless they say otherwise): a real launch takes 0.2 s on an idle machine and
  * 10 s on a busy one, and a fault timed on the clock would strike nothing there. An open-ended run
  * (the service, whose jobs come when requests do) waits for work the same way on any driver: a
@@ -25,13 +25,14 @@ export function scenarioForDriver(scenario: Scenario, driver: DriverName, option
 }
 
 function withRealBlock(scenario: Scenario): Scenario {
-  const { durationMs, workload, faults } = scenario.real;
+  const { durationMs, workload, faults, pool } = scenario.real;
   const defined = Object.fromEntries(Object.entries(workload).filter(([, value]) => value !== undefined));
   return {
     ...scenario,
     durationMs: durationMs ?? scenario.durationMs,
     workload: { ...scenario.workload, ...defined },
     faults: faults ?? scenario.faults,
+    pool: pool.watchdogMs === undefined ? scenario.pool : { ...scenario.pool, watchdogMs: pool.watchdogMs },
   };
 }
 

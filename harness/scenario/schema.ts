@@ -173,9 +173,16 @@ export const ScenarioSchema = z
           .strict()
           .default({}),
         faults: z.array(FaultSchema).optional(),
+        /**
+         * The pool's watchdog on real browsers. A real job's launch and first page take seconds on
+         * a busy machine (a new page 5 to 8 s on two loaded cores): a scenario that is not about
+         * the watchdog gives the jobs room here, so that its faults, not the machine's speed, decide
+         * which jobs end.
+         */
+        pool: z.object({ watchdogMs: positiveInt.optional() }).strict().default({}),
       })
       .strict()
-      .default({ timeScale: 1, workload: {} }),
+      .default({ timeScale: 1, workload: {}, pool: {} }),
     /** How often ground-truth resources are sampled. */
     sampleEveryMs: positiveInt.default(60_000),
     /** Heap snapshots of the process that holds the pool (docs/leaks.md). */
