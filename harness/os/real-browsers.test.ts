@@ -63,6 +63,11 @@ async function crashAndReap(name: RealBrowserName, expectChild: RegExp, children
   const disconnected = new Promise<void>((resolve) => browser.on('disconnected', () => resolve()));
   expect(signalBrowser(runId, 'b1', 'SIGKILL', 'main')).toEqual([mainPid]);
   await disconnected;
+  // The pipe closes while the kernel is still tearing the main down (its threads, its memory): on
+  // a loaded machine it stays listed a while after the disconnect. Bounded, so a main that never
+  // goes still fails below.
+  for (const deadline = Date.now() + 10_000; listRunProcesses(runId).some((p) => p.pid === mainPid) && Date.now() < deadline; )
+    await new Promise((resolve) => setTimeout(resolve, 20));
   const children = tree!.pids.filter((pid) => pid !== mainPid);
   // Chromium's children write their process title over their environment: only their group ties them to b1.
   expect(children.every((pid) => readRunMarker(pid)?.run === runId)).toBe(childrenKeepMarker);
