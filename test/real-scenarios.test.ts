@@ -27,7 +27,7 @@ async function runOnChromium(scenario: string, pool: string, folder: string) {
 
 describe.runIf(needsBrowser('chromium'))('story scenarios on real Chromium', () => {
   for (const scenario of ['browser-crash', 'page-crash', 'exception-mid-work', 'bad-pages', 'network-stall', 'watchdog-storm']) {
-    it(`${scenario}: legacy 1, fixed 0`, { timeout: 180_000 }, async () => {
+    it(`${scenario}: legacy 1, fixed 0`, { timeout: 300_000 }, async () => {
       const verdicts: Record<string, number | null> = {};
       for (const pool of ['legacy', 'fixed']) {
         const folder = join(out, scenario, pool);
@@ -48,7 +48,7 @@ describe.runIf(needsBrowser('chromium'))('story scenarios on real Chromium', () 
   }
 
   it('launch-fail: the fixed pool gives back the slot of a launch that failed, a pool that never rolls it back is caught', {
-    timeout: 180_000,
+    timeout: 300_000,
   }, async () => {
     const verdicts: Record<string, number | null> = {};
     for (const pool of ['fixed', './examples/pools/buggy/counter-before-failing-launch.ts']) {
