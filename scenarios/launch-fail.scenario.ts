@@ -18,10 +18,11 @@ export default defineScenario({
     { kind: 'launchFail', op: 'newPage', every: 150_000, from: 60_000 },
   ],
   // Real browsers: 10 scenario minutes in 20 s; the armed launch fails before starting a process.
+  // Short jobs (5 pages), so that launches and new pages keep coming for the armed faults to fail.
   real: {
     timeScale: 1 / 30,
     durationMs: 10 * 60_000,
-    workload: { concurrency: 4, pagesPerJob: 20, rampMs: 20_000 },
+    workload: { concurrency: 4, pagesPerJob: 5, rampMs: 20_000 },
     // Not a scenario about the watchdog: a minute of real time, so that on a loaded machine (a new
     // page alone 5 to 8 s) its jobs end by the faults, not by the clock.
     pool: { watchdogMs: 30 * 60_000 },
