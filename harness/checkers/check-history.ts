@@ -1,9 +1,9 @@
-import type { AnyEvent, EventKind } from '../history/events.ts';
+import { type AnyEvent, type EventKind, isPageTrafficEvent } from '../history/events.ts';
 import type { ListenerWants } from '../history/recorder.ts';
 import { type Invariant, NO_VIOLATIONS } from './invariant.ts';
 import { ALL_INVARIANTS } from './invariants/index.ts';
 import { countsOf, type InvariantName, type Violation } from './violation.ts';
-import { ALL_ASPECTS, createWorld, foldEvent, isPageTrafficEvent } from './world.ts';
+import { ALL_ASPECTS, createWorld, foldEvent } from './world.ts';
 
 export interface CheckSuite {
   /** Fold one event and return the violations it reveals (a shared empty array when none: do not mutate it). */
@@ -44,7 +44,7 @@ export function createCheckSuite(invariants: readonly Invariant[] = ALL_INVARIAN
   const world = createWorld();
   const byKind = new Map<EventKind, Bound[]>();
   // Whether an invariant looks at driver calls or returns: until one does, page traffic is done
-  // with before the fold, which passes over it anyway (see isPageTrafficEvent).
+  // with before the fold, which passes over it anyway (see foldEvent).
   let trafficWatched = false;
   const subscribe = (bound: Bound, kinds: readonly EventKind[]) => {
     for (const kind of kinds) {

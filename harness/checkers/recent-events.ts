@@ -5,7 +5,7 @@ export const RECENT_EVENTS = 12;
 
 /**
  * How many of the run's last events are kept to draw that context from (page traffic is not
- * among them: see `isPageTrafficEvent`). A session's recent events are the ones in this window
+ * among them: see `foldEvent`). A session's recent events are the ones in this window
  * that name it: with 50 sessions interleaved that is still dozens each, and a session quiet for
  * longer than the window is shown with what the window has.
  */

@@ -1,4 +1,11 @@
-import { type AnyEvent, type CountedLevel, type EventData, type HistoryEvent, isPageTraffic, type LockEntry } from '../history/events.ts';
+import {
+  type AnyEvent,
+  type CountedLevel,
+  type EventData,
+  type HistoryEvent,
+  isPageTrafficEvent,
+  type LockEntry,
+} from '../history/events.ts';
 import { LockOrphans } from './lock-orphans.ts';
 import { LockSessions } from './lock-sessions.ts';
 import { RecentEvents } from './recent-events.ts';
@@ -156,7 +163,7 @@ export const Aspect = {
 } as const;
 
 /** Every aspect: a settle invariant that does not say what it reads is called whenever anything moved. */
-export const ALL_ASPECTS = 127;
+export const ALL_ASPECTS: number = Object.values(Aspect).reduce((all, aspect) => all | aspect, 0);
 
 export function createWorld(): World {
   return {
@@ -235,18 +242,12 @@ function trackOf(world: World, event: AnyEvent): SessionTrack | undefined {
   return event.session === undefined ? undefined : sessionTrack(world, event.session);
 }
 
-/**
- * Page traffic (`goto` and `evaluate` calls and their returns): three quarters of a run's events,
- * and nothing the checkers model moves with it. The fold passes over it, and it is not among the
- * recent events a violation carries: those are the session's bookkeeping (its job, counter, locks,
- * launches, opens and closes, faults), which the traffic would crowd out of the window.
- */
-export function isPageTrafficEvent(event: AnyEvent): boolean {
-  return (event.kind === 'driver.call' || event.kind === 'driver.return') && isPageTraffic(event.data.op);
-}
-
 /** Fold one event into `world`, in place. O(1) except `settle`, which is O(sessions). */
 export function foldEvent(world: World, event: AnyEvent): void {
+  // Page traffic (`goto` and `evaluate` calls and their returns): three quarters of a run's events,
+  // and nothing the checkers model moves with it. The fold passes over it, and it is not among the
+  // recent events a violation carries: those are the session's bookkeeping (its job, counter,
+  // locks, launches, opens and closes, faults), which the traffic would crowd out of the window.
   if (isPageTrafficEvent(event)) return;
   world.recent.push(event);
 

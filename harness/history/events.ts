@@ -40,6 +40,11 @@ export type PageTrafficOp = 'goto' | 'evaluate';
 export function isPageTraffic(op: DriverOp): op is PageTrafficOp {
   return op === 'goto' || op === 'evaluate';
 }
+
+/** A driver call or return of page traffic: what the recorder need not hand a listener that passes it over. */
+export function isPageTrafficEvent(event: AnyEvent): boolean {
+  return (event.kind === 'driver.call' || event.kind === 'driver.return') && isPageTraffic(event.data.op);
+}
 /** What the target site can answer a browser's next page with instead of the page (a bad day of the real site). */
 export const BAD_PAGE_KINDS = ['reset', 'serverError', 'challenge'] as const;
 export type BadPageKind = (typeof BAD_PAGE_KINDS)[number];

@@ -4,7 +4,7 @@ import {
   type EventData,
   type EventKind,
   type HistoryEvent,
-  isPageTraffic,
+  isPageTrafficEvent,
   type LockEntry,
   type PoolSnapshot,
 } from './events.ts';
@@ -87,7 +87,7 @@ export class Recorder {
     if (kind === 'job.work') this.#sessionOfBrowser.set((data as EventData['job.work']).browser, session!);
     else if (kind === 'pool.closed') this.#poolClosed = true;
     this.#dirty = true;
-    const traffic = isPageTrafficOf(kind, data);
+    const traffic = isPageTrafficEvent(event as AnyEvent);
     if (!traffic && movesTruth(kind)) this.#truthMoved = true;
     for (const { listener, wants } of this.#subscriptions)
       if (!traffic || wants === undefined || wants.pageTraffic) listener(event as AnyEvent);
@@ -129,10 +129,6 @@ export class Recorder {
 /** Events other than page traffic after which the ground truth the pool is checked against may differ. */
 function movesTruth(kind: EventKind): boolean {
   return kind === 'browser.up' || kind === 'browser.down' || kind === 'run.start' || kind === 'driver.call' || kind === 'driver.return';
-}
-
-function isPageTrafficOf(kind: EventKind, data: EventData[EventKind]): boolean {
-  return (kind === 'driver.call' || kind === 'driver.return') && isPageTraffic((data as EventData['driver.call']).op);
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[] | undefined, same: (x: T, y: T) => boolean): boolean {

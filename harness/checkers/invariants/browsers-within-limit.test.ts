@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OsBrowserTree } from '../../history/events.ts';
-import { asChecker } from '../invariant.ts';
-import { HistoryBuilder, violationsOf } from '../testing/history-builder.ts';
+import { HistoryBuilder, stateAfter, violationsOf } from '../testing/history-builder.ts';
 import { browsersWithinLimit } from './browsers-within-limit.ts';
 
 function osSample(b: HistoryBuilder, trees: OsBrowserTree[]) {
@@ -94,10 +93,7 @@ describe('browsers-within-limit', () => {
         b.launched(`b${i}`);
         b.down(`b${i}`, 'crash');
       }
-      const checker = asChecker(browsersWithinLimit);
-      const at = checker.init();
-      for (const event of b.events) checker.step(at, event);
-      return at.state.exiting.size;
+      return stateAfter(browsersWithinLimit, b.events).exiting.size;
     };
     expect(exitingAfter()).toBe(0);
     expect(exitingAfter('r1')).toBe(40);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent, OsBrowserTree, OsSampleReason } from '../../history/events.ts';
-import { asChecker } from '../invariant.ts';
-import { HistoryBuilder, violationsOf } from '../testing/history-builder.ts';
+import { HistoryBuilder, stateAfter, violationsOf } from '../testing/history-builder.ts';
 import { counterMatchesProcesses } from './counter-matches-processes.ts';
 
 /** A long time on any machine: the band must not depend on how long processes take to exit. */
@@ -191,10 +190,7 @@ describe('counter-matches-processes', () => {
       b.start({ maxBrowsers: 50 }, runId);
       browsersUp(b, 40);
       for (let i = 1; i <= 40; i++) b.down(`b${i}`, 'crash');
-      const checker = asChecker(counterMatchesProcesses);
-      const at = checker.init();
-      for (const event of b.events) checker.step(at, event);
-      return at.state.exiting.size;
+      return stateAfter(counterMatchesProcesses, b.events).exiting.size;
     };
     expect(exitingAfter()).toBe(0);
     // The same history from a real driver's run keeps every one until a sample shows it gone.

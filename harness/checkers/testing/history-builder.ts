@@ -1,6 +1,6 @@
 import type { AnyEvent, EventData, EventKind, HistoryEvent } from '../../history/events.ts';
 import { createCheckSuite } from '../check-history.ts';
-import type { Invariant } from '../invariant.ts';
+import { asChecker, type Invariant } from '../invariant.ts';
 import type { Violation } from '../violation.ts';
 
 interface EmitOptions {
@@ -185,4 +185,12 @@ export function violationsOf(invariant: Invariant, events: Iterable<AnyEvent>): 
   const suite = createCheckSuite([invariant]);
   for (const event of events) suite.step(event);
   return suite.violations;
+}
+
+/** The invariant's own state after `events`, run alone (`asChecker`): for tests of what it keeps. */
+export function stateAfter<State>(invariant: Invariant<State>, events: Iterable<AnyEvent>): State {
+  const checker = asChecker(invariant);
+  const at = checker.init();
+  for (const event of events) checker.step(at, event);
+  return at.state;
 }
